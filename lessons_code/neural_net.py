@@ -1,0 +1,87 @@
+"""The chapter's last model: 784 pixels -> 30 hidden units -> ReLU -> 1 score.
+
+It is trained with the same loss, the same SGD loop and the same data as the
+linear model; only `predict` and `calc_grad` change. Backpropagation is written
+out by hand, one layer at a time, from the score back to the first weights.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from lessons_code.linear_model import (
+    N_PIXELS,
+    Params,
+    Recipe,
+    TrainingRun,
+    mnist_loss,
+    mnist_loss_grad,
+    train_model,
+)
+
+N_HIDDEN = 30
+
+RECIPE = Recipe(learning_rate=0.1, epochs=40)
+"""The chapter's recipe for the two-layer net: lr 0.1, batch 256, 40 epochs."""
+
+
+def init_layer(n_in: int, n_out: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """Return (weights, bias) uniform in ±1/sqrt(n_in), as PyTorch's nn.Linear starts."""
+    bound = 1 / np.sqrt(n_in)
+    shape = (n_in, n_out) if n_out > 1 else (n_in,)
+    weights = rng.uniform(-bound, bound, shape).astype(np.float32)
+    bias = rng.uniform(-bound, bound, n_out if n_out > 1 else ()).astype(np.float32)
+    return weights, bias
+
+
+def init_net(rng: np.random.Generator, n_hidden: int = N_HIDDEN) -> Params:
+    """Return the two layers' starting weights and biases."""
+    w1, b1 = init_layer(N_PIXELS, n_hidden, rng)
+    w2, b2 = init_layer(n_hidden, 1, rng)
+    return {"w1": w1, "b1": b1, "w2": w2, "b2": b2}
+
+
+# --8<-- [start:simple_net]
+def relu(x: np.ndarray) -> np.ndarray:
+    """Return x where it is positive and 0 elsewhere."""
+    return np.maximum(x, 0)
+
+
+def simple_net(params: Params, xb: np.ndarray) -> np.ndarray:
+    """Return one score per image from the two-layer net."""
+    hidden = relu(xb @ params["w1"] + params["b1"])  # (n, 784) @ (784, 30) -> (n, 30)
+    return hidden @ params["w2"] + params["b2"]  # (n, 30) @ (30,) -> (n,)
+
+
+# --8<-- [end:simple_net]
+
+
+# --8<-- [start:calc_grad]
+def calc_grad(params: Params, xb: np.ndarray, yb: np.ndarray) -> tuple[float, Params]:
+    """Return the batch's loss and its gradient for all four parameter arrays."""
+    # Forward, keeping what the backward pass needs.
+    before_relu = xb @ params["w1"] + params["b1"]  # (n, 30)
+    hidden = relu(before_relu)  # (n, 30)
+    predictions = hidden @ params["w2"] + params["b2"]  # (n,)
+
+    # Backward: the chain rule, from the score back to the first layer.
+    d_predictions = mnist_loss_grad(predictions, yb)  # (n,)
+    d_hidden = np.outer(d_predictions, params["w2"])  # (n,) x (30,) -> (n, 30)
+    d_before_relu = d_hidden * (before_relu > 0)  # ReLU passes gradient only where it was on
+    grads = {
+        "w2": hidden.T @ d_predictions,  # (30, n) @ (n,) -> (30,)
+        "b2": d_predictions.sum(),
+        "w1": xb.T @ d_before_relu,  # (784, n) @ (n, 30) -> (784, 30)
+        "b1": d_before_relu.sum(axis=0),  # (30,)
+    }
+    return mnist_loss(predictions, yb), grads
+
+
+# --8<-- [end:calc_grad]
+
+
+def train(data, recipe: Recipe = RECIPE, n_hidden: int = N_HIDDEN) -> TrainingRun:
+    """Train the two-layer net on 3s (1) and 7s (0) and return the run."""
+    rng = np.random.default_rng(recipe.seed)  # the run's only source of randomness
+    params = init_net(rng, n_hidden)
+    return train_model(params, simple_net, calc_grad, data, recipe, rng)

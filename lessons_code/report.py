@@ -1,0 +1,210 @@
+"""Every run, number and figure the site shows, computed from the lessons.
+
+The site's build hook calls this module; so can a test or a notebook. Runs are
+computed lazily, once, so a build that finds its figures in the cache trains nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from functools import cached_property
+
+import numpy as np
+from matplotlib.figure import Figure
+
+from lessons_code import apples_pears, baseline, data, figures, linear_model, neural_net
+
+LEARNING_RATES = (0.01, 1.0, 10.0, 100.0)
+"""The learning rates compared on the site: too small, the chapter's, bigger, too large."""
+
+WEIGHT_EPOCHS = (0, 1, 2, 5, linear_model.RECIPE.epochs)
+"""The epochs at which the "weights evolving" figure shows the weights."""
+
+SIGMOID_SCORES = (-4.0, -1.0, 0.0, 1.0, 4.0)
+"""Scores marked on the sigmoid figure."""
+
+
+class Runs:
+    """The training runs behind the site, each computed on first use."""
+
+    def __init__(self, data_dir: str | None = None):
+        self.data_dir = data_dir
+
+    @cached_property
+    def mnist(self) -> data.MnistData:
+        """Return the 3s and 7s the site is built from."""
+        return data.load_threes_sevens(self.data_dir)
+
+    @cached_property
+    def data_key(self) -> str:
+        """Return a checksum of the images and labels used, for cache keys."""
+        digest = hashlib.sha256(self.mnist.source.encode())
+        for array in (
+            self.mnist.train_x,
+            self.mnist.train_y,
+            self.mnist.valid_x,
+            self.mnist.valid_y,
+        ):
+            digest.update(np.ascontiguousarray(array).tobytes())
+        return digest.hexdigest()
+
+    @cached_property
+    def linear(self) -> linear_model.TrainingRun:
+        """Return the chapter's linear model, trained with its recipe, with snapshots."""
+        return linear_model.train(self.mnist, keep_snapshots=True)
+
+    @cached_property
+    def net(self) -> linear_model.TrainingRun:
+        """Return the chapter's two-layer net, trained with its recipe."""
+        return neural_net.train(self.mnist)
+
+    @cached_property
+    def similarity(self) -> baseline.PixelSimilarity:
+        """Return pixel similarity with the L1 distance, the chapter's choice."""
+        return baseline.pixel_similarity(self.mnist, "l1")
+
+    @cached_property
+    def learning_rates(self) -> dict[float, linear_model.TrainingRun]:
+        """Return the linear model trained at each compared learning rate."""
+        return {
+            rate: linear_model.train(self.mnist, replace(linear_model.RECIPE, learning_rate=rate))
+            for rate in LEARNING_RATES
+        }
+
+    @cached_property
+    def receipts_with_fee(self) -> list[apples_pears.Receipt]:
+        """Return the receipts of the shop with a bag fee."""
+        return apples_pears.make_receipts(fee=apples_pears.BAG_FEE)
+
+    @cached_property
+    def descent(self) -> apples_pears.Descent:
+        """Return gradient descent on the receipts without a fee, from the forum's guess."""
+        return apples_pears.descend(apples_pears.make_receipts())
+
+    @cached_property
+    def descent_with_fee(self) -> apples_pears.Descent:
+        """Return gradient descent that learns the prices and the fee."""
+        return apples_pears.descend(self.receipts_with_fee, learn_fee=True)
+
+    def valid_scores(self) -> np.ndarray:
+        """Return the trained linear model's score for every validation image."""
+        return linear_model.predict(self.linear.params, self.mnist.valid_x)
+
+
+def _history(run: linear_model.TrainingRun) -> dict:
+    first, last = run.history[0], run.history[-1]
+    return {
+        "epochs": run.recipe.epochs,
+        "learning_rate": run.recipe.learning_rate,
+        "batch_size": run.recipe.batch_size,
+        "seed": run.recipe.seed,
+        "first_train_loss": first.train_loss,
+        "final_train_loss": last.train_loss,
+        "final_valid_loss": last.valid_loss,
+        "final_train_accuracy": last.train_accuracy,
+        "final_valid_accuracy": last.valid_accuracy,
+    }
+
+
+def numbers(runs: Runs) -> dict:
+    """Return every number the pages state, by name (nested dicts of plain values)."""
+    mnist = runs.mnist
+    walk = apples_pears.guessing_walk()
+    fee_descent = runs.descent_with_fee
+    return {
+        "data": {
+            "source": mnist.source,
+            "train_size": len(mnist.train_x),
+            "valid_size": len(mnist.valid_x),
+            "train_threes": int((mnist.train_y == 1).sum()),
+            "train_sevens": int((mnist.train_y == 0).sum()),
+            "valid_threes": int((mnist.valid_y == 1).sum()),
+            "valid_sevens": int((mnist.valid_y == 0).sum()),
+        },
+        "linear": {**_history(runs.linear), "bias": float(runs.linear.params["bias"])},
+        "net": {**_history(runs.net), "hidden_units": neural_net.N_HIDDEN},
+        "baseline": {
+            "accuracy_3": runs.similarity.accuracy_3,
+            "accuracy_7": runs.similarity.accuracy_7,
+            "accuracy": runs.similarity.accuracy,
+        },
+        "learning_rates": {
+            f"lr_{index}": {"learning_rate": rate, **_history(run)}
+            for index, (rate, run) in enumerate(runs.learning_rates.items())
+        },
+        "apples_pears": {
+            "walk_totals": [guess.total for guess in walk],
+            "learned_apple": float(fee_descent.prices[-1][0]),
+            "learned_pear": float(fee_descent.prices[-1][1]),
+            "learned_fee": float(fee_descent.fees[-1]),
+            "true_fee": apples_pears.BAG_FEE,
+            "steps": len(fee_descent.losses) - 1,
+            "learning_rate": apples_pears.LEARNING_RATE,
+        },
+    }
+
+
+@dataclass(frozen=True)
+class FigureSpec:
+    """How to draw one figure of the site, and which lessons it depends on."""
+
+    make: Callable[[Runs], Figure]
+    uses: tuple[str, ...]  # lessons_code modules whose code changes the figure
+
+
+FIGURES: dict[str, FigureSpec] = {
+    "weights": FigureSpec(
+        lambda runs: figures.weights_heatmap(
+            runs.linear.params["weights"], runs.linear.snapshots[0]["weights"]
+        ),
+        ("data", "linear_model"),
+    ),
+    "weights-over-epochs": FigureSpec(
+        lambda runs: figures.weights_over_epochs(runs.linear.snapshots, WEIGHT_EPOCHS),
+        ("data", "linear_model"),
+    ),
+    "contribution": FigureSpec(
+        lambda runs: figures.contribution_map(
+            runs.mnist.valid_x[0], runs.linear.params["weights"], runs.linear.params["bias"]
+        ),
+        ("data", "linear_model"),
+    ),
+    "bias-effect": FigureSpec(
+        lambda runs: figures.bias_effect(
+            runs.valid_scores(), runs.mnist.valid_y, float(runs.linear.params["bias"])
+        ),
+        ("data", "linear_model"),
+    ),
+    "loss-curves": FigureSpec(
+        lambda runs: figures.loss_curves(runs.linear.history), ("data", "linear_model")
+    ),
+    "learning-rates": FigureSpec(
+        lambda runs: figures.learning_rates(runs.learning_rates), ("data", "linear_model")
+    ),
+    "ideal-vs-weights": FigureSpec(
+        lambda runs: figures.ideal_digits_vs_weights(
+            runs.similarity, runs.linear.params["weights"], runs.linear.snapshots[0]["weights"]
+        ),
+        ("data", "linear_model", "baseline"),
+    ),
+    "apples-pears-descent": FigureSpec(
+        lambda runs: figures.apples_pears_descent(apples_pears.make_receipts(), runs.descent),
+        ("apples_pears",),
+    ),
+    "one-receipt-line": FigureSpec(
+        lambda runs: figures.one_receipt_line(
+            apples_pears.make_receipts([apples_pears.STORY_BASKET])[0],
+            apples_pears.make_receipts(),
+        ),
+        ("apples_pears",),
+    ),
+    "sigmoid": FigureSpec(
+        lambda runs: figures.sigmoid_curve(np.array(SIGMOID_SCORES)), ("linear_model",)
+    ),
+    "hidden-units": FigureSpec(
+        lambda runs: figures.hidden_units(runs.net.params["w1"], 10),
+        ("data", "linear_model", "neural_net"),
+    ),
+}

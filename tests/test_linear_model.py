@@ -1,0 +1,117 @@
+"""The linear model: hand-derived gradients, falling loss, reproducibility, the sigmoid."""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import replace
+
+import numpy as np
+import pytest
+
+from lessons_code import linear_model
+from lessons_code.linear_model import (
+    RECIPE,
+    Recipe,
+    batch_accuracy,
+    calc_grad,
+    linear1,
+    mnist_loss,
+    sigmoid,
+    train,
+)
+from tests.gradcheck import numeric_grad, relative_error
+
+
+def test_sigmoid_is_finite_and_silent_at_extremes():
+    scores = np.array([-1000.0, -50.0, 0.0, 50.0, 1000.0])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        probabilities = sigmoid(scores)
+        probabilities32 = sigmoid(scores.astype(np.float32))
+    assert np.all(np.isfinite(probabilities)) and np.all(np.isfinite(probabilities32))
+    assert probabilities[0] == 0.0 and probabilities[-1] == 1.0
+    assert probabilities[2] == 0.5
+
+
+def test_sigmoid_matches_the_textbook_formula():
+    scores = np.linspace(-20, 20, 81)
+    np.testing.assert_allclose(sigmoid(scores), 1 / (1 + np.exp(-scores)), rtol=1e-12)
+
+
+def test_linear1_is_pixels_times_weights_plus_bias():
+    images = np.array([[1.0, 0.0, 0.5], [0.0, 0.0, 0.0]])
+    weights = np.array([2.0, -3.0, 4.0])
+    assert linear1(images, weights, 0.5).tolist() == [4.5, 0.5]  # a blank image scores the bias
+
+
+def test_mnist_loss_is_distance_from_the_target_probability():
+    assert mnist_loss(np.array([1000.0]), np.array([1.0])) == 0.0  # sure "3", and it is a 3
+    assert mnist_loss(np.array([1000.0]), np.array([0.0])) == 1.0  # sure "3", but it is a 7
+    assert mnist_loss(np.array([0.0, 0.0]), np.array([1.0, 0.0])) == 0.5
+
+
+def test_batch_accuracy_uses_the_zero_line():
+    predictions = np.array([2.0, -1.0, 0.5, -3.0])
+    targets = np.array([1.0, 0.0, 0.0, 1.0])
+    assert batch_accuracy(predictions, targets) == 0.5
+
+
+def test_gradients_match_finite_differences():
+    rng = np.random.default_rng(1)
+    xb = rng.uniform(0, 1, (16, 784))
+    yb = (rng.uniform(size=16) > 0.5).astype(float)
+    params = {"weights": rng.normal(0, 0.1, 784), "bias": np.array(0.3)}
+    _, grads = calc_grad(params, xb, yb)
+
+    def loss_fn(p):
+        return mnist_loss(linear1(xb, p["weights"], p["bias"]), yb)
+
+    indices = list(rng.choice(784, 60, replace=False))
+    numeric_weights = numeric_grad(loss_fn, params, "weights", indices)
+    assert relative_error(grads["weights"][indices], numeric_weights) <= 1e-6
+    numeric_bias = numeric_grad(loss_fn, params, "bias", [()])
+    assert relative_error(np.atleast_1d(grads["bias"]), numeric_bias) <= 1e-6
+
+
+def test_chapter_recipe_is_the_default():
+    assert (RECIPE.learning_rate, RECIPE.batch_size, RECIPE.epochs) == (1.0, 256, 20)
+    params = linear_model.init_linear(np.random.default_rng(0))
+    assert params["weights"].shape == (784,) and params["bias"].shape == ()
+
+
+def test_loss_falls_and_accuracy_rises(tiny_data):
+    run = train(tiny_data, replace(RECIPE, epochs=10, batch_size=32))
+    losses = [stats.train_loss for stats in run.history]
+    assert losses[-1] < losses[0] / 2
+    assert run.history[-1].valid_accuracy > 0.9
+    assert [stats.epoch for stats in run.history] == list(range(1, 11))
+
+
+def test_same_seed_same_history_other_seed_other_history(tiny_data):
+    recipe = Recipe(epochs=3, batch_size=50, seed=7)
+    first, second = train(tiny_data, recipe), train(tiny_data, recipe)
+    assert first.history == second.history
+    assert first.params["weights"].tobytes() == second.params["weights"].tobytes()
+    other = train(tiny_data, replace(recipe, seed=8))
+    assert other.history != first.history
+
+
+def test_snapshots_start_random_and_end_trained(tiny_data):
+    run = train(tiny_data, Recipe(epochs=4, batch_size=50), keep_snapshots=True)
+    assert len(run.snapshots) == 5  # epoch 0 (the random start) then 1..4
+    np.testing.assert_array_equal(run.snapshots[-1]["weights"], run.params["weights"])
+    assert not np.array_equal(run.snapshots[0]["weights"], run.params["weights"])
+
+
+def test_training_never_changes_the_images(tiny_data):
+    before = tiny_data.train_x.copy()
+    train(tiny_data, Recipe(epochs=2))
+    np.testing.assert_array_equal(tiny_data.train_x, before)
+
+
+@pytest.mark.parametrize(
+    "recipe", [Recipe(epochs=0), Recipe(batch_size=0), Recipe(learning_rate=-1.0)]
+)
+def test_impossible_recipes_are_refused(tiny_data, recipe):
+    with pytest.raises(ValueError, match="must be"):
+        train(tiny_data, recipe)
