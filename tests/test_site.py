@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
 import subprocess
 import sys
 from html.parser import HTMLParser
@@ -15,23 +14,11 @@ from urllib.parse import urljoin, urlsplit
 import pytest
 import yaml
 
+from benchmarks.build_time import copy_project
 from lessons_code import report
 from tests.conftest import REPO
 
 LOCAL_HOSTS = {"", "127.0.0.1", "localhost"}
-
-
-def _copy_project(destination: Path) -> Path:
-    """Copy what a build needs (not caches, not the built site) into destination."""
-    for name in ("mkdocs.yml", "docs", "hooks", "lessons_code"):
-        source = REPO / name
-        if source.is_dir():
-            shutil.copytree(
-                source, destination / name, ignore=shutil.ignore_patterns("__pycache__")
-            )
-        else:
-            shutil.copy2(source, destination / name)
-    return destination
 
 
 def build_site(project: Path, env: dict | None = None) -> subprocess.CompletedProcess:
@@ -52,7 +39,7 @@ def build_site(project: Path, env: dict | None = None) -> subprocess.CompletedPr
 @pytest.fixture(scope="module")
 def built(tmp_path_factory) -> Path:
     """Return a copy of the project, built strictly on the bundled sample."""
-    project = _copy_project(tmp_path_factory.mktemp("project"))
+    project = copy_project(tmp_path_factory.mktemp("project"))
     result = build_site(project)
     assert result.returncode == 0, result.stderr[-4000:]
     project.joinpath("build.log").write_text(result.stderr)
@@ -180,7 +167,7 @@ def test_unchanged_rebuild_draws_nothing(built):
 
 
 def test_two_clean_builds_give_identical_figures(built, tmp_path):
-    second = _copy_project(tmp_path)
+    second = copy_project(tmp_path)
     assert build_site(second).returncode == 0
     for name in report.FIGURES:
         for theme in ("light", "dark"):
