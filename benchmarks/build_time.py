@@ -38,6 +38,8 @@ def copy_project(destination: Path) -> Path:
 def timed_build(project: Path) -> float:
     """Return the wall time of `mkdocs build --strict` in project; raise if it fails."""
     env = {**os.environ, "PYTHONPATH": str(project), "NO_MKDOCS_2_WARNING": "1"}
+    if env.get("LESSONS_DATA"):  # the build runs elsewhere: keep a relative folder valid
+        env["LESSONS_DATA"] = str(Path(env["LESSONS_DATA"]).resolve())
     started = time.perf_counter()
     subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet"],

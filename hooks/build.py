@@ -24,14 +24,13 @@ import re
 from pathlib import Path
 
 import jupytext
-import matplotlib
 import numpy as np
 from latex2mathml.converter import convert as latex_to_mathml
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File
 
 import lessons_code
-from lessons_code import figures, report
+from lessons_code import report
 
 log = logging.getLogger("mkdocs.hooks.build")
 
@@ -55,6 +54,12 @@ def _source(module: str) -> bytes:
     return (PACKAGE / f"{module}.py").read_bytes()
 
 
+def _package_version(name: str) -> str:
+    from importlib.metadata import version
+
+    return version(name)
+
+
 def _write_atomically(path: Path, content: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
@@ -64,9 +69,14 @@ def _write_atomically(path: Path, content: bytes) -> None:
 
 def _render_svg(spec: report.FigureSpec, name: str, theme: str, runs: report.Runs):
     """Return (svg bytes, alt text) of one figure in one palette."""
-    with matplotlib.rc_context(figures.themed(theme)):
-        figure = spec.make(runs)
-        if not isinstance(figure, matplotlib.figure.Figure):
+    import matplotlib  # only a build that draws pays for importing matplotlib
+    from matplotlib.figure import Figure
+
+    from lessons_code.figures import themed
+
+    with matplotlib.rc_context(themed(theme)):
+        figure = spec.draw(runs)
+        if not isinstance(figure, Figure):
             raise PluginError(f"figure {name!r}: expected a matplotlib Figure, got {figure!r}")
         buffer = io.BytesIO()
         figure.savefig(buffer, format="svg", metadata=SVG_METADATA)
@@ -127,7 +137,7 @@ def on_config(config):
 def on_files(files, config):
     """Make (or find in the cache) every figure and number, and add them to the site."""
     runs, cache = _build["runs"], _build["root"] / ".cache" / "site"
-    common = (runs.data_key, _source("figures"), _source("report"), matplotlib.__version__)
+    common = (runs.data_key, _source("figures"), _source("report"), _package_version("matplotlib"))
     for name, spec in report.FIGURES.items():
         key = _digest(name, *common, *(_source(module) for module in spec.uses))
         paths, alt = _cached_figure(cache, name, key, runs)

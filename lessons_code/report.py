@@ -7,14 +7,18 @@ computed lazily, once, so a build that finds its figures in the cache trains not
 from __future__ import annotations
 
 import hashlib
+import importlib
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 import numpy as np
-from matplotlib.figure import Figure
 
-from lessons_code import apples_pears, baseline, data, figures, linear_model, neural_net
+from lessons_code import apples_pears, baseline, data, linear_model, neural_net
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 LEARNING_RATES = (0.01, 1.0, 10.0, 100.0)
 """The learning rates compared on the site: too small, the chapter's, bigger, too large."""
@@ -148,63 +152,77 @@ def numbers(runs: Runs) -> dict:
 
 @dataclass(frozen=True)
 class FigureSpec:
-    """How to draw one figure of the site, and which lessons it depends on."""
+    """One figure of the site: which function of `figures` draws it, from which results."""
 
-    make: Callable[[Runs], Figure]
+    function: str  # the name of a function in lessons_code.figures
+    inputs: Callable[[Runs], tuple]  # the results it is drawn from
     uses: tuple[str, ...]  # lessons_code modules whose code changes the figure
+
+    def draw(self, runs: Runs) -> Figure:
+        """Return the figure (matplotlib is imported only when a figure is drawn)."""
+        figures = importlib.import_module("lessons_code.figures")
+        return getattr(figures, self.function)(*self.inputs(runs))
 
 
 FIGURES: dict[str, FigureSpec] = {
     "weights": FigureSpec(
-        lambda runs: figures.weights_heatmap(
-            runs.linear.params["weights"], runs.linear.snapshots[0]["weights"]
-        ),
+        "weights_heatmap",
+        lambda runs: (runs.linear.params["weights"], runs.linear.snapshots[0]["weights"]),
         ("data", "linear_model"),
     ),
     "weights-over-epochs": FigureSpec(
-        lambda runs: figures.weights_over_epochs(runs.linear.snapshots, WEIGHT_EPOCHS),
+        "weights_over_epochs",
+        lambda runs: (runs.linear.snapshots, WEIGHT_EPOCHS),
         ("data", "linear_model"),
     ),
     "contribution": FigureSpec(
-        lambda runs: figures.contribution_map(
-            runs.mnist.valid_x[0], runs.linear.params["weights"], runs.linear.params["bias"]
+        "contribution_map",
+        lambda runs: (
+            runs.mnist.valid_x[0],
+            runs.linear.params["weights"],
+            runs.linear.params["bias"],
         ),
         ("data", "linear_model"),
     ),
     "bias-effect": FigureSpec(
-        lambda runs: figures.bias_effect(
-            runs.valid_scores(), runs.mnist.valid_y, float(runs.linear.params["bias"])
-        ),
+        "bias_effect",
+        lambda runs: (runs.valid_scores(), runs.mnist.valid_y, float(runs.linear.params["bias"])),
         ("data", "linear_model"),
     ),
     "loss-curves": FigureSpec(
-        lambda runs: figures.loss_curves(runs.linear.history), ("data", "linear_model")
+        "loss_curves", lambda runs: (runs.linear.history,), ("data", "linear_model")
     ),
     "learning-rates": FigureSpec(
-        lambda runs: figures.learning_rates(runs.learning_rates), ("data", "linear_model")
+        "learning_rates", lambda runs: (runs.learning_rates,), ("data", "linear_model")
     ),
     "ideal-vs-weights": FigureSpec(
-        lambda runs: figures.ideal_digits_vs_weights(
-            runs.similarity, runs.linear.params["weights"], runs.linear.snapshots[0]["weights"]
+        "ideal_digits_vs_weights",
+        lambda runs: (
+            runs.similarity,
+            runs.linear.params["weights"],
+            runs.linear.snapshots[0]["weights"],
         ),
         ("data", "linear_model", "baseline"),
     ),
     "apples-pears-descent": FigureSpec(
-        lambda runs: figures.apples_pears_descent(apples_pears.make_receipts(), runs.descent),
+        "apples_pears_descent",
+        lambda runs: (apples_pears.make_receipts(), runs.descent),
         ("apples_pears",),
     ),
     "one-receipt-line": FigureSpec(
-        lambda runs: figures.one_receipt_line(
+        "one_receipt_line",
+        lambda runs: (
             apples_pears.make_receipts([apples_pears.STORY_BASKET])[0],
             apples_pears.make_receipts(),
         ),
         ("apples_pears",),
     ),
     "sigmoid": FigureSpec(
-        lambda runs: figures.sigmoid_curve(np.array(SIGMOID_SCORES)), ("linear_model",)
+        "sigmoid_curve", lambda runs: (np.array(SIGMOID_SCORES),), ("linear_model",)
     ),
     "hidden-units": FigureSpec(
-        lambda runs: figures.hidden_units(runs.net.params["w1"], 10),
+        "hidden_units",
+        lambda runs: (runs.net.params["w1"], 10),
         ("data", "linear_model", "neural_net"),
     ),
 }
