@@ -122,22 +122,27 @@ def run_summary(mnist: data.MnistData, run: linear_model.TrainingRun) -> dict:
     }
 
 
-def _print_run(summary: dict) -> None:
-    print(f"data: {summary['data_source']}")
-    print(
+def format_run(summary: dict, timing: bool = True) -> str:
+    """Return the human output of a training run; timing=False leaves out the wall time."""
+    lines = [
+        f"data: {summary['data_source']}",
         f"recipe: lr {summary['learning_rate']}, batch {summary['batch_size']}, "
-        f"{summary['epochs']} epochs, seed {summary['seed']}"
-    )
-    print("epoch  train loss  valid loss  train acc  valid acc")
+        f"{summary['epochs']} epochs, seed {summary['seed']}",
+        "epoch  train loss  valid loss  train acc  valid acc",
+    ]
     for row in summary["history"]:
-        print(
+        lines.append(
             f"{row['epoch']:>5}  {row['train_loss']:>10.4f}  {row['valid_loss']:>10.4f}  "
             f"{row['train_accuracy']:>9.4f}  {row['valid_accuracy']:>9.4f}"
         )
-    print(
-        f"final valid accuracy: {summary['final_valid_accuracy']:.4f} "
-        f"({summary['seconds_per_epoch'] * 1000:.1f} ms per epoch)"
-    )
+    lines.append(f"final valid accuracy: {summary['final_valid_accuracy']:.4f}")
+    if timing:
+        lines.append(f"time: {summary['seconds_per_epoch'] * 1000:.1f} ms per epoch (median)")
+    return "\n".join(lines)
+
+
+def _print_run(summary: dict) -> None:
+    print(format_run(summary))
 
 
 def _train(args: argparse.Namespace, model) -> dict:
@@ -147,7 +152,11 @@ def _train(args: argparse.Namespace, model) -> dict:
 
 
 def _baseline(args: argparse.Namespace) -> dict:
-    mnist = data.load_threes_sevens(args.data_dir)
+    return baseline_summary(data.load_threes_sevens(args.data_dir))
+
+
+def baseline_summary(mnist: data.MnistData) -> dict:
+    """Return the pixel-similarity accuracies as the `baseline --json` object."""
     results = {kind: baseline.pixel_similarity(mnist, kind) for kind in ("l1", "l2")}
     return {
         "train_size": len(mnist.train_x),
@@ -164,15 +173,23 @@ def _baseline(args: argparse.Namespace) -> dict:
     }
 
 
-def _print_baseline(summary: dict) -> None:
-    print(f"data: {summary['data_source']}")
-    print("pixel similarity: is each validation image closer to the ideal 3 or the ideal 7?")
+def format_baseline(summary: dict) -> str:
+    """Return the human output of the pixel-similarity baseline."""
+    lines = [
+        f"data: {summary['data_source']}",
+        "pixel similarity: is each validation image closer to the ideal 3 or the ideal 7?",
+    ]
     for kind, name in (("l1", "mean abs difference (L1)"), ("l2", "root mean square (L2)")):
         result = summary[kind]
-        print(
+        lines.append(
             f"  {name:<26} 3s {result['accuracy_3']:.4f}  7s {result['accuracy_7']:.4f}  "
             f"all {result['accuracy']:.4f}"
         )
+    return "\n".join(lines)
+
+
+def _print_baseline(summary: dict) -> None:
+    print(format_baseline(summary))
 
 
 def apples_pears_summary() -> dict:
@@ -197,23 +214,29 @@ def apples_pears_summary() -> dict:
     }
 
 
-def _print_apples_pears(summary: dict) -> None:
+def format_apples_pears(summary: dict) -> str:
+    """Return the human output of the receipts story."""
     story = summary["story_receipt"]
     apples, pears = story["quantities"]
-    print(f"receipt: {apples} apples + {pears} pears = {story['total']:g} cents")
+    lines = [f"receipt: {apples} apples + {pears} pears = {story['total']:g} cents"]
     for guess in summary["walk"]:
         apple, pear = guess["prices"]
-        print(f"  guess apple {apple:g}, pear {pear:g} -> {guess['total']:g} cents")
+        lines.append(f"  guess apple {apple:g}, pear {pear:g} -> {guess['total']:g} cents")
     line = ", ".join(f"({a}, {p:g})" for a, p in summary["one_receipt_line"].items())
-    print(f"one receipt fits a whole line of (apple, pear) prices: {line}, ...")
+    lines.append(f"one receipt fits a whole line of (apple, pear) prices: {line}, ...")
     apple, pear = summary["two_receipts_prices"]
-    print(f"two receipts fix them: apple {apple:g}, pear {pear:g}")
+    lines.append(f"two receipts fix them: apple {apple:g}, pear {pear:g}")
     apple, pear = summary["learned_prices"]
-    print(
+    lines.append(
         f"gradient descent on {len(summary['receipts_with_fee'])} receipts with a bag fee, "
         f"{summary['steps']} steps: apple {apple:.4f}, pear {pear:.4f}, "
         f"fee {summary['learned_fee']:.4f} (loss {summary['final_loss']:.2e})"
     )
+    return "\n".join(lines)
+
+
+def _print_apples_pears(summary: dict) -> None:
+    print(format_apples_pears(summary))
 
 
 def _download(args: argparse.Namespace) -> dict:

@@ -26,6 +26,7 @@ import zlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TextIO
 
 import numpy as np
 
@@ -41,9 +42,10 @@ CANONICAL_MD5 = {
     "t10k-images-idx3-ubyte.gz": "9fb629c4189551a2d022fa330f9573f3",
     "t10k-labels-idx1-ubyte.gz": "ec29112dd5afa0611ce80d1b7f02629c",
 }
-MIRRORS = (
+MIRRORS = (  # tried in turn; every file is checked against CANONICAL_MD5
     "https://ossci-datasets.s3.amazonaws.com/mnist/",
     "https://storage.googleapis.com/cvdf-datasets/mnist/",
+    "http://yann.lecun.com/exdb/mnist/",
 )
 
 
@@ -280,9 +282,8 @@ def _load_folder(folder: Path, why: str) -> MnistData:
             f"t10k-labels-idx1-ubyte[.gz], or fastai's train/3, train/7, valid/3, valid/7"
         )
     train_x, train_y, valid_x, valid_y = arrays
-    name = "the bundled sample of real MNIST" if folder == SAMPLE_DIR else "real MNIST"
     source = (
-        f"{name} ({layout} in {folder}): {len(train_x):,} training images "
+        f"real MNIST ({layout} in {folder}): {len(train_x):,} training images "
         f"({int(train_y.sum()):,} threes, {int((train_y == 0).sum()):,} sevens) and "
         f"{len(valid_x):,} validation images"
     )
@@ -310,13 +311,14 @@ def load_threes_sevens(data_dir: str | os.PathLike | None = None) -> MnistData:
 
 # --- download ------------------------------------------------------------------------
 
-Progress = Callable[[str, int, "int | None"], None]
+Progress = Callable[[str, int, int | None], None]  # (file name, bytes so far, total or None)
 
 
-def progress_bar(stream=sys.stderr, width: int = 30) -> Progress:
-    """Return a callback drawing `name [#####     ] 45% 4.5/9.9 MB` on one line."""
+def progress_bar(stream: TextIO | None = None, width: int = 30) -> Progress:
+    """Return a callback drawing `name [#####     ] 45% 4.5/9.9 MB` on one line of stream."""
 
     def draw(name: str, done: int, total: int | None) -> None:
+        out = stream or sys.stderr
         if total:
             filled = width * done // total
             bar = f"[{'#' * filled}{' ' * (width - filled)}] {100 * done // total:3d}%"
@@ -324,8 +326,8 @@ def progress_bar(stream=sys.stderr, width: int = 30) -> Progress:
         else:
             bar, size = "", f"{done / 1e6:.1f} MB"
         end = "\n" if total and done >= total else ""
-        stream.write(f"\r{name:<28} {bar} {size}{end}")
-        stream.flush()
+        out.write(f"\r{name:<28} {bar} {size}{end}")
+        out.flush()
 
     return draw
 
@@ -382,26 +384,35 @@ def download(
     return paths
 
 
-def _download_one(name, md5, path: Path, mirrors, progress, timeout) -> None:
+def _download_one(
+    name: str,
+    md5: str,
+    path: Path,
+    mirrors: Sequence[str],
+    progress: Progress | None,
+    timeout: float,
+) -> None:
     """Try each mirror until one gives the file with the right md5; then move it in place."""
-    failures, unreachable = [], 0
+    failures, unreachable, wrong_md5 = [], 0, 0
     for mirror in mirrors:
         url = mirror.rstrip("/") + "/" + name
         handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{name}.", suffix=".part")
         os.close(handle)
         temporary = Path(temporary)
-        try:
+        try:  # the temporary file goes in every case: only a verified file reaches `path`
             found = _fetch(url, temporary, name, progress, timeout)
             if found == md5:
                 os.replace(temporary, path)
                 return
+            wrong_md5 += 1
             failures.append(f"{url}: md5 {found}, expected {md5}")
         except urllib.error.HTTPError as error:
             failures.append(f"{url}: HTTP {error.code}")
-        except (urllib.error.URLError, OSError, http.client.HTTPException) as error:
-            reason = getattr(error, "reason", error)
-            unreachable += isinstance(error, urllib.error.URLError)
-            failures.append(f"{url}: {reason}")
+        except urllib.error.URLError as error:  # no connection at all: refused, no DNS, ...
+            unreachable += 1
+            failures.append(f"{url}: {error.reason}")
+        except (OSError, http.client.HTTPException) as error:  # dropped or timed out midway
+            failures.append(f"{url}: {error}")
         finally:
             temporary.unlink(missing_ok=True)
     if unreachable == len(mirrors):
@@ -410,6 +421,8 @@ def _download_one(name, md5, path: Path, mirrors, progress, timeout) -> None:
             f"on the bundled sample (leave out --data-dir) or point --data-dir at MNIST files "
             f"you already have"
         )
-    if any("md5" in failure for failure in failures):
-        raise ChecksumError(f"{name}: no mirror gave the published file: {'; '.join(failures)}")
-    raise DataError(f"{name}: every mirror failed: {'; '.join(failures)}")
+    error_type = ChecksumError if wrong_md5 else DataError
+    raise error_type(
+        f"{name}: expected the published file from one of {len(mirrors)} mirrors, found "
+        f"{'; '.join(failures)}; nothing was saved, try again later or set LESSONS_MIRRORS"
+    )

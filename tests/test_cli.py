@@ -61,8 +61,9 @@ def test_train_human_output_has_a_table_and_the_data_source():
     lines = result.stdout.splitlines()
     assert lines[0].startswith("data: bundled sample")
     assert "valid acc" in lines[2]
-    assert len(lines) == 3 + 3 + 1
-    assert lines[-1].startswith("final valid accuracy: 0.")
+    assert len(lines) == 3 + 3 + 2
+    assert lines[-2].startswith("final valid accuracy: 0.")
+    assert lines[-1].endswith("ms per epoch (median)")
 
 
 def test_baseline_json():

@@ -24,9 +24,10 @@ SAMPLE_SHA256 = {  # scripts/make_sample.py rebuilds exactly these bytes from ml
 
 @pytest.fixture(autouse=True)
 def no_real_data_in_reach(monkeypatch, tmp_path):
-    """Each test starts with no LESSONS_DATA and an empty download cache."""
+    """Each test starts with no LESSONS_DATA and an empty download cache, on any platform."""
     monkeypatch.delenv("LESSONS_DATA", raising=False)
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    for variable in ("XDG_CACHE_HOME", "LOCALAPPDATA", "HOME", "USERPROFILE"):
+        monkeypatch.setenv(variable, str(tmp_path / "home"))
 
 
 def write_idx_folder(folder: Path, labels=(3, 7, 5, 3), gz: bool = True) -> Path:
@@ -46,6 +47,9 @@ def write_idx_folder(folder: Path, labels=(3, 7, 5, 3), gz: bool = True) -> Path
 
 
 def write_png_folder(folder: Path, per_digit: int = 2) -> Path:
+    """Write a tiny MNIST_SAMPLE: flat grey 3s (200) and 7s (50), and a labels.csv to ignore."""
+    folder.mkdir(parents=True)
+    (folder / "labels.csv").write_text("name,label\n")
     for split in ("train", "valid"):
         for digit in ("3", "7"):
             (folder / split / digit).mkdir(parents=True)
@@ -91,6 +95,26 @@ def test_bundled_sample_files_are_the_committed_bytes():
     for path, sha256 in paths.items():
         assert hashlib.sha256(path.read_bytes()).hexdigest() == sha256, path.name
     assert sum(path.stat().st_size for path in paths) < 1_000_000
+
+
+@pytest.mark.parametrize(
+    ("platform", "variable", "expected"),
+    [
+        ("linux", "XDG_CACHE_HOME", "xdg/lessons_code/mnist"),
+        ("linux", None, "home/.cache/lessons_code/mnist"),
+        ("darwin", None, "home/Library/Caches/lessons_code/mnist"),
+        ("win32", "LOCALAPPDATA", "local/lessons_code/mnist"),
+    ],
+)
+def test_cache_dir_is_the_platforms_usual_place(
+    tmp_path, monkeypatch, platform, variable, expected
+):
+    monkeypatch.setattr(data.sys, "platform", platform)
+    monkeypatch.delenv("XDG_CACHE_HOME")
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    if variable:
+        monkeypatch.setenv(variable, str(tmp_path / expected.split("/")[0]))
+    assert data.cache_dir() == tmp_path / expected
 
 
 def test_resolution_order(tmp_path, monkeypatch):
@@ -195,6 +219,9 @@ def test_real_mnist_counts():
     if not SHARED_MNIST.is_dir():
         pytest.skip(f"real MNIST not found at {SHARED_MNIST}")
     mnist = load_threes_sevens(SHARED_MNIST)
-    assert (len(mnist.train_x), int(mnist.train_y.sum())) == (4725, 2369)
-    assert (len(mnist.valid_x), int(mnist.valid_y.sum())) == (2038, 1010)
+    threes_sevens = [
+        (int((y == 1).sum()), int((y == 0).sum())) for y in (mnist.train_y, mnist.valid_y)
+    ]
+    assert threes_sevens == [(2369, 2356), (1010, 1028)]
+    assert (len(mnist.train_x), len(mnist.valid_x)) == (4725, 2038)
     assert mnist.train_x.dtype == np.float32 and mnist.train_x.max() == 1.0

@@ -75,8 +75,17 @@ def test_next_mirror_is_tried_when_one_fails(server, tmp_path):
 
 
 def test_wrong_checksum_leaves_nothing_behind(server, tmp_path):
-    with pytest.raises(data.ChecksumError, match="expected"):
+    with pytest.raises(data.ChecksumError, match="md5 .*, expected .*nothing was saved"):
         fetch(tmp_path, f"{server}/corrupt/")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_an_interrupted_download_leaves_nothing_behind(server, tmp_path):
+    def press_ctrl_c(name, done, total):
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        fetch(tmp_path, f"{server}/good/", progress=press_ctrl_c)
     assert list(tmp_path.iterdir()) == []
 
 

@@ -1,0 +1,34 @@
+# ---
+# jupyter:
+#   jupytext:
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # Training (notebook)
+#
+# The chapter's recipe, epoch by epoch, and the learning rate changed.
+
+# %%
+from dataclasses import replace
+
+from lessons_code import data, linear_model
+
+mnist = data.load_threes_sevens()
+run = linear_model.train(mnist)
+for stats in run.history[::5] + run.history[-1:]:
+    print(stats.epoch, round(stats.train_loss, 4), round(stats.valid_accuracy, 4))
+
+# %% [markdown]
+# The same model with other learning rates.
+
+# %%
+for learning_rate in (0.01, 1.0, 10.0, 100.0):
+    other = linear_model.train(mnist, replace(linear_model.RECIPE, learning_rate=learning_rate))
+    print("lr", learning_rate, "-> valid accuracy", round(other.final_valid_accuracy, 4))
