@@ -5,6 +5,9 @@ text and line colour from the rcParams, and stores its alt text, what a reader s
 see, as the figure's label: `fig.get_label()`. Drawing the same figure inside
 `matplotlib.rc_context(themed("light"))` or `themed("dark")` gives the two palettes of
 the site. Saving is the build hook's job.
+
+One colour code holds in every figure: orange means "3" (a positive score, a weight
+that pushes toward 3), purple means "7".
 """
 
 from __future__ import annotations
@@ -13,32 +16,40 @@ from collections.abc import Sequence
 
 import matplotlib as mpl
 import numpy as np
-from matplotlib.colors import TwoSlopeNorm
+from matplotlib.colors import Normalize
 from matplotlib.figure import Figure
+from matplotlib.ticker import PercentFormatter
 
 from lessons_code import apples_pears
 from lessons_code.baseline import PixelSimilarity
 from lessons_code.linear_model import EpochStats, TrainingRun, batch_accuracy, sigmoid
 
-# Okabe–Ito colours: distinguishable with every common colour-vision deficiency.
-BLUE, ORANGE, VERMILLION, GREEN = "#0072B2", "#E69F00", "#D55E00", "#009E73"
-THREE_COLOUR, SEVEN_COLOUR = BLUE, ORANGE
 WEIGHTS_CMAP = "PuOr_r"  # diverging, colour-blind safe: orange = toward "3", purple = "7"
-DIGIT_CMAP = "gray_r"  # ink is dark on a light square, in both palettes
+DIGIT_CMAP = "gray_r"  # dark ink on a light square, readable in both palettes
+THREE_COLOUR = "#CC6A0C"  # the orange of the weights' colour map, darkened to read on white
+SEVEN_COLOUR = "#8073AC"  # the purple of the weights' colour map
+# Okabe–Ito colours for other series: distinguishable with every common colour-vision
+# deficiency, and at least 3:1 against both white and the dark slate background.
+BLUE, VERMILLION, GREEN, PINK = "#0072B2", "#D55E00", "#009E73", "#CC79A7"
 
 _COMMON = {
     "figure.facecolor": "none",
     "axes.facecolor": "none",
     "savefig.facecolor": "none",
     "savefig.transparent": True,
-    "svg.hashsalt": "lessons-code",
-    "svg.fonttype": "path",
+    "svg.hashsalt": "lessons-code",  # fixed ids inside the SVG: same figure, same bytes
+    "svg.fonttype": "path",  # text as shapes: the browser needs no font
     "font.size": 11,
     "axes.titlesize": 12,
+    "axes.labelsize": 11,
+    "xtick.labelsize": 10,
+    "ytick.labelsize": 10,
+    "legend.fontsize": 10,
     "axes.spines.top": False,
     "axes.spines.right": False,
     "legend.frameon": False,
     "image.interpolation": "nearest",
+    "lines.linewidth": 2,
 }
 LIGHT = {
     **_COMMON,
@@ -47,7 +58,7 @@ LIGHT = {
     "axes.edgecolor": "#57606a",
     "xtick.color": "#57606a",
     "ytick.color": "#57606a",
-    "grid.color": "#d0d7de",
+    "grid.color": "#c4ccd4",
 }
 DARK = {
     **_COMMON,
@@ -56,7 +67,7 @@ DARK = {
     "axes.edgecolor": "#9da7b3",
     "xtick.color": "#9da7b3",
     "ytick.color": "#9da7b3",
-    "grid.color": "#3d444d",
+    "grid.color": "#4a525c",
 }
 
 
@@ -68,15 +79,36 @@ def themed(name: str) -> dict:
     return themes[name]
 
 
+def _ink() -> str:
+    """Return the palette's text colour, for lines that must read like text."""
+    return mpl.rcParams["text.color"]
+
+
 def _figure(width: float, height: float, alt: str) -> Figure:
+    """Return an empty figure whose label is its alt text."""
     figure = Figure(figsize=(width, height), layout="constrained")
     figure.set_label(alt)
     return figure
 
 
-def _digit(ax, image: np.ndarray, title: str = "") -> None:
-    """Draw one 28×28 image with a frame so a blank image still shows its square."""
-    ax.imshow(np.asarray(image).reshape(28, 28), cmap=DIGIT_CMAP, vmin=0, vmax=1)
+def _number(value: float) -> str:
+    """Return a short signed label for a colour bar's end, e.g. "+3.9" or "−0.12"."""
+    text = f"{abs(value):.2g}" if abs(value) < 100 else f"{abs(value):.0f}"
+    return ("−" if value < 0 else "+") + text
+
+
+def _minus(text: str) -> str:
+    """Return text with its hyphens as minus signs, as matplotlib writes tick labels."""
+    return text.replace("-", "−")
+
+
+def _limit(*arrays: np.ndarray) -> float:
+    """Return the largest absolute value in the arrays, or 1 when they are all zero."""
+    return max(float(np.abs(a).max()) for a in arrays) or 1.0
+
+
+def _frame(ax, title: str = "") -> None:
+    """Drop the ticks of a picture, keep its four edges, and title it."""
     ax.set_xticks([])
     ax.set_yticks([])
     for spine in ax.spines.values():
@@ -85,141 +117,225 @@ def _digit(ax, image: np.ndarray, title: str = "") -> None:
         ax.set_title(title)
 
 
-def _weights(ax, weights: np.ndarray, title: str = "", limit: float | None = None):
-    """Draw 784 weights as a 28×28 diverging heatmap centred on 0; return the image."""
-    weights = np.asarray(weights, dtype=float).reshape(28, 28)
-    limit = limit or float(np.abs(weights).max()) or 1.0
-    image = ax.imshow(weights, cmap=WEIGHTS_CMAP, norm=TwoSlopeNorm(0, -limit, limit))
-    ax.set_xticks([])
-    ax.set_yticks([])
-    if title:
-        ax.set_title(title)
+def _digit(ax, image: np.ndarray, title: str = "") -> None:
+    """Draw one 28×28 image in grey, framed so a blank image still shows its square."""
+    ax.imshow(np.asarray(image).reshape(28, 28), cmap=DIGIT_CMAP, vmin=0, vmax=1)
+    _frame(ax, title)
+
+
+def _heatmap(ax, values: np.ndarray, limit: float, title: str = ""):
+    """Draw 784 signed numbers as a 28×28 heatmap, 0 in the middle; return the image."""
+    image = ax.imshow(
+        np.asarray(values, dtype=float).reshape(28, 28),
+        cmap=WEIGHTS_CMAP,
+        norm=Normalize(-limit, limit),  # symmetric: white is exactly 0
+    )
+    _frame(ax, title)
     return image
 
 
-def _colour_bar(figure: Figure, image, axes, label: str = "weight", toward: bool = True):
+def _colour_bar(figure: Figure, image, axes, label: str, toward: bool = True):
     """Add a colour bar; with toward=True its ends say which digit they push toward."""
-    bar = figure.colorbar(image, ax=axes, shrink=0.85)
+    bar = figure.colorbar(image, ax=axes, shrink=0.9, aspect=20)
     limit = image.norm.vmax
     if toward:
-        bar.set_ticks(
-            [-limit, 0, limit], labels=[f"{-limit:.2g}\n→ “7”", "0", f"{limit:.2g}\n→ “3”"]
-        )
+        labels = [f"{_number(-limit)}\ntoward “7”", "0", f"{_number(limit)}\ntoward “3”"]
+        bar.set_ticks([-limit, 0, limit], labels=labels)
     bar.set_label(label)
+    return bar
 
 
-TOWARD = "Orange pushes the score toward 3, purple toward 7."
+TOWARD = "Orange pushes the score toward 3, purple toward 7, white is 0."
 
 
-def weights_heatmap(weights: np.ndarray, initial_weights: np.ndarray) -> Figure:
-    """Return the trained weights beside what training changed in them, as 28×28 heatmaps."""
+def _how_much_moved(weights: np.ndarray, initial_weights: np.ndarray) -> str:
+    """Return a sentence comparing how far training moved the weights with their start."""
+    moved = float(np.abs(np.asarray(weights) - initial_weights).mean())
+    start = float(np.abs(initial_weights).mean())
+    if moved < start / 2:
+        return (
+            f"Training moved a weight by {moved:.2f} on average, small next to their random "
+            f"start (typical size {start:.2f}), so the weights still look like that noise."
+        )
+    return f"Training moved a weight by {moved:.2f} on average, from a start of size {start:.2f}."
+
+
+def weights_heatmap(weights: np.ndarray, initial_weights: np.ndarray | None = None) -> Figure:
+    """Return the 784 weights as a 28×28 heatmap, beside what training changed if given."""
+    if initial_weights is None:
+        figure = _figure(
+            5,
+            4,
+            f"The 784 weights drawn as a 28 by 28 picture, one square per pixel, the "
+            f"strongest {_limit(weights):.2f} away from 0. " + TOWARD,
+        )
+        ax = figure.add_subplot()
+        _colour_bar(figure, _heatmap(ax, weights, _limit(weights), "the weights"), ax, "weight")
+        return figure
     change = np.asarray(weights) - np.asarray(initial_weights)
     figure = _figure(
-        8.5,
-        3.8,
-        "Left: the 784 weights after training, drawn as a 28 by 28 picture; they still "
-        "look like the random noise they started as. Right: what training changed, the "
-        "weights minus their random start: a 3 and a 7 appear, orange where 3s have ink "
-        "and 7s do not, purple along the top bar and the stroke of a 7. The border, blank "
-        "in every image, never changed. " + TOWARD,
+        9,
+        3.9,
+        "Left: the 784 weights after training, drawn as a 28 by 28 picture. "
+        + _how_much_moved(weights, initial_weights)
+        + " Right: what training changed, the weights minus their random start: a 3 and a "
+        "7 appear, orange where 3s have ink and 7s do not, purple where 7s have ink. The "
+        "border, blank in every image, did not change. " + TOWARD,
     )
+    figure.get_layout_engine().set(wspace=0.12)
     left, right = figure.subplots(1, 2)
-    _colour_bar(figure, _weights(left, weights, "the trained weights"), left)
-    _colour_bar(figure, _weights(right, change, "what training changed"), right, "change")
+    _colour_bar(figure, _heatmap(left, weights, _limit(weights), "the trained weights"), left, "")
+    changed = _heatmap(right, change, _limit(change), "what training changed")
+    _colour_bar(figure, changed, right, "")
     return figure
 
 
 def weights_over_epochs(snapshots: Sequence[dict], epochs: Sequence[int]) -> Figure:
     """Return the weights at several epochs, and how far each has moved from the start."""
-    epochs = [epoch for epoch in epochs if epoch < len(snapshots)]
-    start = snapshots[0]["weights"]
+    shown = [epoch for epoch in epochs if 0 <= epoch < len(snapshots)]
+    if not shown:
+        raise ValueError(f"no epoch to show: {len(snapshots)} snapshots, asked for {list(epochs)}")
+    epochs = shown
+    start = np.asarray(snapshots[0]["weights"])
+    weights = [np.asarray(snapshots[epoch]["weights"]) for epoch in epochs]
+    changes = [w - start for w in weights]
     figure = _figure(
-        1.9 * len(epochs) + 1.2,
+        1.9 * len(epochs) + 1.6,
         4.6,
-        f"Top row: the weights after epochs {', '.join(map(str, epochs))}; the random start "
-        "dominates and they change little to the eye. Bottom row: the weights minus their "
-        "random start; from nothing at epoch 0, the pattern of a 3 against a 7 grows "
-        "epoch after epoch. The training images never changed. " + TOWARD,
+        f"Top row: the weights after epochs {', '.join(map(str, epochs))}. "
+        + _how_much_moved(weights[-1], start)
+        + " Bottom row: the weights minus their random start; blank at epoch 0, then the "
+        "pattern of a 3 against a 7 grows epoch after epoch. The training images never "
+        "changed. " + TOWARD,
     )
-    axes = figure.subplots(2, len(epochs))
-    limit = max(float(np.abs(snapshots[e]["weights"]).max()) for e in epochs)
-    change_limit = max(float(np.abs(snapshots[e]["weights"] - start).max()) for e in epochs)
+    axes = figure.subplots(2, len(epochs), squeeze=False)
+    limit, change_limit = _limit(*weights), _limit(*changes)
     for column, epoch in enumerate(epochs):
-        image = _weights(axes[0, column], snapshots[epoch]["weights"], f"epoch {epoch}", limit)
-        change = snapshots[epoch]["weights"] - start
-        changed = _weights(axes[1, column], change, "", change_limit or 1.0)
+        image = _heatmap(axes[0, column], weights[column], limit, f"epoch {epoch}")
+        changed = _heatmap(axes[1, column], changes[column], change_limit)
     axes[0, 0].set_ylabel("weights")
     axes[1, 0].set_ylabel("change since\nepoch 0")
-    _colour_bar(figure, image, axes[0].tolist())
-    _colour_bar(figure, changed, axes[1].tolist(), "change")
+    _colour_bar(figure, image, axes[0].tolist(), "")
+    _colour_bar(figure, changed, axes[1].tolist(), "")
     return figure
 
 
 def contribution_map(image: np.ndarray, weights: np.ndarray, bias: float) -> Figure:
     """Return an image, the weights, their product, and the score they add up to."""
-    contributions = np.asarray(image) * np.asarray(weights)
-    score = float(contributions.sum() + bias)
+    image, weights, bias = np.asarray(image), np.asarray(weights), float(bias)
+    contributions = image * weights  # (784,) * (784,) -> (784,): pixel × weight
+    total = float(contributions.sum())
+    score = total + bias
     verdict = "3" if score > 0 else "7"
     figure = _figure(
-        9,
-        3.2,
+        9.5,
+        3.4,
         f"Left, a handwritten digit. Middle, the weights. Right, pixel times weight: blank "
         f"pixels contribute exactly 0, inked pixels contribute their weight. The "
-        f"contributions add up to {contributions.sum():.2f}; with the bias {float(bias):.2f} "
-        f"the score is {score:.2f}, so the model says {verdict}.",
+        f"contributions add up to {total:.2f}; with the bias {bias:.2f} the score is "
+        f"{score:.2f}, so the model says {verdict}. " + TOWARD,
     )
     axes = figure.subplots(1, 3)
     _digit(axes[0], image, "the image (never changes)")
-    limit = float(np.abs(weights).max())
-    _weights(axes[1], weights, "× the weights", limit)
-    product = _weights(axes[2], contributions, "= pixel × weight", limit)
-    _colour_bar(figure, product, axes.tolist(), "contribution")
+    limit = _limit(weights)
+    _heatmap(axes[1], weights, limit, "× the weights")
+    product = _heatmap(axes[2], contributions, limit, "= pixel × weight")
+    _colour_bar(figure, product, axes.tolist(), "weight, or pixel × weight")
     axes[2].set_xlabel(
-        f"sum {contributions.sum():.2f} + bias {float(bias):.2f}\n"
-        f"= score {score:.2f}  →  “{verdict}”"
+        _minus(f"sum {total:.2f} + bias {bias:.2f}\n= score {score:.2f}  →  says “{verdict}”"),
+        fontsize=mpl.rcParams["axes.titlesize"],
     )
     return figure
 
 
-def bias_effect(predictions: np.ndarray, targets: np.ndarray, bias: float) -> Figure:
-    """Return the scores with the decision line, what a bias shift does, and accuracy."""
-    predictions, targets = np.asarray(predictions), np.asarray(targets)
-    shifts = np.linspace(-15, 15, 121)
+def bias_effect(
+    predictions: np.ndarray, targets: np.ndarray, bias: float, shift: float = 5.0
+) -> Figure:
+    """Return the scores split at 0, the same scores after a bias shift, and accuracy."""
+    predictions = np.asarray(predictions, dtype=float)
+    threes = np.asarray(targets) == 1
+    shifted = predictions + shift  # adding to the bias adds the same to every score
+    newly_three = int((~threes & (predictions <= 0) & (shifted > 0)).sum())
+    newly_seven = int((threes & (predictions > 0) & (shifted <= 0)).sum())
+    reach = max(float(np.ptp(predictions)) / 2, 2 * abs(shift), 1.0)
+    shifts = np.linspace(-reach, reach, 201)  # odd count: 0 (the trained bias) is on it
     accuracies = np.array([batch_accuracy(predictions + s, targets) for s in shifts])
-    best = float(shifts[accuracies.argmax()])
+    trained, moved = batch_accuracy(predictions, targets), batch_accuracy(shifted, targets)
+    best = int(accuracies.argmax())
+    lost = f", while {newly_seven} 3s fall below it" if newly_seven else ""
     figure = _figure(
         10,
-        3.4,
-        f"Left: the scores of the validation 3s (blue) and 7s (orange), split by the "
-        f"decision line at score 0. Middle: adding 5 to the bias slides every score 5 to the "
-        f"right, so some 7s cross the line and are called 3. Right: accuracy against the "
-        f"shift added to the trained bias ({bias:.2f}); it is highest near no shift "
-        f"(best shift {best:+.1f}).",
+        3.9,
+        f"Left: the scores of the validation 3s (orange) and 7s (purple), split by the "
+        f"line at score 0: above 0 the model says 3. Middle: adding {shift:g} to the bias "
+        f"slides every score {shift:g} to the right; {newly_three} more 7s cross the line "
+        f"and are called 3{lost}. Right: validation accuracy against the "
+        f"shift added to the trained bias ({bias:.2f}): {trained:.1%} with no shift, "
+        f"{moved:.1%} with {shift:+g}, at best {accuracies[best]:.1%} with a shift of "
+        f"{shifts[best]:+.1f}.",
     )
     axes = figure.subplots(1, 3)
+    axes[0].sharex(axes[1])
+    axes[0].sharey(axes[1])
     edges = np.linspace(
-        np.percentile(predictions, 0.5) - 5, np.percentile(predictions, 99.5) + 5, 50
+        min(predictions.min(), shifted.min()), max(predictions.max(), shifted.max()), 51
     )
-    for ax, shift, title in ((axes[0], 0.0, "trained bias"), (axes[1], 5.0, "bias + 5")):
-        for label, colour, name in ((1, THREE_COLOUR, "3s"), (0, SEVEN_COLOUR, "7s")):
-            ax.hist(
-                predictions[targets == label] + shift,
-                bins=edges + shift,
-                color=colour,
-                alpha=0.7,
-                label=name,
-            )
-        ax.axvline(0, color=mpl.rcParams["text.color"], linestyle="--", linewidth=1.2)
-        ax.text(0, ax.get_ylim()[1] * 0.95, " line: score 0", va="top")
-        ax.set_title(title)
+    tallest = max(
+        np.histogram(scores[chosen], edges)[0].max(initial=0)
+        for scores in (predictions, shifted)
+        for chosen in (threes, ~threes)
+    )
+    panels = (
+        (axes[0], predictions, "the trained bias"),
+        (axes[1], shifted, f"bias {shift:+g}: every score {shift:+g}"),
+    )
+    for ax, scores, title in panels:
+        for chosen, colour, name in ((threes, THREE_COLOUR, "3s"), (~threes, SEVEN_COLOUR, "7s")):
+            ax.hist(scores[chosen], bins=edges, histtype="stepfilled", color=colour, alpha=0.35)
+            ax.hist(scores[chosen], bins=edges, histtype="step", color=colour, label=name)
+        ax.axvline(0, color=_ink(), linestyle="--", linewidth=1.2)
+        on_top = ax.get_xaxis_transform()  # x in scores, y as a fraction of the height
+        ax.text(0, 1.0, "says 7 ← ", transform=on_top, ha="right", va="bottom", fontsize=9)
+        ax.text(0, 1.0, " → says 3", transform=on_top, ha="left", va="bottom", fontsize=9)
+        ax.set_title(title, pad=16)
         ax.set_xlabel("score")
+    axes[0].set_ylim(0, 1.4 * tallest)  # room above the bars for the legend and the arrow
     axes[0].set_ylabel("validation images")
-    axes[0].legend(loc="upper left")
-    axes[2].plot(shifts, accuracies, color=BLUE)
-    axes[2].axvline(0, color=mpl.rcParams["text.color"], linestyle=":", linewidth=1)
-    axes[2].set_xlabel("shift added to the bias")
-    axes[2].set_ylabel("validation accuracy")
-    axes[2].set_title("accuracy against bias")
+    axes[0].legend(loc="upper left", title="validation", alignment="left", ncols=2)
+    sevens_middle = float(np.median(predictions[~threes])) if (~threes).any() else 0.0
+    axes[1].annotate(
+        "",
+        xy=(sevens_middle + shift, 1.15 * tallest),
+        xytext=(sevens_middle, 1.15 * tallest),
+        arrowprops={"arrowstyle": "-|>", "color": _ink(), "linewidth": 2, "mutation_scale": 14},
+    )
+    axes[1].text(
+        0.02 * np.ptp(edges),
+        1.35 * tallest,
+        f"{newly_three} more 7s\nnow called 3",
+        va="top",
+        fontsize=9,
+    )
+    ax = axes[2]
+    ax.plot(shifts, accuracies, color=BLUE)
+    for x, accuracy, colour, label, where in (
+        (0, trained, _ink(), f"trained bias\n{trained:.1%}", (0.5, 0.45)),
+        (shift, moved, SEVEN_COLOUR, f"bias {shift:+g}\n{moved:.1%}", (0.72, 0.72)),
+    ):
+        ax.plot(x, accuracy, "o", color=colour, markersize=6)
+        ax.annotate(
+            label,
+            (x, accuracy),
+            xytext=where,
+            textcoords="axes fraction",
+            ha="left" if where[0] > 0.5 else "center",
+            va="top",
+            fontsize=9,
+            arrowprops={"arrowstyle": "->", "color": _ink(), "linewidth": 1, "shrinkB": 4},
+        )
+    ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+    ax.set(xlabel="shift added to the trained bias", ylabel="validation accuracy")
+    ax.set_title("accuracy against bias", pad=16)
     return figure
 
 
@@ -228,82 +344,112 @@ def loss_curves(history: Sequence[EpochStats]) -> Figure:
     epochs = [stats.epoch for stats in history]
     first, last = history[0], history[-1]
     figure = _figure(
-        8,
-        3.2,
+        8.5,
+        3.3,
         f"Left: the loss falls epoch after epoch, on the training images from "
         f"{first.train_loss:.3f} to {last.train_loss:.3f} and on the validation images from "
-        f"{first.valid_loss:.3f} to {last.valid_loss:.3f}. Right: validation accuracy rises "
-        f"from {first.valid_accuracy:.1%} to {last.valid_accuracy:.1%}.",
+        f"{first.valid_loss:.3f} to {last.valid_loss:.3f}. Right: validation accuracy goes "
+        f"from {first.valid_accuracy:.1%} after epoch {first.epoch} to "
+        f"{last.valid_accuracy:.1%} after epoch {last.epoch}.",
     )
     loss_ax, accuracy_ax = figure.subplots(1, 2)
-    loss_ax.plot(epochs, [s.train_loss for s in history], "o-", color=BLUE, label="train")
-    loss_ax.plot(epochs, [s.valid_loss for s in history], "s--", color=ORANGE, label="valid")
-    loss_ax.set(xlabel="epoch", ylabel="mnist_loss", title="loss per epoch")
+    train_losses = [s.train_loss for s in history]
+    loss_ax.plot(epochs, train_losses, "o-", color=BLUE, markersize=4, label="training images")
+    valid_losses = [s.valid_loss for s in history]
+    loss_ax.plot(
+        epochs, valid_losses, "s--", color=VERMILLION, markersize=4, label="validation images"
+    )
+    loss_ax.set(xlabel="epoch", ylabel="mnist_loss", title="loss after each epoch")
+    loss_ax.set_ylim(bottom=0)
     loss_ax.legend()
-    accuracy_ax.plot(epochs, [s.valid_accuracy for s in history], "o-", color=GREEN)
-    accuracy_ax.set(xlabel="epoch", ylabel="validation accuracy", title="accuracy per epoch")
+    accuracy_ax.plot(epochs, [s.valid_accuracy for s in history], "o-", color=GREEN, markersize=4)
+    accuracy_ax.annotate(
+        f"{last.valid_accuracy:.1%}",
+        (last.epoch, last.valid_accuracy),
+        xytext=(0, -16),
+        textcoords="offset points",
+        ha="center",
+    )
+    accuracy_ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+    accuracy_ax.set(xlabel="epoch", ylabel="validation accuracy", title="accuracy after each epoch")
     return figure
 
 
 def learning_rates(runs: dict[float, TrainingRun]) -> Figure:
-    """Return the loss curves of runs with different learning rates, side by side."""
-    styles = (("o-", VERMILLION), ("s-", BLUE), ("^-", ORANGE), ("d-", GREEN))
+    """Return the loss and accuracy curves of runs with different learning rates."""
+    styles = (("o-", VERMILLION), ("s-", BLUE), ("^-", GREEN), ("d-", PINK))
+    if len(runs) > len(styles):
+        raise ValueError(f"at most {len(styles)} learning rates fit one figure, got {len(runs)}")
     summary = "; ".join(
         f"learning rate {rate:g} ends at loss {run.history[-1].train_loss:.3f} and accuracy "
         f"{run.history[-1].valid_accuracy:.1%}"
         for rate, run in runs.items()
     )
     figure = _figure(
-        8,
+        9.5,
         3.4,
-        f"Training loss (left) and validation accuracy (right) per epoch for each "
-        f"learning rate: {summary}.",
+        f"Training loss (left) and validation accuracy (right) after each epoch, one line "
+        f"per learning rate: {summary}.",
     )
     loss_ax, accuracy_ax = figure.subplots(1, 2)
     for (rate, run), (marker, colour) in zip(runs.items(), styles, strict=False):
         epochs = [s.epoch for s in run.history]
-        label = f"lr {rate:g}"
-        loss_ax.plot(
-            epochs,
-            [s.train_loss for s in run.history],
-            marker,
-            color=colour,
-            label=label,
-            markersize=4,
-        )
+        label = f"learning rate {rate:g}\n(ends at {run.history[-1].valid_accuracy:.1%})"
+        style = {"color": colour, "markersize": 4, "linewidth": 1.5}
+        loss_ax.plot(epochs, [s.train_loss for s in run.history], marker, **style)
         accuracy_ax.plot(
-            epochs,
-            [s.valid_accuracy for s in run.history],
-            marker,
-            color=colour,
-            label=label,
-            markersize=4,
+            epochs, [s.valid_accuracy for s in run.history], marker, label=label, **style
         )
     loss_ax.set(xlabel="epoch", ylabel="training loss", title="loss")
+    loss_ax.set_ylim(bottom=0)
+    accuracy_ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
     accuracy_ax.set(xlabel="epoch", ylabel="validation accuracy", title="accuracy")
-    loss_ax.legend()
+    figure.legend(loc="outside right center", labelspacing=1.0)
     return figure
 
 
 def ideal_digits_vs_weights(
-    similarity: PixelSimilarity, weights: np.ndarray, initial_weights: np.ndarray
+    similarity: PixelSimilarity,
+    weights: np.ndarray,
+    initial_weights: np.ndarray | None = None,
 ) -> Figure:
     """Return the pixel-similarity ideal 3 and 7 beside what training taught the weights."""
+    learned = np.asarray(weights)
+    title = "the learned weights"
+    if initial_weights is not None:
+        learned = learned - np.asarray(initial_weights)
+        title = "learned: weights − start"
     figure = _figure(
-        9,
-        3.2,
+        9.5,
+        3.4,
         f"Left and middle: the ideal 3 and the ideal 7, the average of every training 3 and "
-        f"7; comparing a new image to them gets {similarity.accuracy:.1%} of the validation "
-        f"images right. Right: what training taught the weights (the weights minus their "
-        f"random start), one signed number per pixel saying how much ink there is evidence "
-        f"for a 3 (orange) or for a 7 (purple).",
+        f"every training 7, grey where there is ink; calling a new image by the closer "
+        f"ideal gets {similarity.accuracy:.1%} of the validation images right. Right: what "
+        f"training taught the weights, one signed number per pixel: orange where ink is "
+        f"evidence for a 3, purple where it is evidence for a 7.",
     )
     axes = figure.subplots(1, 3)
     _digit(axes[0], similarity.ideal_3, "ideal 3 (mean of the 3s)")
     _digit(axes[1], similarity.ideal_7, "ideal 7 (mean of the 7s)")
-    change = np.asarray(weights) - np.asarray(initial_weights)
-    _colour_bar(figure, _weights(axes[2], change, "learned: weights − start"), axes[2], "change")
+    _colour_bar(figure, _heatmap(axes[2], learned, _limit(learned), title), axes[2], "")
     return figure
+
+
+def _items(quantities: Sequence[float]) -> str:
+    """Return a basket in words: "3 apples + 1 pear"."""
+    apples, pears = quantities
+    return (
+        f"{apples:g} apple{'' if apples == 1 else 's'} + {pears:g} pear{'' if pears == 1 else 's'}"
+    )
+
+
+def _small(loss: float) -> str:
+    """Return a loss near 0 the way a newcomer reads it: "0.0312", or "about 0"."""
+    return f"{loss:.4f}" if loss >= 5e-5 else "about 0"
+
+
+LOSS_LEVELS = (0.1, 0.3, 1, 3, 10, 30, 100, 300, 1000, 3000)
+"""The loss of each contour line on the apples-and-pears map: evenly spaced in log scale."""
 
 
 def apples_pears_descent(
@@ -312,37 +458,61 @@ def apples_pears_descent(
     """Return the receipts' loss surface over the two prices with the descent path."""
     path = descent.prices
     start, end = path[0], path[-1]
-    apples = np.linspace(-1, 6, 141)
-    pears = np.linspace(-1, 10, 221)
+    steps = len(path) - 1
+    low = np.minimum(path.min(axis=0), 0) - 1
+    high = np.maximum(path.max(axis=0), end) + 1
+    apples = np.linspace(low[0], high[0], 141)
+    pears = np.linspace(low[1], high[1], 141)
     surface = apples_pears.loss_surface(receipts, apples, pears)
     figure = _figure(
-        6,
-        4.6,
-        f"Contour map of the loss over the apple and pear prices. Gradient descent starts "
-        f"from the guess apple {start[0]:g}, pear {start[1]:g} (loss {descent.losses[0]:.0f}) "
-        f"and walks downhill to apple {end[0]:.2f}, pear {end[1]:.2f}, the bottom of the "
-        f"valley, where the loss is {descent.losses[-1]:.1g}.",
+        6.5,
+        5,
+        f"Contour map of the loss over the apple and pear prices; each line joins prices "
+        f"with the same loss, like heights on a hiking map. Gradient descent starts from "
+        f"the guess apple {start[0]:g}, pear {start[1]:g} (loss {descent.losses[0]:.0f}) and "
+        f"walks downhill in {steps} steps to apple {end[0]:.2f}, pear {end[1]:.2f}, the "
+        f"bottom of the valley, where the loss is {_small(descent.losses[-1])}.",
     )
     ax = figure.add_subplot()
-    levels = np.geomspace(0.05, surface.max(), 14)
-    contours = ax.contour(apples, pears, surface, levels=levels, cmap="viridis", linewidths=1)
-    figure.colorbar(contours, ax=ax, label="loss (mean squared error, cents²)", format="%.2g")
-    shown = path[: min(len(path), 60)]
-    ax.plot(shown[:, 0], shown[:, 1], ".-", color=VERMILLION, markersize=4, label="descent")
-    ax.plot(*start, "o", color=VERMILLION, markersize=8)
-    ax.annotate(
-        f"first guess ({start[0]:g}, {start[1]:g})",
-        start,
-        xytext=(8, 0),
-        textcoords="offset points",
+    levels = [level for level in LOSS_LEVELS if level < surface.max()]
+    lines = ax.contour(
+        apples, pears, surface, levels=levels, colors=mpl.rcParams["axes.edgecolor"], linewidths=0.8
     )
-    ax.plot(*end, "*", color=GREEN, markersize=14, label="true prices")
+    ax.clabel(lines, [level for level in levels if level >= 1], fmt="%g", fontsize=8)
+    first_steps = path[: min(len(path), 12)]
+    ax.plot(
+        first_steps[:, 0],
+        first_steps[:, 1],
+        "o",
+        color=VERMILLION,
+        markersize=4,
+        label="gradient descent:\none dot per step",
+    )
+    ax.plot(path[:, 0], path[:, 1], "-", color=VERMILLION, linewidth=1.5)
+    ax.plot(*start, "o", color=VERMILLION, markersize=9)
+    ax.annotate(
+        f"first guess ({start[0]:g}, {start[1]:g})\nloss {descent.losses[0]:.0f}",
+        start,
+        xytext=(-10, 0),
+        textcoords="offset points",
+        ha="right",
+        va="center",
+    )
+    ax.plot(*end, "*", color=GREEN, markersize=15, markeredgecolor=_ink(), markeredgewidth=0.6)
+    ax.annotate(
+        f"after {steps} steps\n({end[0]:.2f}, {end[1]:.2f}), loss {_small(descent.losses[-1])}",
+        end,
+        xytext=(40, -50),
+        textcoords="offset points",
+        va="top",
+        arrowprops={"arrowstyle": "->", "color": _ink(), "linewidth": 1, "shrinkB": 8},
+    )
+    ax.legend(loc="upper left")
     ax.set(
         xlabel="apple price (cents)",
         ylabel="pear price (cents)",
-        title="the loss surface and the path downhill",
+        title="the loss of every pair of prices, and the path downhill",
     )
-    ax.legend(loc="lower left")
     return figure
 
 
@@ -350,38 +520,64 @@ def one_receipt_line(
     receipt: apples_pears.Receipt, receipts: Sequence[apples_pears.Receipt]
 ) -> Figure:
     """Return the line of prices that fit one receipt, crossed by a second receipt's line."""
-    second = next(r for r in receipts if r.quantities != receipt.quantities and r.quantities[1])
-    apples = np.linspace(0, 2.5, 50)
-    prices = apples_pears.solve_prices([receipt, second])
-    describe = " + ".join(
-        f"{q:g} {n}" for q, n in zip(receipt.quantities, ("apples", "pears"), strict=True)
+    apples_bought, pears_bought = receipt.quantities
+    if not apples_bought or not pears_bought:
+        raise ValueError(f"the receipt needs apples and pears, got {receipt.quantities}")
+    second = next(
+        r
+        for r in receipts
+        if r.quantities[1] and np.linalg.matrix_rank([receipt.quantities, r.quantities]) == 2
     )
+    prices = apples_pears.solve_prices([receipt, second])
+    right = 1.15 * max(receipt.total / apples_bought, 2 * prices[0])
+    top = 1.15 * max(receipt.total / pears_bought, 2 * prices[1])
+    apples = np.linspace(0, right, 50)
+    others = [a for a in (0.0, round(2 * prices[0])) if not np.isclose(a, prices[0])]
     figure = _figure(
-        5.5,
-        4,
-        f"Every point on the solid line is a pair of prices that makes {describe} cost "
-        f"{receipt.total:g} cents: one receipt cannot decide the prices. A second receipt "
-        f"draws a second line; the two cross at one point, apple {prices[0]:g} and pear "
-        f"{prices[1]:g}.",
+        6,
+        4.3,
+        f"Every point on the solid line is a pair of prices that makes "
+        f"{_items(receipt.quantities)} cost {receipt.total:g} cents, for example "
+        + ", ".join(
+            f"apple {a:g} and pear {apples_pears.pear_prices_fitting(receipt, a):g}" for a in others
+        )
+        + f": one receipt cannot decide the prices. A second receipt, "
+        f"{_items(second.quantities)} = {second.total:g}, draws the dashed line; the two "
+        f"cross at one point, apple {prices[0]:g} and pear {prices[1]:g}.",
     )
     ax = figure.add_subplot()
-    for r, colour, style in ((receipt, BLUE, "-"), (second, ORANGE, "--")):
-        q_apples, q_pears = r.quantities
+    for r, colour, style in ((receipt, BLUE, "-"), (second, VERMILLION, "--")):
         ax.plot(
             apples,
             apples_pears.pear_prices_fitting(r, apples),
             style,
             color=colour,
-            linewidth=2,
-            label=f"{q_apples:g} apples + {q_pears:g} pears = {r.total:g}",
+            label=f"{_items(r.quantities)} = {r.total:g}",
+        )
+    for a in others:
+        pear = float(apples_pears.pear_prices_fitting(receipt, a))
+        ax.plot(a, pear, "o", color=BLUE, markerfacecolor="none", markersize=8)
+        ax.annotate(
+            f"({a:g}, {pear:g}) fits too",
+            (a, pear),
+            xytext=(10, 4),
+            textcoords="offset points",
         )
     ax.plot(*prices, "o", color=GREEN, markersize=10, label="fits both receipts")
+    ax.annotate(
+        f"({prices[0]:g}, {prices[1]:g})",
+        prices,
+        xytext=(-10, -8),
+        textcoords="offset points",
+        ha="right",
+        va="top",
+    )
     ax.set(
         xlabel="apple price (cents)",
         ylabel="pear price (cents)",
-        xlim=(0, 2.5),
-        ylim=(0, 4),
-        title="one receipt: a line of answers",
+        xlim=(0, right),
+        ylim=(0, top),
+        title="one receipt: a whole line of answers",
     )
     ax.legend(loc="upper right")
     return figure
@@ -393,40 +589,61 @@ def sigmoid_curve(scores: np.ndarray) -> Figure:
     probabilities = sigmoid(scores)
     pairs = ", ".join(f"{s:g} → {p:.2f}" for s, p in zip(scores, probabilities, strict=True))
     figure = _figure(
-        6,
-        3.6,
+        6.5,
+        3.8,
         f"The sigmoid turns any score into a number between 0 and 1, read as the "
         f"probability of a 3. Score 0 gives 0.5; big positive scores approach 1, big "
-        f"negative ones approach 0. Marked: {pairs}.",
+        f"negative ones approach 0. Marked, score → probability: {pairs}.",
     )
     ax = figure.add_subplot()
-    xs = np.linspace(-8, 8, 200)
-    ax.plot(xs, sigmoid(xs), color=BLUE, linewidth=2)
-    ax.axhline(0.5, color=mpl.rcParams["grid.color"], linestyle=":")
+    reach = max(8.0, 1.2 * float(np.abs(scores).max(initial=0)))
+    xs = np.linspace(-reach, reach, 241)
+    ax.plot(xs, sigmoid(xs), color=BLUE)
+    guides = {"color": mpl.rcParams["grid.color"], "linestyle": ":", "linewidth": 1}
     for s, p in zip(scores, probabilities, strict=True):
-        ax.plot(s, p, "o", color=VERMILLION)
-        ax.annotate(f"{s:g} → {p:.2f}", (s, p), xytext=(6, -12), textcoords="offset points")
+        ax.plot([s, s, -reach], [0, p, p], **guides)  # up from the score, across to its value
+        colour = THREE_COLOUR if s > 0 else SEVEN_COLOUR if s < 0 else _ink()
+        ax.plot(s, p, "o", color=colour, markersize=7)
+        above = s <= 0  # left of the middle, the space above-left of the curve is free
+        ax.annotate(
+            f"{_minus(f'{s:g}')} → {p:.2f}",
+            (s, p),
+            xytext=(-6, 6) if above else (8, -6),
+            textcoords="offset points",
+            ha="right" if above else "left",
+            va="bottom" if above else "top",
+        )
     ax.set(
         xlabel="score",
-        ylabel="sigmoid(score)",
-        ylim=(-0.05, 1.05),
-        title="sigmoid: score to probability",
+        ylabel="sigmoid(score):\nprobability of a 3",
+        xlim=(-reach, reach),
+        ylim=(0, 1.05),
+        title="the sigmoid: score in, probability out",
     )
     return figure
 
 
 def digit_grid(
-    images: Sequence[np.ndarray], captions: Sequence[str], alt: str, columns: int | None = None
+    images: Sequence[np.ndarray],
+    captions: Sequence[str],
+    alt: str | None = None,
+    columns: int | None = None,
 ) -> Figure:
-    """Return 28×28 images in rows of `columns`, each with its caption underneath."""
+    """Return 28×28 images in rows (at most 6 a row by default), each captioned underneath."""
     if len(images) != len(captions) or not len(images):
         raise ValueError(f"need one caption per image, got {len(images)} and {len(captions)}")
-    columns = columns or len(images)
-    rows = -(-len(images) // columns)
-    figure = _figure(1.6 * columns, 2.2 * rows, alt)
+    n = len(images)
+    columns = columns or -(-n // -(-n // 6))  # as few rows as fit 6 a row, filled evenly
+    rows = -(-n // columns)
+    lines = max(caption.count("\n") + 1 for caption in captions)
+    if alt is None:
+        alt = f"{n} handwritten digits, captioned: " + "; ".join(
+            caption.replace("\n", " ") for caption in captions
+        )
+    figure = _figure(1.7 * columns, (1.55 + 0.2 * lines) * rows, alt)
     axes = np.atleast_1d(figure.subplots(rows, columns)).ravel()
     for index, ax in enumerate(axes):
-        if index < len(images):
+        if index < n:
             _digit(ax, images[index])
             ax.set_xlabel(captions[index])
         else:
@@ -437,19 +654,20 @@ def digit_grid(
 def hidden_units(w1: np.ndarray, n: int = 10) -> Figure:
     """Return the incoming weights of the first n hidden units as 28×28 heatmaps."""
     n = min(n, w1.shape[1])
-    columns = 5
+    columns = min(n, 5)
     rows = -(-n // columns)
     figure = _figure(
-        2 * columns,
-        2.1 * rows,
-        f"The incoming weights of {n} of the two-layer net's hidden units, each drawn as a "
-        f"28 by 28 picture. Each unit has learned its own pattern of strokes to look for.",
+        1.8 * columns + 1.2,
+        1.95 * rows,
+        f"The weights going into {n} of the two-layer net's {w1.shape[1]} hidden units, each "
+        f"drawn as a 28 by 28 picture on one colour scale. Each unit has learned its own "
+        f"pattern of ink to respond to; orange pixels raise the unit's output, purple lower it.",
     )
     axes = np.atleast_1d(figure.subplots(rows, columns)).ravel()
-    limit = float(np.abs(w1[:, :n]).max())
+    limit = _limit(w1[:, :n])
     for unit, ax in enumerate(axes):
         if unit < n:
-            image = _weights(ax, w1[:, unit], f"unit {unit + 1}", limit)
+            image = _heatmap(ax, w1[:, unit], limit, f"unit {unit + 1}")
         else:
             ax.set_visible(False)
     _colour_bar(figure, image, axes.tolist(), "weight into the unit", toward=False)

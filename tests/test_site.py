@@ -3,93 +3,15 @@
 from __future__ import annotations
 
 import json
-import os
 import re
-import subprocess
-import sys
-from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
-import pytest
-import yaml
-
 from benchmarks.build_time import copy_project
 from lessons_code import report
-from tests.conftest import REPO
+from tests.conftest import REPO, build_site, html_path, nav_pages, parse
 
 LOCAL_HOSTS = {"", "127.0.0.1", "localhost"}
-
-
-def build_site(project: Path, env: dict | None = None) -> subprocess.CompletedProcess:
-    """Run `mkdocs build --strict` in project; return the finished process."""
-    base = {k: v for k, v in os.environ.items() if k != "LESSONS_DATA"}
-    base["XDG_CACHE_HOME"] = str(project / ".no-download-cache")
-    base["PYTHONPATH"] = str(project)  # the copy's lessons_code, in the hook and the notebooks
-    return subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", "site"],
-        cwd=project,
-        env={**base, **(env or {})},
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-
-
-@pytest.fixture(scope="module")
-def built(tmp_path_factory) -> Path:
-    """Return a copy of the project, built strictly on the bundled sample."""
-    project = copy_project(tmp_path_factory.mktemp("project"))
-    result = build_site(project)
-    assert result.returncode == 0, result.stderr[-4000:]
-    project.joinpath("build.log").write_text(result.stderr)
-    return project
-
-
-class _Page(HTMLParser):
-    """Collects what a test needs from one HTML page."""
-
-    def __init__(self):
-        super().__init__()
-        self.images: list[dict] = []
-        self.loaded: list[str] = []  # what a browser fetches: scripts, styles, icons, images
-        self.text: list[str] = []
-
-    def handle_starttag(self, tag, attrs):
-        attributes = dict(attrs)
-        if tag == "img":
-            self.images.append(attributes)
-        if tag in {"img", "script", "iframe", "source", "audio", "video"} and "src" in attributes:
-            self.loaded.append(attributes["src"])
-        fetched_links = {"stylesheet", "icon", "preload", "modulepreload", "manifest", "prefetch"}
-        if tag == "link" and fetched_links & set((attributes.get("rel") or "").split()):
-            self.loaded.append(attributes["href"])
-
-    def handle_data(self, data):
-        self.text.append(data)
-
-
-def parse(path: Path) -> _Page:
-    page = _Page()
-    page.feed(path.read_text(encoding="utf-8"))
-    return page
-
-
-def nav_pages() -> list[str]:
-    """Return the source path of every page in mkdocs.yml's nav."""
-
-    def walk(items):
-        for item in items:
-            for value in item.values() if isinstance(item, dict) else [item]:
-                yield from walk(value) if isinstance(value, list) else [value]
-
-    config = yaml.load((REPO / "mkdocs.yml").read_text(), Loader=yaml.BaseLoader)
-    return list(walk(config["nav"]))
-
-
-def html_path(site: Path, source: str) -> Path:
-    stem = re.sub(r"\.(md|py)$", "", source)
-    return site / "index.html" if stem == "index" else site / stem / "index.html"
 
 
 def test_every_nav_page_exists_and_is_built(built):

@@ -1,0 +1,89 @@
+"""The lessons' pages: each answers its question first, shows what it promises, and
+states no number about a run by hand."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from lessons_code import apples_pears
+from tests.conftest import REPO, html_path, nav_pages, parse
+
+DOCS = REPO / "docs"
+MARKDOWN_PAGES = [page for page in nav_pages() if page.endswith(".md")]
+
+PROMISED_FIGURES = {
+    "index.md": {"task", "weights"},
+    "prediction.md": {"contribution", "weights-over-epochs", "mistakes"},
+    "multiply.md": {"ideal-vs-weights", "contribution"},
+    "apples-pears.md": {"one-receipt-line", "apples-pears-descent"},
+    "bias.md": {"bias-effect"},
+    "loss.md": {"sigmoid", "loss-curves"},
+    "gradient-descent.md": {"learning-rates"},
+    "layer.md": {"hidden-units"},
+}
+NOTEBOOKS = {"prediction.md", "multiply.md", "apples-pears.md", "gradient-descent.md"}
+
+# Numbers a page may quote because they are not about a run: the forum's words and a
+# published result, each cited where it appears.
+QUOTED = {"gradient-descent.md": {"95%", "0.21%", "99.79%"}}
+RUN_LIKE = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?\s?%|0\.\d{2,})")
+PLACEHOLDER = re.compile(r"\{\{.*?\}\}", re.DOTALL)
+
+
+def test_every_markdown_page_is_in_the_nav():
+    on_disk = {path.relative_to(DOCS).as_posix() for path in DOCS.glob("*.md")}
+    assert on_disk == set(MARKDOWN_PAGES)
+
+
+@pytest.mark.parametrize("page", MARKDOWN_PAGES)
+def test_page_opens_with_its_question_and_answers_it(page):
+    text = (DOCS / page).read_text()
+    first_paragraph = text.split("\n\n")[1]
+    assert re.match(r"\*\*(The|Your) question:\*\*", first_paragraph), page
+    question, _, answer = first_paragraph.partition("?")
+    assert "answer:**" in answer, f"{page}: the first paragraph must also answer"
+
+
+@pytest.mark.parametrize("page", MARKDOWN_PAGES)
+def test_no_number_about_a_run_is_typed_by_hand(page):
+    text = PLACEHOLDER.sub("", (DOCS / page).read_text())
+    text = re.sub(r"```.*?```", "", text, flags=re.DOTALL)  # code is included, not typed
+    typed = set(RUN_LIKE.findall(text)) - QUOTED.get(page, set())
+    assert not typed, f"{page} states {typed} by hand: use a {{{{ number }}}} from the build"
+
+
+def test_lesson_pages_end_with_try_it_and_link_the_glossary():
+    for page in PROMISED_FIGURES:
+        text = (DOCS / page).read_text()
+        if page != "index.md":
+            assert "## Try it" in text, page
+    linked = sum("glossary.md#" in (DOCS / page).read_text() for page in PROMISED_FIGURES)
+    assert linked >= 4
+
+
+def test_pages_show_the_figures_they_promise(built):
+    for page, names in PROMISED_FIGURES.items():
+        sources = {image["src"] for image in parse(html_path(built / "site", page)).images}
+        for name in names:
+            for theme in ("light", "dark"):
+                assert any(f"{name}-{theme}.svg" in src for src in sources), (page, name)
+
+
+def test_lessons_have_notebooks():
+    for page in NOTEBOOKS:
+        text = (DOCS / page).read_text()
+        (notebook,) = re.findall(r"\(notebooks/([\w-]+\.py)\)", text)
+        assert (DOCS / "notebooks" / notebook).is_file()
+
+
+def test_apples_and_pears_numbers_come_from_the_lesson(built):
+    text = "".join(parse(html_path(built / "site", "apples-pears.md")).text)
+    walk = apples_pears.guessing_walk()
+    for guess in walk:
+        assert f"{guess.total:g} cents" in text
+    receipts = apples_pears.make_receipts(fee=apples_pears.BAG_FEE)
+    learned_fee = apples_pears.descend(receipts, learn_fee=True).fees[-1]
+    assert f"fee {learned_fee:.3f}" in text
+    assert "7.25" in text and "slip" in text  # the forum's slip, said kindly
