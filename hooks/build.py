@@ -108,15 +108,15 @@ def _cached_figure(cache: Path, name: str, key: str, runs: report.Runs) -> tuple
     return paths, alt
 
 
-def _cached_numbers(cache: Path, key: str, runs: report.Runs) -> dict:
-    path = cache / f"numbers-{key[:16]}.json"
+def _cached_json(cache: Path, name: str, key: str, compute) -> dict:
+    """Return a JSON document from the cache, or compute() it and cache it."""
+    path = cache / f"{name}-{key[:16]}.json"
     try:
         return json.loads(path.read_text())
     except (OSError, ValueError):
-        numbers = report.numbers(runs)
-        _write_atomically(path, json.dumps(numbers, indent=1, sort_keys=True).encode())
-        _build["computed_numbers"] = True
-        return numbers
+        document = compute()
+        _write_atomically(path, json.dumps(document, sort_keys=True).encode())
+        return document
 
 
 def on_config(config):
@@ -146,10 +146,12 @@ def on_files(files, config):
             files.append(
                 File.generated(config, f"figures/{name}-{theme}.svg", abs_src_path=str(path))
             )
-    numbers = _cached_numbers(cache, _build["lessons_key"], runs)
+    numbers = _cached_json(cache, "numbers", _build["lessons_key"], lambda: report.numbers(runs))
     _build["numbers"] = numbers
-    numbers_json = json.dumps(numbers, indent=1, sort_keys=True)
-    files.append(File.generated(config, "data/numbers.json", content=numbers_json))
+    exports = _cached_json(cache, "exports", _build["lessons_key"], lambda: report.exports(runs))
+    for name, document in {"numbers.json": numbers, **exports}.items():
+        content = json.dumps(document, indent=None if name != "numbers.json" else 1, sort_keys=True)
+        files.append(File.generated(config, f"data/{name}", content=content))
     for file in list(files):
         if file.src_uri.startswith(f"{NOTEBOOKS}/") and file.src_uri.endswith(".py"):
             notebook = jupytext.writes(jupytext.read(file.abs_src_path), fmt="ipynb")

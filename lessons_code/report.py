@@ -300,6 +300,45 @@ def numbers(runs: Runs) -> dict:
     }
 
 
+def _rounded(array: np.ndarray, digits: int) -> list:
+    return [round(float(value), digits) for value in np.ravel(array)]
+
+
+def exports(runs: Runs) -> dict[str, dict]:
+    """Return the JSON files the widgets read, by file name (plain values only)."""
+    linear = runs.linear
+    receipts = apples_pears.make_receipts()
+    return {
+        "model.json": {
+            "about": "the trained linear model of the site: score = pixels . weights + bias",
+            "data_source": runs.mnist.source,
+            "weights": [float(w) for w in linear.params["weights"]],  # float32, exact
+            "bias": float(linear.params["bias"]),
+        },
+        "training.json": {
+            "about": "the weights after each epoch (0 = random start) and the loss history",
+            "epochs": list(range(len(linear.snapshots))),
+            "weights": [_rounded(s["weights"], 4) for s in linear.snapshots],
+            "train_loss": [stats.train_loss for stats in linear.history],
+            "valid_loss": [stats.valid_loss for stats in linear.history],
+            "valid_accuracy": [stats.valid_accuracy for stats in linear.history],
+        },
+        "receipts.json": {
+            "about": "the receipts of lessons_code.apples_pears and the forum's first guess",
+            "shops": {
+                "no fee": [{"quantities": r.quantities, "total": r.total} for r in receipts],
+                "bag fee": [
+                    {"quantities": r.quantities, "total": r.total} for r in runs.receipts_with_fee
+                ],
+            },
+            "true_prices": list(apples_pears.TRUE_PRICES),
+            "bag_fee": apples_pears.BAG_FEE,
+            "first_guess": list(apples_pears.FIRST_GUESS),
+            "learning_rate": apples_pears.LEARNING_RATE,
+        },
+    }
+
+
 @dataclass(frozen=True)
 class FigureSpec:
     """One figure of the site: which function of `figures` draws it, from which results."""

@@ -1,0 +1,350 @@
+/* The lessons' widgets: plain JavaScript, no framework, nothing loaded from elsewhere.
+ *
+ * Each widget is a <div data-widget="..."> on a page. Its numbers come from the JSON
+ * files the build exports from lessons_code (data/model.json, data/training.json,
+ * data/receipts.json). Material's instant navigation swaps pages without reloading,
+ * so widgets are set up on every `document$` emission, not only on DOMContentLoaded.
+ */
+(function () {
+  "use strict";
+
+  const SCRIPT = document.currentScript && document.currentScript.src;
+  const DATA = (name) => new URL("../data/" + name, SCRIPT || location.href).href;
+  const cache = {};
+  const load = (name) => (cache[name] = cache[name] || fetch(DATA(name)).then((r) => r.json()));
+
+  const sigmoid = (x) => (x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x)));
+  const fmt = (x, digits) => (Object.is(Math.round(x * 10 ** digits), -0) ? 0 : x).toFixed(digits);
+
+  /* PuOr-like diverging colour for a value in [-1, 1]: orange = toward "3", purple = "7". */
+  function diverging(t) {
+    const a = Math.min(1, Math.abs(t));
+    const end = t >= 0 ? [179, 88, 6] : [84, 39, 136];
+    const mid = [247, 247, 247];
+    return mid.map((m, i) => Math.round(m + (end[i] - m) * a));
+  }
+
+  function paintGrid(canvas, values, colour) {
+    const ctx = canvas.getContext("2d");
+    const image = ctx.createImageData(28, 28);
+    values.forEach((v, i) => {
+      const [r, g, b] = colour(v);
+      image.data.set([r, g, b, 255], i * 4);
+    });
+    const small = document.createElement("canvas");
+    small.width = small.height = 28;
+    small.getContext("2d").putImageData(image, 0, 0);
+    ctx.imageSmoothingEnabled = false;
+    ctx.clearRect(0, 0, canvas.width, canvas.height);
+    ctx.drawImage(small, 0, 0, canvas.width, canvas.height);
+  }
+
+  const grey = (v) => {
+    const level = Math.round(255 * (1 - v));
+    return [level, level, level];
+  };
+
+  /* ---- Draw a digit ------------------------------------------------------------- */
+
+  /* Reduce the pad's ink to 28×28 as MNIST was made: the bounding box scaled into
+   * 20×20 keeping its aspect ratio (anti-aliased), then placed in 28×28 so that its
+   * centre of mass sits at the centre. Returns 784 numbers in [0, 1]. */
+  function toMnist(pad) {
+    const { width, height } = pad;
+    const ink = pad.getContext("2d").getImageData(0, 0, width, height).data;
+    let top = height, left = width, bottom = -1, right = -1;
+    for (let y = 0; y < height; y++) {
+      for (let x = 0; x < width; x++) {
+        if (ink[(y * width + x) * 4 + 3] > 0) {
+          top = Math.min(top, y); bottom = Math.max(bottom, y);
+          left = Math.min(left, x); right = Math.max(right, x);
+        }
+      }
+    }
+    const pixels = new Array(784).fill(0);
+    if (bottom < 0) return pixels;
+    const boxW = right - left + 1, boxH = bottom - top + 1;
+    const scale = 20 / Math.max(boxW, boxH);
+    const w = Math.max(1, Math.round(boxW * scale)), h = Math.max(1, Math.round(boxH * scale));
+    const box = document.createElement("canvas");
+    box.width = w; box.height = h;
+    const bctx = box.getContext("2d");
+    bctx.imageSmoothingEnabled = true;
+    bctx.imageSmoothingQuality = "high";
+    bctx.drawImage(pad, left, top, boxW, boxH, 0, 0, w, h);
+    const alpha = bctx.getImageData(0, 0, w, h).data;
+    let mass = 0, cx = 0, cy = 0;
+    for (let y = 0; y < h; y++) {
+      for (let x = 0; x < w; x++) {
+        const v = alpha[(y * w + x) * 4 + 3] / 255;
+        mass += v; cx += v * x; cy += v * y;
+      }
+    }
+    const offsetX = Math.round(14 - (mass ? cx / mass : w / 2) - 0.5);
+    const offsetY = Math.round(14 - (mass ? cy / mass : h / 2) - 0.5);
+    for (let y = 0; y < h; y++) {
+      for (let x = 0; x < w; x++) {
+        const tx = x + offsetX, ty = y + offsetY;
+        if (tx >= 0 && tx < 28 && ty >= 0 && ty < 28) {
+          pixels[ty * 28 + tx] = alpha[(y * w + x) * 4 + 3] / 255;
+        }
+      }
+    }
+    return pixels;
+  }
+
+  function setupDigitPad(root, model) {
+    const pad = root.querySelector("[data-testid=digit-pad]");
+    const input28 = root.querySelector("[data-testid=digit-input-28]");
+    const contributions = root.querySelector("[data-role=contributions]");
+    const verdict = root.querySelector("[data-testid=digit-prediction]");
+    const scoreOut = root.querySelector("[data-testid=digit-score]");
+    const probabilityOut = root.querySelector("[data-testid=digit-probability]");
+    const ctx = pad.getContext("2d");
+    const limit = Math.max(...model.weights.map(Math.abs));
+    let last = null;
+
+    function update() {
+      const pixels = toMnist(pad);
+      input28.dataset.pixels = JSON.stringify(pixels);
+      paintGrid(input28, pixels, grey);
+      const terms = pixels.map((p, i) => p * model.weights[i]);
+      paintGrid(contributions, terms, (v) => diverging(v / limit));
+      const inked = pixels.some((p) => p > 0);
+      if (!inked) {
+        verdict.textContent = "draw a digit";
+        scoreOut.textContent = probabilityOut.textContent = "–";
+        delete verdict.dataset.score;
+        return;
+      }
+      const score = terms.reduce((a, b) => a + b, 0) + model.bias;
+      verdict.dataset.score = String(score);
+      scoreOut.textContent = fmt(score, 2);
+      probabilityOut.textContent = fmt(sigmoid(score), 3);
+      verdict.textContent = score > 0 ? "3" : "7";
+    }
+
+    function point(event) {
+      const rect = pad.getBoundingClientRect();
+      return [(event.clientX - rect.left) * (pad.width / rect.width),
+              (event.clientY - rect.top) * (pad.height / rect.height)];
+    }
+
+    ctx.lineCap = ctx.lineJoin = "round";
+    ctx.lineWidth = pad.width / 14;
+    ctx.strokeStyle = "#000";
+    pad.addEventListener("pointerdown", (event) => {
+      event.preventDefault();
+      pad.setPointerCapture(event.pointerId);
+      last = point(event);
+      ctx.beginPath();
+      ctx.arc(last[0], last[1], ctx.lineWidth / 2, 0, 2 * Math.PI);
+      ctx.fill();
+    });
+    pad.addEventListener("pointermove", (event) => {
+      if (!last) return;
+      const next = point(event);
+      ctx.beginPath();
+      ctx.moveTo(last[0], last[1]);
+      ctx.lineTo(next[0], next[1]);
+      ctx.stroke();
+      last = next;
+    });
+    const finish = () => {
+      if (last) update();
+      last = null;
+    };
+    pad.addEventListener("pointerup", finish);
+    pad.addEventListener("pointercancel", finish);
+    root.querySelector("[data-testid=digit-clear]").addEventListener("click", () => {
+      ctx.clearRect(0, 0, pad.width, pad.height);
+      update();
+    });
+    update();
+  }
+
+  /* ---- Apples and pears --------------------------------------------------------- */
+
+  function setupReceipts(root, data) {
+    const inputs = {
+      apple: root.querySelector("[data-testid=apple-price]"),
+      pear: root.querySelector("[data-testid=pear-price]"),
+      fee: root.querySelector("[data-testid=fee]"),
+    };
+    const shop = root.querySelector("[data-testid=shop]");
+    const table = root.querySelector("tbody");
+    const lossOut = root.querySelector("[data-testid=receipts-loss]");
+    const surface = root.querySelector("canvas");
+    let path = [];
+
+    const receipts = () => data.shops[shop.value];
+    const prices = () => [Number(inputs.apple.value), Number(inputs.pear.value)];
+    const errors = (p, fee) =>
+      receipts().map((r) => r.quantities[0] * p[0] + r.quantities[1] * p[1] + fee - r.total);
+    const loss = (p, fee) => {
+      const e = errors(p, fee);
+      return e.reduce((a, x) => a + x * x, 0) / e.length;
+    };
+
+    function drawSurface(fee) {
+      const ctx = surface.getContext("2d");
+      const { width, height } = surface;
+      const image = ctx.createImageData(width, height);
+      for (let y = 0; y < height; y++) {
+        for (let x = 0; x < width; x++) {
+          const p = [(x / width) * 6, (1 - y / height) * 10];
+          const level = Math.min(1, Math.log10(1 + loss(p, fee)) / 3);
+          const band = Math.floor(level * 12) % 2 ? 0.92 : 1;
+          const v = Math.round(255 * (1 - 0.75 * level) * band);
+          image.data.set([v, Math.round(v * 0.95), 255 - Math.round(level * 90), 255], (y * width + x) * 4);
+        }
+      }
+      ctx.putImageData(image, 0, 0);
+      const toCanvas = (p) => [(p[0] / 6) * width, (1 - p[1] / 10) * height];
+      ctx.strokeStyle = "#D55E00";
+      ctx.lineWidth = 2;
+      ctx.beginPath();
+      path.forEach((p, i) => (i ? ctx.lineTo(...toCanvas(p)) : ctx.moveTo(...toCanvas(p))));
+      ctx.stroke();
+      const [cx, cy] = toCanvas(prices());
+      ctx.fillStyle = "#D55E00";
+      ctx.beginPath();
+      ctx.arc(cx, cy, 5, 0, 2 * Math.PI);
+      ctx.fill();
+    }
+
+    function update() {
+      const p = prices(), fee = Number(inputs.fee.value);
+      const e = errors(p, fee);
+      table.replaceChildren(...receipts().map((r, i) => {
+        const row = document.createElement("tr");
+        const cells = [`${r.quantities[0]} apples + ${r.quantities[1]} pears`, fmt(r.total, 2),
+                       fmt(r.total + e[i], 2), fmt(e[i], 2)];
+        cells.forEach((text) => {
+          const cell = document.createElement("td");
+          cell.textContent = text;
+          row.append(cell);
+        });
+        return row;
+      }));
+      const value = loss(p, fee);
+      lossOut.dataset.value = String(value);
+      lossOut.textContent = fmt(value, 4);
+      root.querySelectorAll("output[data-for]").forEach((out) => {
+        out.textContent = fmt(Number(inputs[out.dataset.for].value), 2);
+      });
+      drawSurface(fee);
+    }
+
+    function step() {
+      const p = prices(), fee = Number(inputs.fee.value), e = errors(p, fee);
+      const n = e.length, rate = data.learning_rate;
+      const grad = [0, 1].map((k) => (2 / n) * receipts().reduce((a, r, i) => a + r.quantities[k] * e[i], 0));
+      const gradFee = (2 / n) * e.reduce((a, x) => a + x, 0);
+      inputs.apple.value = (p[0] - rate * grad[0]).toFixed(4);
+      inputs.pear.value = (p[1] - rate * grad[1]).toFixed(4);
+      inputs.fee.value = (fee - rate * gradFee).toFixed(4);
+      path.push(prices());
+      update();
+    }
+
+    Object.values(inputs).forEach((input) => input.addEventListener("input", () => {
+      path = [];
+      update();
+    }));
+    shop.addEventListener("change", () => {
+      path = [];
+      update();
+    });
+    root.querySelector("[data-testid=gradient-step]").addEventListener("click", () => {
+      if (!path.length) path.push(prices());
+      step();
+    });
+    const descend = root.querySelector("[data-testid=descend]");
+    descend.addEventListener("click", () => {
+      descend.disabled = true;
+      path = [prices()];
+      let left = 150;
+      const timer = setInterval(() => {
+        step();
+        if (--left <= 0 || !root.isConnected) {
+          clearInterval(timer);
+          descend.disabled = false;
+        }
+      }, 20);
+    });
+    const [apple, pear] = data.first_guess;
+    inputs.apple.value = String(apple);
+    inputs.pear.value = String(pear);
+    inputs.fee.value = "0";
+    update();
+  }
+
+  /* ---- Training replay ---------------------------------------------------------- */
+
+  function setupReplay(root, training) {
+    const slider = root.querySelector("[data-testid=replay-epoch]");
+    const weightsCanvas = root.querySelector("[data-role=weights]");
+    const changeCanvas = root.querySelector("[data-role=change]");
+    const curve = root.querySelector("svg");
+    const label = root.querySelector("[data-testid=replay-label]");
+    const start = training.weights[0];
+    const limit = Math.max(...training.weights.flat().map(Math.abs));
+    const changeLimit = Math.max(...training.weights.at(-1).map((w, i) => Math.abs(w - start[i])));
+    slider.max = String(training.weights.length - 1);
+
+    const losses = training.train_loss;
+    const top = Math.max(...losses), n = losses.length;
+    const x = (epoch) => 30 + (epoch / n) * 260;
+    const y = (value) => 110 - (value / top) * 100;
+    const points = losses.map((v, i) => `${x(i + 1)},${y(v)}`).join(" ");
+    curve.innerHTML = `<polyline points="${points}" fill="none" stroke="currentColor" stroke-width="2"/>
+      <line x1="30" y1="110" x2="290" y2="110" stroke="currentColor" stroke-width="1"/>
+      <text x="30" y="128" font-size="11" fill="currentColor">epoch 1</text>
+      <text x="250" y="128" font-size="11" fill="currentColor">epoch ${n}</text>
+      <circle r="6" fill="#D55E00" data-role="marker"/>`;
+    const marker = curve.querySelector("[data-role=marker]");
+
+    function update() {
+      const epoch = Number(slider.value);
+      const weights = training.weights[epoch];
+      paintGrid(weightsCanvas, weights, (v) => diverging(v / limit));
+      paintGrid(changeCanvas, weights.map((w, i) => w - start[i]), (v) => diverging(v / changeLimit));
+      const shown = Math.max(epoch, 1);
+      marker.setAttribute("cx", x(shown));
+      marker.setAttribute("cy", y(losses[shown - 1]));
+      label.textContent = epoch === 0
+        ? "epoch 0: the random start"
+        : `epoch ${epoch}: training loss ${fmt(losses[epoch - 1], 4)}, validation accuracy ${fmt(100 * training.valid_accuracy[epoch - 1], 1)}%`;
+    }
+    slider.addEventListener("input", update);
+    update();
+  }
+
+  /* ---- Wiring ------------------------------------------------------------------- */
+
+  const WIDGETS = {
+    "digit-pad": ["model.json", setupDigitPad],
+    receipts: ["receipts.json", setupReceipts],
+    replay: ["training.json", setupReplay],
+  };
+
+  function setupAll() {
+    document.querySelectorAll("[data-widget]").forEach((root) => {
+      if (root.dataset.ready) return;
+      root.dataset.ready = "loading";
+      const [file, setup] = WIDGETS[root.dataset.widget];
+      load(file).then((data) => {
+        setup(root, data);
+        root.hidden = false;
+        root.dataset.ready = "yes";
+      });
+    });
+  }
+
+  if (typeof document$ !== "undefined") {
+    document$.subscribe(setupAll);  // Material: every page, instant navigation included
+  } else {
+    document.addEventListener("DOMContentLoaded", setupAll);
+  }
+})();
