@@ -218,7 +218,7 @@
       const e = errors(p, fee);
       table.replaceChildren(...receipts().map((r, i) => {
         const row = document.createElement("tr");
-        const cells = [`${r.quantities[0]} apples + ${r.quantities[1]} pears`, fmt(r.total, 2),
+        const cells = [`${r.quantities[0]} apples, ${r.quantities[1]} pears`, fmt(r.total, 2),
                        fmt(r.total + e[i], 2), fmt(e[i], 2)];
         cells.forEach((text) => {
           const cell = document.createElement("td");
