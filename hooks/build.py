@@ -31,6 +31,7 @@ from mkdocs.structure.files import File
 
 import lessons_code
 from lessons_code import report
+from lessons_code.weights_file import npz_bytes
 
 log = logging.getLogger("mkdocs.hooks.build")
 
@@ -152,6 +153,9 @@ def on_files(files, config):
     for name, document in {"numbers.json": numbers, **exports}.items():
         content = json.dumps(document, indent=None if name != "numbers.json" else 1, sort_keys=True)
         files.append(File.generated(config, f"data/{name}", content=content))
+    model = exports["model.json"]
+    weights_npz = npz_bytes(np.array(model["weights"], dtype=np.float32), model["bias"])
+    files.append(File.generated(config, "data/weights.npz", content=weights_npz))
     for file in list(files):
         if file.src_uri.startswith(f"{NOTEBOOKS}/") and file.src_uri.endswith(".py"):
             notebook = jupytext.writes(jupytext.read(file.abs_src_path), fmt="ipynb")

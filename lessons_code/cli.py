@@ -14,7 +14,7 @@ from dataclasses import asdict, replace
 
 import numpy as np
 
-from lessons_code import apples_pears, baseline, data, linear_model, neural_net
+from lessons_code import apples_pears, baseline, data, linear_model, neural_net, weights_file
 
 EXIT_USAGE = 2
 
@@ -91,6 +91,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     receipts = commands.add_parser("apples-pears", help="find prices from receipts")
     _add_json(receipts)
+
+    predict = commands.add_parser("predict", help="score your own 28x28 PNG with saved weights")
+    predict.add_argument("--weights", required=True, help="a weights .npz or .json (the site's)")
+    predict.add_argument("image", help="a 28x28 PNG of a 3 or a 7")
+    _add_json(predict)
 
     download = commands.add_parser("download", help="fetch real MNIST into the cache")
     download.add_argument("--dest", help=f"target folder (default: {data.cache_dir()})")
@@ -237,6 +242,28 @@ def _print_apples_pears(summary: dict) -> None:
     print(format_apples_pears(summary))
 
 
+def _predict(args: argparse.Namespace) -> dict:
+    weights, bias = weights_file.load_weights(args.weights)
+    pixels, inverted = weights_file.read_digit(args.image)
+    score = weights_file.predict(weights, bias, pixels)
+    return {
+        "image": args.image,
+        "inverted": inverted,
+        "score": score,
+        "probability_of_3": float(linear_model.sigmoid(score)),
+        "verdict": "3" if score > 0 else "7",
+    }
+
+
+def _print_predict(summary: dict) -> None:
+    if summary["inverted"]:
+        print("dark ink on a light background: inverted to MNIST's light ink on black")
+    print(
+        f"score {summary['score']:.4f}, probability of a 3 {summary['probability_of_3']:.4f}: "
+        f"the model says {summary['verdict']}"
+    )
+
+
 def _download(args: argparse.Namespace) -> dict:
     paths = data.download(args.dest, progress=data.progress_bar())
     return {"files": [str(path) for path in paths]}
@@ -254,6 +281,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             summary, show = _baseline(args), _print_baseline
         elif args.command == "apples-pears":
             summary, show = apples_pears_summary(), _print_apples_pears
+        elif args.command == "predict":
+            summary, show = _predict(args), _print_predict
         else:
             summary = _download(args)
             print(f"MNIST is ready in {data.cache_dir() if args.dest is None else args.dest}")

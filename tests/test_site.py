@@ -112,3 +112,14 @@ def test_a_change_in_one_lesson_redraws_only_what_depends_on_it(built):
     assert set(drawn.split(", ")) == {
         name for name, spec in report.FIGURES.items() if "apples_pears" in spec.uses
     }
+
+
+def test_the_site_offers_its_weights_to_take_home(built):
+    from lessons_code.weights_file import load_weights
+
+    data = built / "site" / "data"
+    model = json.loads((data / "model.json").read_text())
+    weights, bias = load_weights(data / "weights.npz")
+    assert weights.tolist() == model["weights"] and bias == model["bias"]
+    page = (built / "site" / "prediction" / "index.html").read_text()
+    assert 'href="../data/weights.npz"' in page
