@@ -304,6 +304,24 @@ def _rounded(array: np.ndarray, digits: int) -> list:
     return [round(float(value), digits) for value in np.ravel(array)]
 
 
+N_EXAMPLES = 10
+"""How many validation 3s and 7s the drawing pad can load, of each digit."""
+
+
+def _examples(mnist: data.MnistData) -> list[dict]:
+    """Return real validation digits for the pad: a 3, a 7, a 3, ... as 0-255 grey levels."""
+    threes = np.flatnonzero(mnist.valid_y == 1)[:N_EXAMPLES]
+    sevens = np.flatnonzero(mnist.valid_y == 0)[:N_EXAMPLES]
+    order = np.ravel(np.column_stack([threes, sevens]))
+    return [
+        {
+            "label": _digit(mnist.valid_y[i]),
+            "pixels": np.round(mnist.valid_x[i] * 255).astype(int).tolist(),
+        }
+        for i in order
+    ]
+
+
 def exports(runs: Runs) -> dict[str, dict]:
     """Return the JSON files the widgets read, by file name (plain values only)."""
     linear = runs.linear
@@ -314,6 +332,7 @@ def exports(runs: Runs) -> dict[str, dict]:
             "data_source": runs.mnist.source,
             "weights": [float(w) for w in linear.params["weights"]],  # float32, exact
             "bias": float(linear.params["bias"]),
+            "examples": _examples(runs.mnist),
         },
         "training.json": {
             "about": "the weights after each epoch (0 = random start) and the loss history",

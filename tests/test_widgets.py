@@ -176,3 +176,48 @@ def test_every_page_stays_local_error_free_and_fits(browser, site_url, width):
         assert not session.errors, session.errors[:5]
     finally:
         session.close()
+
+
+def centre_of_mass(pixels: list[float]) -> tuple[float, float]:
+    total = sum(pixels)
+    rows = sum(v * (i // 28) for i, v in enumerate(pixels)) / total
+    columns = sum(v * (i % 28) for i, v in enumerate(pixels)) / total
+    return rows, columns
+
+
+def test_an_off_centre_drawing_is_centred_before_scoring(watched, site_url):
+    page = watched.open(page_url(site_url, "prediction.md"), "digit-pad")
+    draw(page, [(10, 10), (90, 10), (45, 100)])  # a small 7 in the top-left corner
+    pixels = json.loads(page.get_attribute("[data-testid=digit-input-28]", "data-pixels"))
+    rows, columns = centre_of_mass(pixels)
+    assert abs(rows - 13.5) <= 1 and abs(columns - 13.5) <= 1
+
+
+def test_the_keyboard_can_draw_a_stroke(watched, site_url):
+    page = watched.open(page_url(site_url, "prediction.md"), "digit-pad")
+    page.focus("[data-testid=digit-pad]")
+    verdict = page.locator("[data-testid=digit-prediction]")
+    page.keyboard.press("Space")  # lower the pen
+    for key in ["ArrowUp"] * 4 + ["ArrowRight"] * 3:
+        page.keyboard.press(key)
+    first = verdict.get_attribute("data-score")
+    for key in ["ArrowDown"] * 8 + ["ArrowLeft"] * 2:
+        page.keyboard.press(key)
+    second = verdict.get_attribute("data-score")
+    assert first is not None and second is not None and first != second
+    assert verdict.text_content() in {"3", "7"}
+    assert page.locator("[aria-live] [data-testid=digit-prediction]").count() == 1
+
+
+def test_a_real_validation_image_and_the_sum_written_out(watched, site_url, built):
+    page = watched.open(page_url(site_url, "prediction.md"), "digit-pad")
+    button = page.locator("[data-testid=digit-example]")
+    button.click()
+    assert page.locator("[data-testid=digit-prediction]").text_content() in {"3", "7"}
+    assert button.get_attribute("data-label") in {"3", "7"}
+    links = page.locator("[data-testid=digit-arithmetic] a")
+    hrefs = {link.get_attribute("href").rsplit("#", 1)[1] for link in links.all()}
+    assert {"pixel", "weight", "bias", "score-or-prediction", "probability"} <= hrefs
+    glossary = (built / "site" / "glossary" / "index.html").read_text()
+    for anchor in hrefs:
+        assert f'id="{anchor}"' in glossary, anchor

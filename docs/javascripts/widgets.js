@@ -10,6 +10,7 @@
 
   const SCRIPT = document.currentScript && document.currentScript.src;
   const DATA = (name) => new URL("../data/" + name, SCRIPT || location.href).href;
+  const GLOSSARY = (entry) => new URL("../glossary/#" + entry, SCRIPT || location.href).href;
   const cache = {};
   const load = (name) => (cache[name] = cache[name] || fetch(DATA(name)).then((r) => r.json()));
 
@@ -93,6 +94,28 @@
     return pixels;
   }
 
+  /* The sum, written out: the largest pushes each way, the total, the bias, the
+   * score, the sigmoid and the verdict, each linked to its glossary entry. */
+  function arithmetic(pixels, terms, model, score) {
+    const link = (entry, text) => `<a href="${GLOSSARY(entry)}">${text}</a>`;
+    const order = terms.map((t, i) => i).filter((i) => terms[i] !== 0);
+    order.sort((a, b) => terms[b] - terms[a]);
+    const describe = (i) =>
+      `${link("pixel", fmt(pixels[i], 2))} × ${link("weight", fmt(model.weights[i], 2))} = ` +
+      `${link("activation", (terms[i] > 0 ? "+" : "") + fmt(terms[i], 2))}` +
+      ` <small>(row ${Math.floor(i / 28)}, column ${i % 28})</small>`;
+    const toward3 = order.filter((i) => terms[i] > 0).slice(0, 3).map(describe);
+    const toward7 = order.filter((i) => terms[i] < 0).reverse().slice(0, 3).map(describe);
+    const sum = terms.reduce((a, b) => a + b, 0);
+    return `<p>Largest pushes toward 3: ${toward3.join("; ") || "none"}</p>
+      <p>Largest pushes toward 7: ${toward7.join("; ") || "none"}</p>
+      <p>Sum of all 784 ${link("activation", "pixel × weight terms")}: ${link("activation", fmt(sum, 2))}
+      + ${link("bias", "bias")} ${link("bias", fmt(model.bias, 2))}
+      = ${link("score-or-prediction", "score")} ${link("score-or-prediction", fmt(score, 2))};
+      ${link("probability", "sigmoid")}(${fmt(score, 2)}) = ${link("probability", fmt(sigmoid(score), 3))}
+      → ${link("score-or-prediction", score > 0 ? "“3”" : "“7”")}</p>`;
+  }
+
   function setupDigitPad(root, model) {
     const pad = root.querySelector("[data-testid=digit-pad]");
     const input28 = root.querySelector("[data-testid=digit-input-28]");
@@ -100,6 +123,8 @@
     const verdict = root.querySelector("[data-testid=digit-prediction]");
     const scoreOut = root.querySelector("[data-testid=digit-score]");
     const probabilityOut = root.querySelector("[data-testid=digit-probability]");
+    const sum = root.querySelector("[data-testid=digit-arithmetic]");
+    const cursor = root.querySelector("[data-role=cursor]");
     const ctx = pad.getContext("2d");
     const limit = Math.max(...model.weights.map(Math.abs));
     let last = null;
@@ -114,6 +139,7 @@
       if (!inked) {
         verdict.textContent = "draw a digit";
         scoreOut.textContent = probabilityOut.textContent = "–";
+        sum.innerHTML = "<p>Draw on the pad to see the sum, term by term.</p>";
         delete verdict.dataset.score;
         return;
       }
@@ -122,6 +148,7 @@
       scoreOut.textContent = fmt(score, 2);
       probabilityOut.textContent = fmt(sigmoid(score), 3);
       verdict.textContent = score > 0 ? "3" : "7";
+      sum.innerHTML = arithmetic(pixels, terms, model, score);
     }
 
     function point(event) {
@@ -130,24 +157,32 @@
               (event.clientY - rect.top) * (pad.height / rect.height)];
     }
 
+    function dot(at) {
+      ctx.beginPath();
+      ctx.arc(at[0], at[1], ctx.lineWidth / 2, 0, 2 * Math.PI);
+      ctx.fill();
+    }
+
+    function line(from, to) {
+      ctx.beginPath();
+      ctx.moveTo(from[0], from[1]);
+      ctx.lineTo(to[0], to[1]);
+      ctx.stroke();
+    }
+
     ctx.lineCap = ctx.lineJoin = "round";
     ctx.lineWidth = pad.width / 14;
-    ctx.strokeStyle = "#000";
+    ctx.strokeStyle = ctx.fillStyle = "#000";
     pad.addEventListener("pointerdown", (event) => {
       event.preventDefault();
       pad.setPointerCapture(event.pointerId);
       last = point(event);
-      ctx.beginPath();
-      ctx.arc(last[0], last[1], ctx.lineWidth / 2, 0, 2 * Math.PI);
-      ctx.fill();
+      dot(last);
     });
     pad.addEventListener("pointermove", (event) => {
       if (!last) return;
       const next = point(event);
-      ctx.beginPath();
-      ctx.moveTo(last[0], last[1]);
-      ctx.lineTo(next[0], next[1]);
-      ctx.stroke();
+      line(last, next);
       last = next;
     });
     const finish = () => {
@@ -156,8 +191,62 @@
     };
     pad.addEventListener("pointerup", finish);
     pad.addEventListener("pointercancel", finish);
+
+    /* The keyboard path: arrows move a pen over a 14 × 14 grid, space lowers or lifts it. */
+    const cell = pad.width / 14;
+    const pen = { x: 7, y: 7, down: false };
+    const centre = () => [(pen.x + 0.5) * cell, (pen.y + 0.5) * cell];
+    function showCursor() {
+      cursor.hidden = document.activeElement !== pad;
+      cursor.style.left = `${(100 * pen.x) / 14}%`;
+      cursor.style.top = `${(100 * pen.y) / 14}%`;
+      cursor.classList.toggle("pen-down", pen.down);
+    }
+    const MOVES = { ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, -1], ArrowDown: [0, 1] };
+    pad.addEventListener("keydown", (event) => {
+      if (event.key === " ") {
+        pen.down = !pen.down;
+        if (pen.down) {
+          dot(centre());
+          update();
+        }
+      } else if (MOVES[event.key]) {
+        const from = centre();
+        pen.x = Math.min(13, Math.max(0, pen.x + MOVES[event.key][0]));
+        pen.y = Math.min(13, Math.max(0, pen.y + MOVES[event.key][1]));
+        if (pen.down) {
+          line(from, centre());
+          update();
+        }
+      } else {
+        return;
+      }
+      event.preventDefault();
+      showCursor();
+    });
+    pad.addEventListener("focus", showCursor);
+    pad.addEventListener("blur", showCursor);
+
     root.querySelector("[data-testid=digit-clear]").addEventListener("click", () => {
       ctx.clearRect(0, 0, pad.width, pad.height);
+      pen.down = false;
+      update();
+    });
+
+    /* A real validation digit, drawn onto the pad as ink. */
+    let example = 0;
+    const exampleButton = root.querySelector("[data-testid=digit-example]");
+    exampleButton.addEventListener("click", () => {
+      const chosen = model.examples[example++ % model.examples.length];
+      const small = document.createElement("canvas");
+      small.width = small.height = 28;
+      const image = small.getContext("2d").createImageData(28, 28);
+      chosen.pixels.forEach((v, i) => image.data.set([0, 0, 0, v], i * 4));
+      small.getContext("2d").putImageData(image, 0, 0);
+      ctx.clearRect(0, 0, pad.width, pad.height);
+      ctx.imageSmoothingEnabled = true;
+      ctx.drawImage(small, 0, 0, pad.width, pad.height);
+      exampleButton.dataset.label = chosen.label;
       update();
     });
     update();
