@@ -6,6 +6,7 @@ computed lazily, once, so a build that finds its figures in the cache trains not
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import importlib
 from collections.abc import Callable
@@ -213,6 +214,7 @@ def _nudge(runs: Runs) -> dict:
     _, grads = linear_model.calc_grad(params, x, y)
     return {
         "nudge": NUDGE,
+        "sample_size": sum(min(NUDGE_SAMPLE, int((y == label).sum())) for label in (1.0, 0.0)),
         "row": NUDGED_PIXEL // 28,
         "column": NUDGED_PIXEL % 28,
         "loss_before": before[0],
@@ -304,6 +306,9 @@ def _rounded(array: np.ndarray, digits: int) -> list:
     return [round(float(value), digits) for value in np.ravel(array)]
 
 
+NUDGE_SAMPLE = 100
+"""How many validation 3s, and as many 7s, the nudge widget computes its loss over."""
+
 N_EXAMPLES = 10
 """How many validation 3s and 7s the drawing pad can load, of each digit."""
 
@@ -320,6 +325,33 @@ def _examples(mnist: data.MnistData) -> list[dict]:
         }
         for i in order
     ]
+
+
+def _nudge_sample(runs: Runs) -> dict:
+    """Return a stratified sample of validation images (base64 uint8) and their labels."""
+    rng = np.random.default_rng(runs.linear.recipe.seed)
+    y = runs.mnist.valid_y
+    chosen = np.sort(
+        np.concatenate(
+            [
+                rng.choice(
+                    np.flatnonzero(y == label),
+                    min(NUDGE_SAMPLE, int((y == label).sum())),
+                    replace=False,
+                )
+                for label in (1.0, 0.0)
+            ]
+        )
+    )
+    images = np.round(runs.mnist.valid_x[chosen] * 255).astype(np.uint8)
+    return {
+        "about": f"{len(chosen)} of the {len(y)} validation images, for the nudge widget",
+        "weights": [float(w) for w in runs.linear.params["weights"]],
+        "bias": float(runs.linear.params["bias"]),
+        "labels": [int(label) for label in y[chosen]],
+        "images_base64": base64.b64encode(images.tobytes()).decode(),
+        "n_valid": len(y),
+    }
 
 
 def exports(runs: Runs) -> dict[str, dict]:
@@ -342,6 +374,7 @@ def exports(runs: Runs) -> dict[str, dict]:
             "valid_loss": [stats.valid_loss for stats in linear.history],
             "valid_accuracy": [stats.valid_accuracy for stats in linear.history],
         },
+        "nudge.json": _nudge_sample(runs),
         "receipts.json": {
             "about": "the receipts of lessons_code.apples_pears and the forum's first guess",
             "shops": {

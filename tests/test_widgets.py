@@ -221,3 +221,19 @@ def test_a_real_validation_image_and_the_sum_written_out(watched, site_url, buil
     glossary = (built / "site" / "glossary" / "index.html").read_text()
     for anchor in hrefs:
         assert f'id="{anchor}"' in glossary, anchor
+
+
+def test_nudging_one_weight_moves_the_loss_not_the_accuracy(watched, site_url):
+    page = watched.open(page_url(site_url, "loss.md"), "nudge")
+    loss = page.locator("[data-testid=nudge-loss]")
+    accuracy = page.locator("[data-testid=nudge-accuracy]")
+    before = (loss.get_attribute("data-value"), accuracy.get_attribute("data-value"))
+    page.focus("[data-testid=nudge-slider]")
+    page.keyboard.press("ArrowRight")  # one step of the slider
+    after = (loss.get_attribute("data-value"), accuracy.get_attribute("data-value"))
+    assert float(after[0]) != float(before[0])
+    assert after[1] == before[1]
+    page.focus("[data-testid=nudge-weights]")
+    page.keyboard.press("ArrowLeft")  # another weight, picked from the keyboard
+    assert "column 13" in page.locator("[data-testid=nudge-pixel]").text_content()
+    assert not watched.errors

@@ -410,12 +410,80 @@
     update();
   }
 
+  /* ---- Nudge one weight ---------------------------------------------------------- */
+
+  function setupNudge(root, data) {
+    const heatmap = root.querySelector("[data-testid=nudge-weights]");
+    const slider = root.querySelector("[data-testid=nudge-slider]");
+    const lossOut = root.querySelector("[data-testid=nudge-loss]");
+    const accuracyOut = root.querySelector("[data-testid=nudge-accuracy]");
+    const pixelOut = root.querySelector("[data-testid=nudge-pixel]");
+    const raw = atob(data.images_base64);
+    const n = data.labels.length;
+    const pixel = (image, j) => raw.charCodeAt(image * 784 + j) / 255;
+    const scores = data.labels.map((_, i) => {
+      let score = data.bias;
+      for (let j = 0; j < 784; j++) score += pixel(i, j) * data.weights[j];
+      return score;
+    });
+    const limit = Math.max(...data.weights.map(Math.abs));
+    let chosen = 14 * 28 + 14;
+
+    function draw() {
+      paintGrid(heatmap, data.weights, (v) => diverging(v / limit));
+      const ctx = heatmap.getContext("2d"), size = heatmap.width / 28;
+      ctx.strokeStyle = "#000";
+      ctx.lineWidth = 2;
+      ctx.strokeRect((chosen % 28) * size, Math.floor(chosen / 28) * size, size, size);
+    }
+
+    function update() {
+      const delta = Number(slider.value);
+      let loss = 0, correct = 0;
+      for (let i = 0; i < n; i++) {
+        const score = scores[i] + delta * pixel(i, chosen);
+        const p = sigmoid(score);
+        loss += data.labels[i] === 1 ? 1 - p : p;
+        correct += (score > 0) === (data.labels[i] === 1) ? 1 : 0;
+      }
+      lossOut.dataset.value = String(loss / n);
+      lossOut.textContent = fmt(loss / n, 6);
+      accuracyOut.dataset.value = String(correct / n);
+      accuracyOut.textContent = fmt((100 * correct) / n, 2) + "%";
+      pixelOut.textContent = `row ${Math.floor(chosen / 28)}, column ${chosen % 28}: ` +
+        `weight ${fmt(data.weights[chosen], 3)} ${delta >= 0 ? "+" : "−"} ${fmt(Math.abs(delta), 3)}`;
+    }
+
+    function choose(index) {
+      chosen = index;
+      slider.value = "0";
+      draw();
+      update();
+    }
+    heatmap.addEventListener("click", (event) => {
+      const rect = heatmap.getBoundingClientRect();
+      const column = Math.min(27, Math.floor(((event.clientX - rect.left) / rect.width) * 28));
+      const row = Math.min(27, Math.floor(((event.clientY - rect.top) / rect.height) * 28));
+      choose(row * 28 + column);
+    });
+    const MOVES = { ArrowLeft: -1, ArrowRight: 1, ArrowUp: -28, ArrowDown: 28 };
+    heatmap.addEventListener("keydown", (event) => {
+      if (!MOVES[event.key]) return;
+      event.preventDefault();
+      choose(Math.min(783, Math.max(0, chosen + MOVES[event.key])));
+    });
+    slider.addEventListener("input", update);
+    draw();
+    update();
+  }
+
   /* ---- Wiring ------------------------------------------------------------------- */
 
   const WIDGETS = {
     "digit-pad": ["model.json", setupDigitPad],
     receipts: ["receipts.json", setupReceipts],
     replay: ["training.json", setupReplay],
+    nudge: ["nudge.json", setupNudge],
   };
 
   function setupAll() {
