@@ -237,3 +237,15 @@ def test_nudging_one_weight_moves_the_loss_not_the_accuracy(watched, site_url):
     page.keyboard.press("ArrowLeft")  # another weight, picked from the keyboard
     assert "column 13" in page.locator("[data-testid=nudge-pixel]").text_content()
     assert not watched.errors
+
+
+def test_the_pad_and_the_notebook_agree_on_a_real_digit(watched, site_url, built):
+    page = watched.open(page_url(site_url, "prediction.md"), "digit-pad")
+    page.click("[data-testid=digit-example]")
+    score = float(page.get_attribute("[data-testid=digit-prediction]", "data-score"))
+    model = json.loads((built / "site" / "data" / "model.json").read_text())
+    pixels = [v / 255 for v in model["examples"][0]["pixels"]]
+    expected = sum(p * w for p, w in zip(pixels, model["weights"], strict=True)) + model["bias"]
+    assert abs(score - expected) <= 1e-6
+    notebook = (built / "site" / "notebooks" / "prediction" / "index.html").read_text()
+    assert f"score of the first validation 3: {score:.2f}" in notebook

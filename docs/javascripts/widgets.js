@@ -128,9 +128,10 @@
     const ctx = pad.getContext("2d");
     const limit = Math.max(...model.weights.map(Math.abs));
     let last = null;
+    let given = null;  // a real validation image, already 28 × 28: used as it is
 
     function update() {
-      const pixels = toMnist(pad);
+      const pixels = given || toMnist(pad);
       input28.dataset.pixels = JSON.stringify(pixels);
       paintGrid(input28, pixels, grey);
       const terms = pixels.map((p, i) => p * model.weights[i]);
@@ -175,6 +176,7 @@
     ctx.strokeStyle = ctx.fillStyle = "#000";
     pad.addEventListener("pointerdown", (event) => {
       event.preventDefault();
+      given = null;
       pad.setPointerCapture(event.pointerId);
       last = point(event);
       dot(last);
@@ -205,6 +207,7 @@
     const MOVES = { ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, -1], ArrowDown: [0, 1] };
     pad.addEventListener("keydown", (event) => {
       if (event.key === " ") {
+        given = null;
         pen.down = !pen.down;
         if (pen.down) {
           dot(centre());
@@ -230,6 +233,7 @@
     root.querySelector("[data-testid=digit-clear]").addEventListener("click", () => {
       ctx.clearRect(0, 0, pad.width, pad.height);
       pen.down = false;
+      given = null;
       update();
     });
 
@@ -247,6 +251,7 @@
       ctx.imageSmoothingEnabled = true;
       ctx.drawImage(small, 0, 0, pad.width, pad.height);
       exampleButton.dataset.label = chosen.label;
+      given = chosen.pixels.map((v) => v / 255);
       update();
     });
     update();

@@ -47,3 +47,27 @@ score = linear_model.linear1(image, run.params["weights"], run.params["bias"])
 print("trained weights give the score", score[0], "so the guess is", "3" if score[0] > 0 else "7")
 print("image unchanged:", np.array_equal(image, image_before))
 print("validation accuracy:", round(run.final_valid_accuracy, 4))
+
+# %% [markdown]
+# ## The site's weights, taken home
+#
+# The site exports the weights of this very run as `weights.npz` (and `model.json`).
+# Put `weights.npz` next to this notebook to load it; without it, this cell trains
+# again with the same recipe and seed, which gives the same weights.
+
+# %%
+from pathlib import Path
+
+from lessons_code import weights_file
+
+if Path("weights.npz").exists():
+    weights, bias = weights_file.load_weights("weights.npz")
+else:
+    weights, bias = run.params["weights"].astype(float), float(run.params["bias"])
+first_three = mnist.valid_x[mnist.valid_y == 1][0].astype(float)
+score = weights_file.predict(weights, bias, first_three)
+print(f"score of the first validation 3: {score:.2f}")
+
+# %% [markdown]
+# On the page's drawing pad, "Pick a real validation image" shows this same image
+# first, and the same score.
