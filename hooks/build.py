@@ -208,6 +208,35 @@ NOTEBOOK_MATHJAX = re.compile(
 )
 
 
+NOTEBOOK_CSS = "assets/notebook.css"
+INLINE_STYLE = re.compile(r'<style type="text/css">(.*?)</style>', re.DOTALL)
+
+
+def _share_notebook_css(content: str, page) -> str:
+    """Move mkdocs-jupyter's large inline stylesheet (JupyterLab's, 570 KB) to one file.
+
+    Every notebook page inlines the same stylesheet; served once, it is cached by the
+    browser and each notebook page stays light.
+    """
+
+    def link(match: re.Match) -> str:
+        if len(match.group(1)) < 100_000:
+            return match.group(0)
+        _build["notebook_css"] = match.group(1)
+        href = posixpath.relpath(NOTEBOOK_CSS, page.url or ".")
+        return f'<link rel="stylesheet" href="{href}">'
+
+    return INLINE_STYLE.sub(link, content)
+
+
+def on_post_build(config):
+    """Write the notebooks' shared stylesheet, if a notebook page was built."""
+    if "notebook_css" in _build:
+        path = Path(config.site_dir) / NOTEBOOK_CSS
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(_build["notebook_css"], encoding="utf-8")
+
+
 def on_page_content(content, page, config, files):
     """Turn LaTeX into MathML, and give each notebook page its .ipynb download."""
 
@@ -219,6 +248,7 @@ def on_page_content(content, page, config, files):
     source = page.file.src_uri
     if source.startswith(f"{NOTEBOOKS}/") and source.endswith(".py"):
         content = NOTEBOOK_MATHJAX.sub("", content)
+        content = _share_notebook_css(content, page)
         download = posixpath.basename(source)[:-3] + ".ipynb"
         link = (
             f'<p class="notebook-download"><a href="../{download}" download>'

@@ -123,3 +123,11 @@ def test_the_site_offers_its_weights_to_take_home(built):
     assert weights.tolist() == model["weights"] and bias == model["bias"]
     page = (built / "site" / "prediction" / "index.html").read_text()
     assert 'href="../data/weights.npz"' in page
+
+
+def test_pages_and_site_stay_light(built):
+    from benchmarks.site_weight import PAGE_LIMIT, SITE_LIMIT, page_weights, site_size
+
+    heavy = {page: size for page, size in page_weights(built / "site").items() if size > PAGE_LIMIT}
+    assert not heavy, f"pages over {PAGE_LIMIT} bytes with what they load: {heavy}"
+    assert site_size(built / "site") < SITE_LIMIT
