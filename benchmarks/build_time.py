@@ -51,12 +51,24 @@ def timed_build(project: Path) -> float:
 
 
 def measure() -> dict:
-    """Return the clean and unchanged-rebuild times in seconds and their ratio."""
+    """Return the clean and unchanged-rebuild times and their ratio, and the site's weights."""
+    from site_weight import page_weights, site_size
+
     with tempfile.TemporaryDirectory() as folder:
         project = copy_project(Path(folder))
         clean = timed_build(project)
         rebuild = min(timed_build(project) for _ in range(3))
-    return {"clean_seconds": clean, "rebuild_seconds": rebuild, "ratio": rebuild / clean}
+        weights = page_weights(project / "site")
+        total = site_size(project / "site")
+    heaviest = max(weights, key=weights.get)
+    return {
+        "clean_seconds": clean,
+        "rebuild_seconds": rebuild,
+        "ratio": rebuild / clean,
+        "heaviest_page": heaviest,
+        "heaviest_page_bytes": weights[heaviest],
+        "site_bytes": total,
+    }
 
 
 def main() -> None:
