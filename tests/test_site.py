@@ -95,8 +95,11 @@ def test_two_clean_builds_give_identical_figures(built, tmp_path):
         for theme in ("light", "dark"):
             relative = Path("site", "figures", f"{name}-{theme}.svg")
             assert (built / relative).read_bytes() == (second / relative).read_bytes(), relative
-    numbers = Path("site", "data", "numbers.json")
-    assert (built / numbers).read_bytes() == (second / numbers).read_bytes()
+    exported = sorted(path.name for path in (built / "site" / "data").iterdir())
+    assert {"numbers.json", "model.json", "training.json", "weights.npz"} <= set(exported)
+    for name in exported:
+        relative = Path("site", "data", name)
+        assert (built / relative).read_bytes() == (second / relative).read_bytes(), relative
 
 
 def test_a_change_in_one_lesson_redraws_only_what_depends_on_it(built):
