@@ -95,7 +95,7 @@ def _cached_figure(cache: Path, name: str, key: str, runs: report.Runs) -> tuple
         index = json.loads(index_path.read_text())
         if all(_digest(paths[t].read_bytes()) == index["sha256"][t] for t in THEMES):
             return paths, index["alt"]
-        log.warning("figure %s: cached file failed its checksum, drawing it again", name)
+        log.info("figure %s: cached file failed its checksum, drawing it again", name)
     except (OSError, ValueError, KeyError, TypeError):
         pass  # not cached yet, or a broken cache entry: draw it
     spec = report.FIGURES[name]

@@ -1,0 +1,73 @@
+"""The build fails clearly when something is broken, and never trusts a broken cache.
+
+Each test breaks one thing on purpose in a temporary copy of the project, starting
+from the cache of the session's build so that only what the breakage touches is redone.
+"""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from benchmarks.build_time import copy_project
+from tests.conftest import build_site
+
+
+@pytest.fixture
+def project(built, tmp_path):
+    copy = copy_project(tmp_path)
+    shutil.copytree(built / ".cache", copy / ".cache")
+    return copy
+
+
+def replace_in(path, old: str, new: str) -> None:
+    text = path.read_text()
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new, 1))
+
+
+def test_a_broken_cache_file_is_drawn_again(project):
+    (svg,) = (project / ".cache" / "site").glob("sigmoid-light-*.svg")
+    svg.write_bytes(svg.read_bytes()[:500])  # a truncated file, as a crash would leave it
+    result = build_site(project)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "figure sigmoid: cached file failed its checksum" in result.stderr
+    assert "figures drawn this build: sigmoid" in result.stderr
+    assert (
+        (project / "site" / "figures" / "sigmoid-light.svg")
+        .read_bytes()
+        .rstrip()
+        .endswith(b"</svg>")
+    )
+
+
+def test_a_missing_snippet_section_fails_the_build(project):
+    replace_in(
+        project / "docs" / "prediction.md", "linear_model.py:linear1", "linear_model.py:nope"
+    )
+    result = build_site(project)
+    assert result.returncode != 0
+    assert "nope" in result.stderr
+
+
+def test_a_lesson_that_raises_fails_the_build(project):
+    replace_in(
+        project / "lessons_code" / "baseline.py",
+        "    ideal_3, ideal_7 = ideal_digits(data.train_x, data.train_y)\n",
+        '    raise RuntimeError("a broken lesson")\n',
+    )
+    result = build_site(project)
+    assert result.returncode != 0
+    assert "a broken lesson" in result.stderr
+
+
+def test_a_figure_function_that_returns_nothing_fails_the_build(project):
+    replace_in(
+        project / "lessons_code" / "figures.py",
+        "def sigmoid_curve(scores: np.ndarray) -> Figure:\n",
+        "def sigmoid_curve(scores: np.ndarray) -> Figure:\n    return None\n",
+    )
+    result = build_site(project)
+    assert result.returncode != 0
+    assert "figure 'sigmoid': expected a matplotlib Figure, got None" in result.stderr
