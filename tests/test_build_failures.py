@@ -42,32 +42,34 @@ def test_a_broken_cache_file_is_drawn_again(project):
     )
 
 
-def test_a_missing_snippet_section_fails_the_build(project):
-    replace_in(
-        project / "docs" / "prediction.md", "linear_model.py:linear1", "linear_model.py:nope"
-    )
+@pytest.mark.parametrize(
+    ("path", "old", "new", "message"),
+    [
+        pytest.param(
+            "docs/prediction.md",
+            "linear_model.py:linear1",
+            "linear_model.py:nope",
+            "nope",
+            id="a missing snippet section",
+        ),
+        pytest.param(
+            "lessons_code/baseline.py",
+            "    ideal_3, ideal_7 = ideal_digits(data.train_x, data.train_y)\n",
+            '    raise RuntimeError("a broken lesson")\n',
+            "a broken lesson",
+            id="a lesson that raises",
+        ),
+        pytest.param(
+            "lessons_code/figures.py",
+            "def sigmoid_curve(scores: np.ndarray) -> Figure:\n",
+            "def sigmoid_curve(scores: np.ndarray) -> Figure:\n    return None\n",
+            "figure 'sigmoid': expected a matplotlib Figure, got None",
+            id="a figure function that returns nothing",
+        ),
+    ],
+)
+def test_a_broken_piece_fails_the_build_and_names_it(project, path, old, new, message):
+    replace_in(project / path, old, new)
     result = build_site(project)
     assert result.returncode != 0
-    assert "nope" in result.stderr
-
-
-def test_a_lesson_that_raises_fails_the_build(project):
-    replace_in(
-        project / "lessons_code" / "baseline.py",
-        "    ideal_3, ideal_7 = ideal_digits(data.train_x, data.train_y)\n",
-        '    raise RuntimeError("a broken lesson")\n',
-    )
-    result = build_site(project)
-    assert result.returncode != 0
-    assert "a broken lesson" in result.stderr
-
-
-def test_a_figure_function_that_returns_nothing_fails_the_build(project):
-    replace_in(
-        project / "lessons_code" / "figures.py",
-        "def sigmoid_curve(scores: np.ndarray) -> Figure:\n",
-        "def sigmoid_curve(scores: np.ndarray) -> Figure:\n    return None\n",
-    )
-    result = build_site(project)
-    assert result.returncode != 0
-    assert "figure 'sigmoid': expected a matplotlib Figure, got None" in result.stderr
+    assert message in result.stderr
