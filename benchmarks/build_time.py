@@ -18,6 +18,7 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
+SHARED_MNIST = REPO.parent / "shared" / "data" / "mnist"
 PROJECT_FILES = ("mkdocs.yml", "docs", "hooks", "lessons_code")
 TARGET_CLEAN_SECONDS, TARGET_RATIO = 60.0, 0.10
 
@@ -35,11 +36,22 @@ def copy_project(destination: Path) -> Path:
     return destination
 
 
-def timed_build(project: Path) -> float:
-    """Return the wall time of `mkdocs build --strict` in project; raise if it fails."""
+def shared_mnist() -> Path | None:
+    """Return ../shared/data/mnist beside the repository, or None when it is absent."""
+    return SHARED_MNIST if SHARED_MNIST.is_dir() else None
+
+
+def build_env(project: Path) -> dict[str, str]:
+    """Return the environment for MkDocs run in a copy of the project."""
     env = {**os.environ, "PYTHONPATH": str(project), "NO_MKDOCS_2_WARNING": "1"}
     if env.get("LESSONS_DATA"):  # the build runs elsewhere: keep a relative folder valid
         env["LESSONS_DATA"] = str(Path(env["LESSONS_DATA"]).resolve())
+    return env
+
+
+def timed_build(project: Path) -> float:
+    """Return the wall time of `mkdocs build --strict` in project; raise if it fails."""
+    env = build_env(project)
     started = time.perf_counter()
     subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet"],

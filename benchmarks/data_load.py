@@ -10,9 +10,10 @@ import statistics
 import time
 from pathlib import Path
 
+from build_time import shared_mnist
+
 from lessons_code import data
 
-SHARED_MNIST = Path(__file__).resolve().parents[2] / "shared" / "data" / "mnist"
 TARGET_SECONDS = 0.5
 
 
@@ -29,7 +30,7 @@ def measure(data_dir: Path | str | None = None, repeats: int = 5) -> float:
 def main() -> None:
     """Print the figure."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data-dir", default=SHARED_MNIST if SHARED_MNIST.is_dir() else None)
+    parser.add_argument("--data-dir", default=shared_mnist())
     data_dir = parser.parse_args().data_dir
     seconds = measure(data_dir)
     verdict = "meets" if seconds < TARGET_SECONDS else "MISSES"

@@ -6,7 +6,6 @@ python benchmarks/run_all.py            # real MNIST from ../shared/data/mnist w
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
 import build_time
 import data_load
@@ -14,12 +13,10 @@ import serve_rebuild
 import site_weight
 import train_speed
 
-SHARED_MNIST = Path(__file__).resolve().parents[2] / "shared" / "data" / "mnist"
-
 
 def main() -> None:
     """Run each benchmark and print its figures."""
-    data_dir = SHARED_MNIST if SHARED_MNIST.is_dir() else None
+    data_dir = build_time.shared_mnist()
     if data_dir is not None:
         os.environ.setdefault("LESSONS_DATA", str(data_dir))  # the site builds on it too
     speed = train_speed.measure(data_dir)

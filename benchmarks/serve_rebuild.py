@@ -8,7 +8,6 @@ the edit appends a sentence to the glossary, as a contributor fixing a sentence 
 
 from __future__ import annotations
 
-import os
 import queue
 import socket
 import subprocess
@@ -18,7 +17,7 @@ import threading
 import time
 from pathlib import Path
 
-from build_time import copy_project
+from build_time import build_env, copy_project
 
 TARGET_SECONDS = 3.0
 
@@ -33,9 +32,7 @@ def measure(edits: int = 3) -> float:
     """Return the median seconds from a saved edit to "Reloading browsers"."""
     with tempfile.TemporaryDirectory() as folder:
         project = copy_project(Path(folder))
-        env = {**os.environ, "PYTHONPATH": str(project), "NO_MKDOCS_2_WARNING": "1"}
-        if env.get("LESSONS_DATA"):
-            env["LESSONS_DATA"] = str(Path(env["LESSONS_DATA"]).resolve())
+        env = build_env(project)
         server = subprocess.Popen(
             [sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{_free_port()}"],
             cwd=project,

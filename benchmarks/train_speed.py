@@ -14,10 +14,10 @@ import time
 from pathlib import Path
 
 import numpy as np
+from build_time import shared_mnist
 
 from lessons_code import data, linear_model
 
-SHARED_MNIST = Path(__file__).resolve().parents[2] / "shared" / "data" / "mnist"
 TARGET_RATIO = 0.7
 
 
@@ -76,7 +76,7 @@ def measure(data_dir: Path | str | None = None, repeats: int = 3) -> dict:
 def main() -> None:
     """Print the figures."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    default = SHARED_MNIST if SHARED_MNIST.is_dir() else None
+    default = shared_mnist()
     parser.add_argument("--data-dir", default=default)
     result = measure(parser.parse_args().data_dir)
     print(f"data: {result['data_source']}")
