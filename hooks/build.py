@@ -120,6 +120,20 @@ def _cached_json(cache: Path, name: str, key: str, compute) -> dict:
         return document
 
 
+def _cached_notebook(cache: Path, source: Path) -> str:
+    """Return the .ipynb of a jupytext notebook, converting it only if the cache lacks it."""
+    key = _digest(source.read_bytes(), _package_version("jupytext"))
+    path = cache / f"{source.stem}-{key[:16]}.ipynb"
+    try:
+        notebook = path.read_text(encoding="utf-8")
+        json.loads(notebook)  # a truncated cache file is converted again
+        return notebook
+    except (OSError, ValueError):
+        notebook = jupytext.writes(jupytext.read(source), fmt="ipynb")
+        _write_atomically(path, notebook.encode("utf-8"))
+        return notebook
+
+
 def on_config(config):
     """Fix the run's randomness and point the notebook cache at the lessons' content."""
     root = Path(config.config_file_path).parent
@@ -133,6 +147,21 @@ def on_config(config):
     if jupyter is not None:
         jupyter.config["cache_dir"] = str(root / ".cache" / "notebooks" / lessons_key[:16])
     return config
+
+
+def on_env(env, config, files):
+    """Keep the theme's compiled templates between builds (Jinja's bytecode cache).
+
+    MkDocs compiles every Material template again on each build; an unchanged rebuild
+    spent a quarter of a second on that alone. The cache is keyed by each template's
+    source, so an edited template is compiled again.
+    """
+    from jinja2 import FileSystemBytecodeCache
+
+    folder = _build["root"] / ".cache" / "jinja"
+    folder.mkdir(parents=True, exist_ok=True)
+    env.bytecode_cache = FileSystemBytecodeCache(str(folder))
+    return env
 
 
 def on_files(files, config):
@@ -158,7 +187,7 @@ def on_files(files, config):
     files.append(File.generated(config, "data/weights.npz", content=weights_npz))
     for file in list(files):
         if file.src_uri.startswith(f"{NOTEBOOKS}/") and file.src_uri.endswith(".py"):
-            notebook = jupytext.writes(jupytext.read(file.abs_src_path), fmt="ipynb")
+            notebook = _cached_notebook(cache, Path(file.abs_src_path))
             files.append(File.generated(config, file.src_uri[:-3] + ".ipynb", content=notebook))
     log.info("figures drawn this build: %s", ", ".join(_build["drawn"]) or "none (all cached)")
     return files
@@ -237,6 +266,15 @@ def on_post_build(config):
         path.write_text(_build["notebook_css"], encoding="utf-8")
 
 
+SEARCH_DIALOG = '<div class="md-search" data-md-component="search" role="dialog">'
+NOTEBOOK_CODE_CELL = re.compile(r'<div class="highlight-ipynb([^"]*)">')
+
+
+def on_post_page(output, page, config):
+    """Name Material's search dialog, which axe-core reports as a dialog without a name."""
+    return output.replace(SEARCH_DIALOG, SEARCH_DIALOG[:-1] + ' aria-label="Search">', 1)
+
+
 def on_page_content(content, page, config, files):
     """Turn LaTeX into MathML, and give each notebook page its .ipynb download."""
 
@@ -249,6 +287,8 @@ def on_page_content(content, page, config, files):
     if source.startswith(f"{NOTEBOOKS}/") and source.endswith(".py"):
         content = NOTEBOOK_MATHJAX.sub("", content)
         content = _share_notebook_css(content, page)
+        # A code cell wider than the page scrolls: the keyboard must reach it too.
+        content = NOTEBOOK_CODE_CELL.sub(r'<div class="highlight-ipynb\1" tabindex="0">', content)
         download = posixpath.basename(source)[:-3] + ".ipynb"
         link = (
             f'<p class="notebook-download"><a href="../{download}" download>'

@@ -290,15 +290,27 @@ def _load_folder(folder: Path, why: str) -> MnistData:
     return MnistData(train_x, train_y, valid_x, valid_y, source)
 
 
+def locate(data_dir: str | os.PathLike | None = None) -> tuple[Path, str]:
+    """Return (folder, why) of the first place that has the data (see the module's doc).
+
+    Nothing is read: this is the resolution order alone, so a caller can key a cache by
+    the folder's files without loading them.
+    """
+    if data_dir is not None:
+        return Path(data_dir), "--data-dir"
+    if os.environ.get("LESSONS_DATA"):
+        return Path(os.environ["LESSONS_DATA"]), "LESSONS_DATA"
+    if _has_idx(cache_dir()):
+        return cache_dir(), "the download cache"
+    return SAMPLE_DIR, "the bundled sample"
+
+
 def load_threes_sevens(data_dir: str | os.PathLike | None = None) -> MnistData:
     """Return the 3s and 7s from the first place that has them (see the module's doc)."""
-    if data_dir is not None:
-        return _load_folder(Path(data_dir), "--data-dir")
-    if os.environ.get("LESSONS_DATA"):
-        return _load_folder(Path(os.environ["LESSONS_DATA"]), "LESSONS_DATA")
-    if _has_idx(cache_dir()):
-        return _load_folder(cache_dir(), "the download cache")
-    sample = _load_folder(SAMPLE_DIR, "the bundled sample")
+    folder, why = locate(data_dir)
+    if folder != SAMPLE_DIR:
+        return _load_folder(folder, why)
+    sample = _load_folder(SAMPLE_DIR, why)
     targets = np.concatenate([sample.train_y, sample.valid_y])
     source = (
         f"bundled sample: {len(targets):,} real MNIST digits ({int(targets.sum()):,} threes, "

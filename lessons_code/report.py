@@ -12,6 +12,7 @@ import importlib
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from functools import cached_property
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -60,15 +61,19 @@ class Runs:
 
     @cached_property
     def data_key(self) -> str:
-        """Return a checksum of the images and labels used, for cache keys."""
-        digest = hashlib.sha256(self.mnist.source.encode())
-        for array in (
-            self.mnist.train_x,
-            self.mnist.train_y,
-            self.mnist.valid_x,
-            self.mnist.valid_y,
-        ):
-            digest.update(np.ascontiguousarray(array).tobytes())
+        """Return a checksum of the data's files, where they are, and the loader, for cache keys.
+
+        The files are hashed as they are on disk, without decoding them, so a build whose
+        figures are all cached reads no image.
+        """
+        folder, why = data.locate(self.data_dir)  # a missing folder fails later, when loaded
+        # The page names the folder of real data, not where the bundled sample is installed.
+        where = "" if folder == data.SAMPLE_DIR else str(folder)
+        digest = hashlib.sha256(f"{why}\0{where}".encode())
+        digest.update(Path(data.__file__).read_bytes())
+        for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+            digest.update(f"\0{path.relative_to(folder).as_posix()}\0".encode())
+            digest.update(path.read_bytes())
         return digest.hexdigest()
 
     @cached_property

@@ -15,6 +15,7 @@ import yaml
 
 from benchmarks.build_time import copy_project
 from lessons_code.data import MnistData, load_threes_sevens
+from tests.browser import launch
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED_MNIST = REPO.parent / "shared" / "data" / "mnist"
@@ -70,6 +71,16 @@ def built(tmp_path_factory) -> Path:
     assert result.returncode == 0, result.stderr[-4000:]
     project.joinpath("build.log").write_text(result.stderr)
     return project
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Return Debian's Chromium under Playwright, one for the session (see tests/browser.py)."""
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as playwright:
+        launched = launch(playwright)
+        yield launched
+        launched.close()
 
 
 class _Page(HTMLParser):

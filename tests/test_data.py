@@ -225,3 +225,19 @@ def test_real_mnist_counts():
     assert threes_sevens == [(2369, 2356), (1010, 1028)]
     assert (len(mnist.train_x), len(mnist.valid_x)) == (4725, 2038)
     assert mnist.train_x.dtype == np.float32 and mnist.train_x.max() == 1.0
+
+
+def test_the_cache_key_follows_the_files_without_reading_images(tmp_path, monkeypatch):
+    from lessons_code.report import Runs
+
+    monkeypatch.delenv("LESSONS_DATA", raising=False)
+    for path in data.SAMPLE_DIR.glob("*.gz"):
+        (tmp_path / path.name).write_bytes(path.read_bytes())
+    runs = Runs(str(tmp_path))
+    key = runs.data_key
+    assert "mnist" not in runs.__dict__  # the key was made without decoding a single image
+    assert Runs(str(tmp_path)).data_key == key
+    labels = tmp_path / "t10k-labels-idx1-ubyte.gz"
+    labels.write_bytes(gzip.compress(gzip.decompress(labels.read_bytes())[:-1] + b"\x03"))
+    assert Runs(str(tmp_path)).data_key != key
+    assert Runs().data_key != key  # the default data has a key of its own

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import json
 import re
-from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 from benchmarks.build_time import copy_project
 from lessons_code import report
 from tests.conftest import REPO, build_site, html_path, nav_pages, parse
+from tests.reproducible import computed_files, differences
 
 LOCAL_HOSTS = {"", "127.0.0.1", "localhost"}
 
@@ -91,15 +91,12 @@ def test_unchanged_rebuild_draws_nothing(built):
 def test_two_clean_builds_give_identical_figures(built, tmp_path):
     second = copy_project(tmp_path)
     assert build_site(second).returncode == 0
+    computed = computed_files(built / "site")
     for name in report.FIGURES:
-        for theme in ("light", "dark"):
-            relative = Path("site", "figures", f"{name}-{theme}.svg")
-            assert (built / relative).read_bytes() == (second / relative).read_bytes(), relative
-    exported = sorted(path.name for path in (built / "site" / "data").iterdir())
-    assert {"numbers.json", "model.json", "training.json", "weights.npz"} <= set(exported)
-    for name in exported:
-        relative = Path("site", "data", name)
-        assert (built / relative).read_bytes() == (second / relative).read_bytes(), relative
+        assert {f"figures/{name}-light.svg", f"figures/{name}-dark.svg"} <= set(computed)
+    exported = {"numbers.json", "model.json", "training.json", "nudge.json", "weights.npz"}
+    assert {f"data/{name}" for name in exported} <= set(computed)
+    assert not differences(built / "site", second / "site")
 
 
 def test_a_change_in_one_lesson_redraws_only_what_depends_on_it(built):
@@ -126,11 +123,3 @@ def test_the_site_offers_its_weights_to_take_home(built):
     assert weights.tolist() == model["weights"] and bias == model["bias"]
     page = (built / "site" / "prediction" / "index.html").read_text()
     assert 'href="../data/weights.npz"' in page
-
-
-def test_pages_and_site_stay_light(built):
-    from benchmarks.site_weight import PAGE_LIMIT, SITE_LIMIT, page_weights, site_size
-
-    heavy = {page: size for page, size in page_weights(built / "site").items() if size > PAGE_LIMIT}
-    assert not heavy, f"pages over {PAGE_LIMIT} bytes with what they load: {heavy}"
-    assert site_size(built / "site") < SITE_LIMIT

@@ -1,86 +1,25 @@
 """The widgets in a real Chromium (Debian's package, driven by Playwright), on the built site.
 
-Skipped with a reason when no browser is installed; `.ci/run` installs one and sets
-LESSONS_REQUIRE_BROWSER=1, which turns a missing browser into a failure.
+Skipped with a reason when no browser is installed (see tests/browser.py). The checks of
+every page (local only, no console error, fits, accessible) are in test_site_gates.py.
 """
 
 from __future__ import annotations
 
-import functools
-import http.server
 import json
-import os
-import shutil
-import threading
-from urllib.parse import urlsplit
 
 import pytest
 
-from tests.conftest import nav_pages
+from tests.browser import Watched, page_url, serve
 
-CHROMIUM_FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 SEVEN = [(50, 50), (230, 50), (130, 250)]
 THREE = [(60, 40), (200, 40), (210, 100), (120, 140), (215, 180), (200, 245), (60, 250)]
 
 
 @pytest.fixture(scope="module")
-def browser():
-    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
-    if chromium is None:
-        if os.environ.get("LESSONS_REQUIRE_BROWSER"):
-            pytest.fail("LESSONS_REQUIRE_BROWSER is set but no chromium is on PATH")
-        pytest.skip("no chromium on PATH (apt-get install -y chromium)")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_FLAGS)
-        yield launched
-        launched.close()
-
-
-class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
-@pytest.fixture(scope="module")
 def site_url(built):
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(built / "site"))
-    handler.log_message = lambda *args: None
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_port}/"
-    server.shutdown()
-
-
-class Watched:
-    """A page with every request and console error recorded."""
-
-    def __init__(self, browser, width: int = 1280, scheme: str = "light"):
-        self.context = browser.new_context(
-            viewport={"width": width, "height": 900}, color_scheme=scheme
-        )
-        self.page = self.context.new_page()
-        self.requests: list[str] = []
-        self.errors: list[str] = []
-        self.page.on("request", lambda request: self.requests.append(request.url))
-        self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else 0)
-        self.page.on("pageerror", lambda error: self.errors.append(str(error)))
-
-    def open(self, url: str, widget: str | None = None):
-        self.page.goto(url)
-        if widget:
-            self.page.wait_for_selector(f"[data-widget={widget}][data-ready=yes]")
-        return self.page
-
-    def close(self):
-        self.context.close()
+    with serve(built / "site") as url:
+        yield url
 
 
 @pytest.fixture
@@ -88,11 +27,6 @@ def watched(browser):
     session = Watched(browser)
     yield session
     session.close()
-
-
-def page_url(site_url: str, source: str) -> str:
-    stem = source.rsplit(".", 1)[0]
-    return site_url if stem == "index" else f"{site_url}{stem}/"
 
 
 def draw(page, points):
@@ -153,29 +87,6 @@ def test_training_replay_moves_with_the_slider(watched, site_url):
     page.keyboard.press("End")  # the keyboard works the slider too
     assert label.text_content().startswith(f"epoch {slider.get_attribute('max')}:")
     assert not watched.errors
-
-
-@pytest.mark.parametrize("width", [375, 1280])
-def test_every_page_stays_local_error_free_and_fits(browser, site_url, width):
-    session = Watched(browser, width, "dark" if width == 375 else "light")
-    try:
-        for source in nav_pages():
-            page = session.open(page_url(site_url, source))
-            page.wait_for_load_state("networkidle")
-            for widget in page.locator("[data-widget]").all():
-                widget.locator("xpath=.").wait_for(state="visible")
-            overflow = page.evaluate(
-                "document.documentElement.scrollWidth - document.documentElement.clientWidth"
-            )
-            assert overflow <= 0, f"{source} is {overflow}px wider than a {width}px screen"
-            for widget in page.locator("[data-widget]").all():
-                box = widget.bounding_box()
-                assert box["x"] >= 0 and box["x"] + box["width"] <= width, source
-        foreign = {url for url in session.requests if urlsplit(url).hostname != "127.0.0.1"}
-        assert not foreign, f"requests left the local server: {sorted(foreign)[:5]}"
-        assert not session.errors, session.errors[:5]
-    finally:
-        session.close()
 
 
 def centre_of_mass(pixels: list[float]) -> tuple[float, float]:

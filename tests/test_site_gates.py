@@ -1,0 +1,82 @@
+"""The site's gates, page by page in a real Chromium: local only, no errors, fits, accessible.
+
+They run on the session's build (bundled sample) with the rest of the tests. `.ci/run`
+runs them again on its strict build with real MNIST by pointing LESSONS_GATE_SITE at
+that build's site folder.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+from benchmarks.site_weight import PAGE_LIMIT, SITE_LIMIT, page_weights, site_size
+from tests.browser import Watched, axe_violations, page_url, serve
+from tests.conftest import nav_pages
+
+SCHEMES = {"light": "default", "dark": "slate"}  # colour scheme asked -> Material's palette
+
+
+@pytest.fixture(scope="module")
+def gate_site(request) -> Path:
+    """Return the built site the gates check: LESSONS_GATE_SITE, else the session's build."""
+    if os.environ.get("LESSONS_GATE_SITE"):
+        site = Path(os.environ["LESSONS_GATE_SITE"])
+        assert (site / "index.html").is_file(), f"LESSONS_GATE_SITE={site} holds no built site"
+        return site
+    return request.getfixturevalue("built") / "site"
+
+
+@pytest.fixture(scope="module")
+def gate_url(gate_site):
+    with serve(gate_site) as url:
+        yield url
+
+
+@pytest.mark.parametrize("width", [375, 1280])
+def test_every_page_stays_local_error_free_and_fits(browser, gate_url, width):
+    session = Watched(browser, width, "dark" if width == 375 else "light")
+    try:
+        for source in nav_pages():
+            session.open(page_url(gate_url, source))
+            page = session.settle()
+            overflow = page.evaluate(
+                "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+            )
+            assert overflow <= 0, f"{source} is {overflow}px wider than a {width}px screen"
+            for widget in page.locator("[data-widget]").all():
+                box = widget.bounding_box()
+                assert box["x"] >= 0 and box["x"] + box["width"] <= width, source
+        foreign = {url for url in session.requests if urlsplit(url).hostname != "127.0.0.1"}
+        assert not foreign, f"requests left the local server: {sorted(foreign)[:5]}"
+        assert not session.errors, session.errors[:5]
+    finally:
+        session.close()
+
+
+@pytest.mark.parametrize("scheme", SCHEMES)
+def test_every_page_has_no_serious_accessibility_violation(browser, gate_url, scheme):
+    session = Watched(browser, 1280, scheme)
+    try:
+        found = {}
+        for source in nav_pages():
+            session.open(page_url(gate_url, source))
+            page = session.settle()
+            palette = page.evaluate("document.body.dataset.mdColorScheme")
+            assert palette == SCHEMES[scheme], f"{source}: palette {palette}, not {scheme}"
+            if violations := axe_violations(page):
+                found[source] = violations
+        assert not found, "axe-core, serious or critical:\n" + "\n".join(
+            f"{source}: {line}" for source, lines in found.items() for line in lines
+        )
+    finally:
+        session.close()
+
+
+def test_pages_and_site_stay_light(gate_site):
+    heavy = {page: size for page, size in page_weights(gate_site).items() if size > PAGE_LIMIT}
+    assert not heavy, f"pages over {PAGE_LIMIT} bytes with what they load: {heavy}"
+    assert site_size(gate_site) < SITE_LIMIT
