@@ -184,9 +184,11 @@ def weights_heatmap(weights: np.ndarray, initial_weights: np.ndarray | None = No
     )
     figure.get_layout_engine().set(wspace=0.12)
     left, right = figure.subplots(1, 2)
-    _colour_bar(figure, _heatmap(left, weights, _limit(weights), "the trained weights"), left, "")
+    _colour_bar(
+        figure, _heatmap(left, weights, _limit(weights), "the trained weights"), left, "weight"
+    )
     changed = _heatmap(right, change, _limit(change), "what training changed")
-    _colour_bar(figure, changed, right, "")
+    _colour_bar(figure, changed, right, "change in the weight")
     return figure
 
 
@@ -215,8 +217,8 @@ def weights_over_epochs(snapshots: Sequence[dict], epochs: Sequence[int]) -> Fig
         changed = _heatmap(axes[1, column], changes[column], change_limit)
     axes[0, 0].set_ylabel("weights")
     axes[1, 0].set_ylabel("change since\nepoch 0")
-    _colour_bar(figure, image, axes[0].tolist(), "")
-    _colour_bar(figure, changed, axes[1].tolist(), "")
+    _colour_bar(figure, image, axes[0].tolist(), "weight")
+    _colour_bar(figure, changed, axes[1].tolist(), "change in the weight")
     return figure
 
 
@@ -431,7 +433,7 @@ def ideal_digits_vs_weights(
     axes = figure.subplots(1, 3)
     _digit(axes[0], similarity.ideal_3, "ideal 3 (mean of the 3s)")
     _digit(axes[1], similarity.ideal_7, "ideal 7 (mean of the 7s)")
-    _colour_bar(figure, _heatmap(axes[2], learned, _limit(learned), title), axes[2], "")
+    _colour_bar(figure, _heatmap(axes[2], learned, _limit(learned), title), axes[2], "weight")
     return figure
 
 

@@ -174,3 +174,21 @@ def test_digit_grid_wraps_into_rows_and_needs_one_caption_per_image(tiny_data):
 def test_every_figure_the_site_names_exists():
     for name, spec in report.FIGURES.items():
         assert callable(getattr(figures, spec.function, None)), name
+
+
+@pytest.mark.parametrize("name", list(DRAW))
+def test_signed_maps_are_diverging_centred_and_explained(drawn, name):
+    """Colour-blind readers need a diverging map centred on 0 with a labelled colour bar."""
+    figure, _ = drawn[name, "light"]
+    images = [image for axes in figure.axes for image in axes.images]
+    bars = [image.colorbar for image in images if image.colorbar is not None]
+    for image in images:
+        if image.norm.vmin >= 0:  # a digit: ink on paper, in grey
+            assert image.get_cmap().name == figures.DIGIT_CMAP, name
+            assert np.asarray(image.get_array()).min() >= 0, f"{name}: signed values in grey"
+            continue
+        assert image.get_cmap().name == figures.WEIGHTS_CMAP, name
+        assert image.norm.vmin == -image.norm.vmax, f"{name}: a signed map not centred on 0"
+        explained = [bar for bar in bars if bar.mappable.norm.vmax == image.norm.vmax]
+        assert explained, f"{name}: a signed map without a colour bar for its range"
+        assert all(bar.ax.get_ylabel() for bar in explained), f"{name}: a bar without label"

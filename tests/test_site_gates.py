@@ -1,4 +1,4 @@
-"""The site's gates, page by page in a real Chromium: local only, no errors, fits, accessible.
+"""The site's gates, page by page: local only, no errors, fits, accessible, alt text, light.
 
 They run on the session's build (bundled sample) with the rest of the tests. `.ci/run`
 runs them again on its strict build with real MNIST by pointing LESSONS_GATE_SITE at
@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 import pytest
 
 from benchmarks.site_weight import PAGE_LIMIT, SITE_LIMIT, page_weights, site_size
 from tests.browser import Watched, axe_violations, page_url, serve
-from tests.conftest import nav_pages
+from tests.conftest import nav_pages, parse
 
 SCHEMES = {"light": "default", "dark": "slate"}  # colour scheme asked -> Material's palette
 
@@ -80,3 +80,12 @@ def test_pages_and_site_stay_light(gate_site):
     heavy = {page: size for page, size in page_weights(gate_site).items() if size > PAGE_LIMIT}
     assert not heavy, f"pages over {PAGE_LIMIT} bytes with what they load: {heavy}"
     assert site_size(gate_site) < SITE_LIMIT
+
+
+def test_every_image_has_alt_text_and_exists(gate_site):
+    for page_path in gate_site.rglob("*.html"):
+        for image in parse(page_path).images:
+            assert image.get("alt", "").strip(), f"{page_path}: {image.get('src')} has no alt"
+            target = urlsplit(urljoin(page_path.relative_to(gate_site).as_posix(), image["src"]))
+            if not target.scheme:
+                assert (gate_site / target.path).is_file(), f"{page_path}: {image['src']} missing"
