@@ -9,6 +9,7 @@ The project is copied to a temporary folder so that "clean" means no cache at al
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -62,6 +63,38 @@ def timed_build(project: Path) -> float:
     return time.perf_counter() - started
 
 
+IN_PROCESS = """
+import json, logging, time
+logging.getLogger("mkdocs").setLevel(logging.WARNING)
+t0 = time.perf_counter()
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+config = load_config(strict=True)
+t1 = time.perf_counter()
+build(config)
+t2 = time.perf_counter()
+build(load_config(strict=True))
+t3 = time.perf_counter()
+print(json.dumps({"start": t1 - t0, "first": t2 - t1, "again": t3 - t2}))
+"""
+
+
+def in_process_rebuild(project: Path) -> dict[str, float]:
+    """Return how a rebuild's time splits: loading MkDocs and its plugins, and building.
+
+    `again` is a rebuild inside a process that has MkDocs loaded, as `mkdocs serve` does.
+    """
+    result = subprocess.run(
+        [sys.executable, "-c", IN_PROCESS],
+        cwd=project,
+        env=build_env(project),
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
 def measure() -> dict:
     """Return the clean and unchanged-rebuild times and their ratio, and the site's weights."""
     from site_weight import page_weights, site_size
@@ -70,6 +103,7 @@ def measure() -> dict:
         project = copy_project(Path(folder))
         clean = timed_build(project)
         rebuild = min(timed_build(project) for _ in range(3))
+        split = min((in_process_rebuild(project) for _ in range(3)), key=lambda t: t["again"])
         weights = page_weights(project / "site")
         total = site_size(project / "site")
     heaviest = max(weights, key=weights.get)
@@ -77,6 +111,9 @@ def measure() -> dict:
         "clean_seconds": clean,
         "rebuild_seconds": rebuild,
         "ratio": rebuild / clean,
+        "loading_seconds": split["start"],
+        "in_process_rebuild_seconds": split["again"],
+        "in_process_ratio": split["again"] / clean,
         "heaviest_page": heaviest,
         "heaviest_page_bytes": weights[heaviest],
         "site_bytes": total,
@@ -92,6 +129,13 @@ def main() -> None:
     print(f"clean build:       {clean:.1f} s ({clean_ok} ≤ {TARGET_CLEAN_SECONDS:.0f} s)")
     print(f"unchanged rebuild: {result['rebuild_seconds']:.1f} s")
     print(f"ratio:             {result['ratio']:.1%} ({ratio_ok} ≤ {TARGET_RATIO:.0%})")
+    in_ok = "meets" if result["in_process_ratio"] <= TARGET_RATIO else "MISSES"
+    print(
+        f"  of which loading MkDocs and its plugins: {result['loading_seconds']:.1f} s; "
+        f"the rebuild itself, in a process that has them loaded (as mkdocs serve does): "
+        f"{result['in_process_rebuild_seconds']:.2f} s = {result['in_process_ratio']:.1%} "
+        f"({in_ok} ≤ {TARGET_RATIO:.0%})"
+    )
 
 
 if __name__ == "__main__":
