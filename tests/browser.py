@@ -110,6 +110,7 @@ def axe_violations(page) -> list[str]:
         require("axe-core", "npm ci --prefix tests/axe")
     page.add_script_tag(path=str(AXE_SCRIPT))
     results = page.evaluate("async () => await axe.run(document)")
+    assert len(results["passes"]) > 10, "axe-core checked almost nothing: is the page empty?"
     return [
         f"{violation['id']} ({violation['impact']}): {violation['help']} at "
         + "; ".join(" ".join(map(str, node["target"])) for node in violation["nodes"][:3])

@@ -8,6 +8,7 @@ that build's site folder.
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
@@ -17,6 +18,7 @@ from benchmarks.site_weight import PAGE_LIMIT, SITE_LIMIT, page_weights, site_si
 from tests.browser import Watched, axe_violations, page_url, serve
 from tests.conftest import nav_pages, parse
 
+SOURCE_MAP = re.compile(r"[#@] sourceMappingURL=([^\s*]+)")
 SCHEMES = {"light": "default", "dark": "slate"}  # colour scheme asked -> Material's palette
 
 
@@ -36,13 +38,16 @@ def gate_url(gate_site):
         yield url
 
 
-@pytest.mark.parametrize("width", [375, 1280])
-def test_every_page_stays_local_error_free_and_fits(browser, gate_url, width):
-    session = Watched(browser, width, "dark" if width == 375 else "light")
+@pytest.mark.parametrize(("width", "scheme"), [(375, "dark"), (1280, "light"), (1280, "dark")])
+def test_every_page_is_local_error_free_fits_and_accessible(browser, gate_url, width, scheme):
+    session = Watched(browser, width, scheme)
+    inaccessible = {}
     try:
         for source in nav_pages():
             session.open(page_url(gate_url, source))
             page = session.settle()
+            palette = page.evaluate("document.body.dataset.mdColorScheme")
+            assert palette == SCHEMES[scheme], f"{source}: palette {palette}, not {scheme}"
             overflow = page.evaluate(
                 "document.documentElement.scrollWidth - document.documentElement.clientWidth"
             )
@@ -50,27 +55,13 @@ def test_every_page_stays_local_error_free_and_fits(browser, gate_url, width):
             for widget in page.locator("[data-widget]").all():
                 box = widget.bounding_box()
                 assert box["x"] >= 0 and box["x"] + box["width"] <= width, source
+            if violations := axe_violations(page):
+                inaccessible[source] = violations
         foreign = {url for url in session.requests if urlsplit(url).hostname != "127.0.0.1"}
         assert not foreign, f"requests left the local server: {sorted(foreign)[:5]}"
         assert not session.errors, session.errors[:5]
-    finally:
-        session.close()
-
-
-@pytest.mark.parametrize("scheme", SCHEMES)
-def test_every_page_has_no_serious_accessibility_violation(browser, gate_url, scheme):
-    session = Watched(browser, 1280, scheme)
-    try:
-        found = {}
-        for source in nav_pages():
-            session.open(page_url(gate_url, source))
-            page = session.settle()
-            palette = page.evaluate("document.body.dataset.mdColorScheme")
-            assert palette == SCHEMES[scheme], f"{source}: palette {palette}, not {scheme}"
-            if violations := axe_violations(page):
-                found[source] = violations
-        assert not found, "axe-core, serious or critical:\n" + "\n".join(
-            f"{source}: {line}" for source, lines in found.items() for line in lines
+        assert not inaccessible, "axe-core, serious or critical:\n" + "\n".join(
+            f"{source}: {line}" for source, lines in inaccessible.items() for line in lines
         )
     finally:
         session.close()
@@ -89,3 +80,11 @@ def test_every_image_has_alt_text_and_exists(gate_site):
             target = urlsplit(urljoin(page_path.relative_to(gate_site).as_posix(), image["src"]))
             if not target.scheme:
                 assert (gate_site / target.path).is_file(), f"{page_path}: {image['src']} missing"
+
+
+def test_source_maps_are_served_by_the_site(gate_site):
+    """A browser's developer tools fetch source maps too: each must be a file of the site."""
+    for path in [*gate_site.rglob("*.js"), *gate_site.rglob("*.css")]:
+        for reference in SOURCE_MAP.findall(path.read_text(encoding="utf-8", errors="replace")):
+            assert not urlsplit(reference).scheme, f"{path}: source map from {reference}"
+            assert (path.parent / reference).is_file(), f"{path}: {reference} is missing"
