@@ -26,6 +26,9 @@ CHROMIUM_FLAGS = [
     "--disable-sync",
     "--no-first-run",
 ]
+BROWSERS = ("chromium", "chromium-browser", "google-chrome")
+"""Looked for on PATH in this order: Debian's package here, Chrome on GitHub's runners."""
+
 AXE_SCRIPT = Path(__file__).parent / "axe" / "node_modules" / "axe-core" / "axe.min.js"
 """axe-core from the npm registry, installed for the test run by `npm ci --prefix tests/axe`.
 
@@ -43,7 +46,7 @@ def require(what: str, how: str) -> None:
 
 def launch(playwright):
     """Return Debian's Chromium launched headless, or skip (or fail) when it is absent."""
-    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    chromium = next(filter(None, map(shutil.which, BROWSERS)), None)
     if chromium is None:
         require("chromium", "apt-get install -y chromium")
     return playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_FLAGS)
