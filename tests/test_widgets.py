@@ -78,6 +78,23 @@ def test_apples_and_pears_playground(watched, site_url):
     assert not watched.errors
 
 
+def test_sliding_the_prices_until_the_receipts_are_right(watched, site_url):
+    page = watched.open(page_url(site_url, "apples-pears.md"), "receipts")
+    loss = page.locator("[data-testid=receipts-loss]")
+    apple = page.locator("[data-testid=apple-slider]")
+    apple.focus()
+    page.keyboard.press("ArrowRight")  # one step of the slider moves the typed price too
+    assert float(page.input_value("[data-testid=apple-price]")) == pytest.approx(5.05)
+    apple.fill("1")
+    page.locator("[data-testid=pear-slider]").fill("2")
+    assert float(loss.get_attribute("data-value")) == 0  # every receipt is right
+    page.click("[data-testid=gradient-step]")  # already at the bottom: nothing moves
+    page.fill("[data-testid=pear-price]", "3")
+    assert page.locator("[data-testid=pear-slider]").input_value() == "3"
+    assert float(loss.get_attribute("data-value")) > 0
+    assert not watched.errors
+
+
 def test_training_replay_moves_with_the_slider(watched, site_url):
     page = watched.open(page_url(site_url, "gradient-descent.md"), "replay")
     label = page.locator("[data-testid=replay-label]")

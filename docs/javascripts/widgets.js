@@ -265,6 +265,7 @@
       pear: root.querySelector("[data-testid=pear-price]"),
       fee: root.querySelector("[data-testid=fee]"),
     };
+    const sliders = [...root.querySelectorAll("[data-slider-for]")];
     const shop = root.querySelector("[data-testid=shop]");
     const table = root.querySelector("tbody");
     const lossOut = root.querySelector("[data-testid=receipts-loss]");
@@ -312,7 +313,9 @@
       const e = errors(p, fee);
       table.replaceChildren(...receipts().map((r, i) => {
         const row = document.createElement("tr");
-        const cells = [`${r.quantities[0]} apples, ${r.quantities[1]} pears`, fmt(r.total, 2),
+        const [apples, pears] = r.quantities;
+        const basket = `${apples} apple${apples === 1 ? "" : "s"}, ${pears} pear${pears === 1 ? "" : "s"}`;
+        const cells = [basket, fmt(r.total, 2),
                        fmt(r.total + e[i], 2), fmt(e[i], 2)];
         cells.forEach((text) => {
           const cell = document.createElement("td");
@@ -324,8 +327,8 @@
       const value = loss(p, fee);
       lossOut.dataset.value = String(value);
       lossOut.textContent = fmt(value, 4);
-      root.querySelectorAll("output[data-for]").forEach((out) => {
-        out.textContent = fmt(Number(inputs[out.dataset.for].value), 2);
+      sliders.forEach((slider) => {
+        slider.value = inputs[slider.dataset.sliderFor].value;
       });
       drawSurface(fee);
     }
@@ -343,6 +346,11 @@
     }
 
     Object.values(inputs).forEach((input) => input.addEventListener("input", () => {
+      path = [];
+      update();
+    }));
+    sliders.forEach((slider) => slider.addEventListener("input", () => {
+      inputs[slider.dataset.sliderFor].value = slider.value;
       path = [];
       update();
     }));
