@@ -1,9 +1,11 @@
-"""Seconds from saving a Markdown page to the rebuilt site, while `mkdocs serve` runs.
+"""`mkdocs serve` for a contributor: seconds until it serves on a warm cache, and seconds
+from saving a Markdown page to the rebuilt site.
 
-Target: at most 3 s on a 2-core machine. The project is copied to a temporary folder;
-the edit appends a sentence to the glossary, as a contributor fixing a sentence would.
+Targets on a 2-core machine: ready in at most 3 s, an edit shown in at most 1 s. The
+project is copied to a temporary folder and built once (the warm cache); the edit
+appends a sentence to the glossary, as a contributor fixing a sentence would.
 
-    python benchmarks/serve_rebuild.py
+    python -m benchmarks.serve_rebuild
 """
 
 from __future__ import annotations
@@ -17,9 +19,9 @@ import threading
 import time
 from pathlib import Path
 
-from build_time import build_env, copy_project
+from tests.support import build_env, copy_project, real_mnist_env, timed_build
 
-TARGET_SECONDS = 3.0
+TARGET_READY_SECONDS, TARGET_EDIT_SECONDS = 3.0, 1.0
 
 
 def _free_port() -> int:
@@ -28,15 +30,19 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
-def measure(edits: int = 3) -> float:
-    """Return the median seconds from a saved edit to "Reloading browsers"."""
+def measure(edits: int = 3) -> dict[str, float]:
+    """Return the seconds until `mkdocs serve` serves, and the median from an edit to
+    "Reloading browsers"."""
     with tempfile.TemporaryDirectory() as folder:
         project = copy_project(Path(folder))
-        env = build_env(project)
+        timed_build(
+            project, **real_mnist_env()
+        )  # the warm cache a contributor has after a first build
+        started = time.perf_counter()
         server = subprocess.Popen(
             [sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{_free_port()}"],
             cwd=project,
-            env=env,
+            env=build_env(project, **real_mnist_env()),
             stderr=subprocess.PIPE,
             stdout=subprocess.DEVNULL,
             text=True,
@@ -57,6 +63,7 @@ def measure(edits: int = 3) -> float:
 
         try:
             wait_for("Serving on")
+            ready = time.perf_counter() - started
             times = []
             page = project / "docs" / "glossary.md"
             for edit in range(edits):
@@ -68,14 +75,17 @@ def measure(edits: int = 3) -> float:
         finally:
             server.terminate()
             server.wait(timeout=30)
-    return sorted(times)[len(times) // 2]
+    return {"ready_seconds": ready, "edit_seconds": sorted(times)[len(times) // 2]}
 
 
 def main() -> None:
-    """Print the figure."""
-    seconds = measure()
-    verdict = "meets" if seconds <= TARGET_SECONDS else "MISSES"
-    print(f"edit one page while serving: {seconds:.2f} s ({verdict} ≤ {TARGET_SECONDS:.0f} s)")
+    """Print the figures."""
+    result = measure()
+    for name, target in (("ready", TARGET_READY_SECONDS), ("edit", TARGET_EDIT_SECONDS)):
+        seconds = result[f"{name}_seconds"]
+        verdict = "meets" if seconds <= target else "MISSES"
+        label = {"ready": "serving, warm cache", "edit": "edit one page shown"}[name]
+        print(f"{label}: {seconds:.2f} s ({verdict} ≤ {target:.0f} s)")
 
 
 if __name__ == "__main__":

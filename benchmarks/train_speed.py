@@ -4,7 +4,7 @@ Both run the same recipe (weights std 1, mnist_loss, lr 1.0, batch 256, 20 epoch
 reshuffled every epoch) on the same real 3s and 7s, in the same process. Target:
 numpy takes at most 0.7x PyTorch's time per epoch.
 
-    python benchmarks/train_speed.py [--data-dir ../shared/data/mnist]
+    python -m benchmarks.train_speed [--data-dir ../shared/data/mnist]
 """
 
 from __future__ import annotations
@@ -14,19 +14,19 @@ import time
 from pathlib import Path
 
 import numpy as np
-from build_time import shared_mnist
 
-from lessons_code import data, linear_model
+from lessons_code import data, learner, linear_model
+from tests.support import real_mnist
 
 TARGET_RATIO = 0.7
 
 
-def numpy_seconds_per_epoch(mnist: data.MnistData, recipe: linear_model.Recipe) -> float:
+def numpy_seconds_per_epoch(mnist: data.MnistData, recipe: learner.Recipe) -> float:
     """Return the median seconds per epoch of lessons_code's linear model."""
     return linear_model.train(mnist, recipe).seconds_per_epoch
 
 
-def torch_seconds_per_epoch(mnist: data.MnistData, recipe: linear_model.Recipe) -> float:
+def torch_seconds_per_epoch(mnist: data.MnistData, recipe: learner.Recipe) -> float:
     """Return the median seconds per epoch of the chapter's code in PyTorch."""
     import torch
 
@@ -76,8 +76,7 @@ def measure(data_dir: Path | str | None = None, repeats: int = 3) -> dict:
 def main() -> None:
     """Print the figures."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    default = shared_mnist()
-    parser.add_argument("--data-dir", default=default)
+    parser.add_argument("--data-dir", default=real_mnist())
     result = measure(parser.parse_args().data_dir)
     print(f"data: {result['data_source']}")
     print(f"numpy:   {result['numpy_seconds_per_epoch'] * 1000:.2f} ms per epoch")

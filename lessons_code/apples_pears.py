@@ -169,3 +169,30 @@ def loss_surface(
     quantities, totals = as_arrays(receipts)
     predicted = apples[..., None] * quantities[:, 0] + pears[..., None] * quantities[:, 1]
     return ((predicted - totals) ** 2).mean(axis=-1)
+
+
+@dataclass(frozen=True)
+class Story:
+    """The forum's receipts story, worked once: what the page, the CLI and the figures show."""
+
+    receipt: Receipt  # 3 apples + 2 pears = 7 cents
+    walk: list[Guess]  # 5 and 9 -> 33, a quarter of that -> 8.25, 1 and 2 -> 7
+    receipts: list[Receipt]  # the shop without a fee
+    receipts_with_fee: list[Receipt]  # the shop that adds a bag fee
+    descent: Descent  # the prices learned from `receipts`
+    descent_with_fee: Descent  # the prices and the fee learned from `receipts_with_fee`
+
+
+def tell_story() -> Story:
+    """Return the whole receipts story: the walk, both shops and gradient descent on each."""
+    receipt = make_receipts([STORY_BASKET])[0]
+    receipts = make_receipts()
+    receipts_with_fee = make_receipts(fee=BAG_FEE)
+    return Story(
+        receipt=receipt,
+        walk=guessing_walk(receipt),
+        receipts=receipts,
+        receipts_with_fee=receipts_with_fee,
+        descent=descend(receipts),
+        descent_with_fee=descend(receipts_with_fee, learn_fee=True),
+    )

@@ -10,11 +10,17 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
-from dataclasses import asdict, replace
+from dataclasses import replace
 
-import numpy as np
-
-from lessons_code import apples_pears, baseline, data, linear_model, neural_net, weights_file
+from lessons_code import (
+    apples_pears,
+    data,
+    learner,
+    linear_model,
+    neural_net,
+    summaries,
+    weights_file,
+)
 
 EXIT_USAGE = 2
 
@@ -26,32 +32,26 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
 
 
-def _whole_number(minimum: int):
-    """Return an argparse type that accepts whole numbers ≥ minimum."""
+def _number(kind: type, what: str):
+    """Return an argparse type that parses a number; its range is check_recipe's to judge."""
 
-    def parse(text: str) -> int:
+    def parse(text: str):
         try:
-            value = int(text)
+            return kind(text)
         except ValueError:
-            value = None
-        if value is None or value < minimum:
-            raise argparse.ArgumentTypeError(f"expected a whole number ≥ {minimum}, got {text!r}")
-        return value
+            raise argparse.ArgumentTypeError(f"expected {what}, got {text!r}") from None
 
     return parse
 
 
-_positive_int, _seed = _whole_number(1), _whole_number(0)
-
-
-def _learning_rate(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a positive number, got {text!r}") from None
-    if not np.isfinite(value) or value <= 0:
-        raise argparse.ArgumentTypeError(f"expected a positive number, got {text}")
-    return value
+_whole_number, _real_number = _number(int, "a whole number"), _number(float, "a number")
+FLAGS = {
+    "learning_rate": "--lr",
+    "batch_size": "--batch-size",
+    "epochs": "--epochs",
+    "seed": "--seed",
+}
+"""The command-line flag of each field of a Recipe."""
 
 
 def _add_data_dir(parser: argparse.ArgumentParser) -> None:
@@ -66,11 +66,11 @@ def _add_json(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="print one JSON object instead")
 
 
-def _add_recipe(parser: argparse.ArgumentParser, recipe: linear_model.Recipe) -> None:
-    parser.add_argument("--epochs", type=_positive_int, default=recipe.epochs)
-    parser.add_argument("--lr", type=_learning_rate, default=recipe.learning_rate)
-    parser.add_argument("--batch-size", type=_positive_int, default=recipe.batch_size)
-    parser.add_argument("--seed", type=_seed, default=recipe.seed)
+def _add_recipe(parser: argparse.ArgumentParser, recipe: learner.Recipe) -> None:
+    parser.add_argument("--epochs", type=_whole_number, default=recipe.epochs)
+    parser.add_argument("--lr", type=_real_number, default=recipe.learning_rate)
+    parser.add_argument("--batch-size", type=_whole_number, default=recipe.batch_size)
+    parser.add_argument("--seed", type=_whole_number, default=recipe.seed)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -102,7 +102,7 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _recipe(args: argparse.Namespace, default: linear_model.Recipe) -> linear_model.Recipe:
+def _recipe(args: argparse.Namespace, default: learner.Recipe) -> learner.Recipe:
     return replace(
         default,
         learning_rate=args.lr,
@@ -112,140 +112,17 @@ def _recipe(args: argparse.Namespace, default: linear_model.Recipe) -> linear_mo
     )
 
 
-def run_summary(mnist: data.MnistData, run: linear_model.TrainingRun) -> dict:
-    """Return the JSON summary of a training run (the `--json` output)."""
-    return {
-        "train_size": len(mnist.train_x),
-        "valid_size": len(mnist.valid_x),
-        "data_source": mnist.source,
-        **asdict(run.recipe),
-        "history": [asdict(stats) for stats in run.history],
-        "final_valid_accuracy": run.final_valid_accuracy,
-        "seconds_per_epoch": run.seconds_per_epoch,
-    }
-
-
-def format_run(summary: dict, timing: bool = True) -> str:
-    """Return the human output of a training run; timing=False leaves out the wall time."""
-    lines = [
-        f"data: {summary['data_source']}",
-        f"recipe: lr {summary['learning_rate']}, batch {summary['batch_size']}, "
-        f"{summary['epochs']} epochs, seed {summary['seed']}",
-        "epoch  train loss  valid loss  train acc  valid acc",
-    ]
-    for row in summary["history"]:
-        lines.append(
-            f"{row['epoch']:>5}  {row['train_loss']:>10.4f}  {row['valid_loss']:>10.4f}  "
-            f"{row['train_accuracy']:>9.4f}  {row['valid_accuracy']:>9.4f}"
-        )
-    lines.append(f"final valid accuracy: {summary['final_valid_accuracy']:.4f}")
-    if timing:
-        lines.append(f"time: {summary['seconds_per_epoch'] * 1000:.1f} ms per epoch (median)")
-    return "\n".join(lines)
-
-
-def _print_run(summary: dict) -> None:
-    print(format_run(summary))
-
-
 def _train(args: argparse.Namespace, model) -> dict:
+    recipe = _recipe(args, model.RECIPE)
+    learner.check_recipe(recipe)  # before any data is read
     mnist = data.load_threes_sevens(args.data_dir)
-    run = model.train(mnist, _recipe(args, model.RECIPE))
-    return run_summary(mnist, run)
-
-
-def _baseline(args: argparse.Namespace) -> dict:
-    return baseline_summary(data.load_threes_sevens(args.data_dir))
-
-
-def baseline_summary(mnist: data.MnistData) -> dict:
-    """Return the pixel-similarity accuracies as the `baseline --json` object."""
-    results = {kind: baseline.pixel_similarity(mnist, kind) for kind in ("l1", "l2")}
-    return {
-        "train_size": len(mnist.train_x),
-        "valid_size": len(mnist.valid_x),
-        "data_source": mnist.source,
-        **{
-            kind: {
-                "accuracy_3": result.accuracy_3,
-                "accuracy_7": result.accuracy_7,
-                "accuracy": result.accuracy,
-            }
-            for kind, result in results.items()
-        },
-    }
-
-
-def format_baseline(summary: dict) -> str:
-    """Return the human output of the pixel-similarity baseline."""
-    lines = [
-        f"data: {summary['data_source']}",
-        "pixel similarity: is each validation image closer to the ideal 3 or the ideal 7?",
-    ]
-    for kind, name in (("l1", "mean abs difference (L1)"), ("l2", "root mean square (L2)")):
-        result = summary[kind]
-        lines.append(
-            f"  {name:<26} 3s {result['accuracy_3']:.4f}  7s {result['accuracy_7']:.4f}  "
-            f"all {result['accuracy']:.4f}"
-        )
-    return "\n".join(lines)
-
-
-def _print_baseline(summary: dict) -> None:
-    print(format_baseline(summary))
-
-
-def apples_pears_summary() -> dict:
-    """Return the receipts story as numbers: the walk, the line, the descent."""
-    story = apples_pears.make_receipts([apples_pears.STORY_BASKET])[0]
-    receipts = apples_pears.make_receipts()
-    receipts_with_fee = apples_pears.make_receipts(fee=apples_pears.BAG_FEE)
-    descent = apples_pears.descend(receipts_with_fee, learn_fee=True)
-    return {
-        "story_receipt": asdict(story),
-        "walk": [asdict(guess) for guess in apples_pears.guessing_walk(story)],
-        "one_receipt_line": {
-            str(apple): float(apples_pears.pear_prices_fitting(story, apple))
-            for apple in (0.0, 1.0, 2.0)
-        },
-        "two_receipts_prices": apples_pears.solve_prices(receipts[:2]).tolist(),
-        "receipts_with_fee": [asdict(r) for r in receipts_with_fee],
-        "learned_prices": descent.prices[-1].tolist(),
-        "learned_fee": float(descent.fees[-1]),
-        "final_loss": float(descent.losses[-1]),
-        "steps": len(descent.losses) - 1,
-    }
-
-
-def format_apples_pears(summary: dict) -> str:
-    """Return the human output of the receipts story."""
-    story = summary["story_receipt"]
-    apples, pears = story["quantities"]
-    lines = [f"receipt: {apples} apples + {pears} pears = {story['total']:g} cents"]
-    for guess in summary["walk"]:
-        apple, pear = guess["prices"]
-        lines.append(f"  guess apple {apple:g}, pear {pear:g} -> {guess['total']:g} cents")
-    line = ", ".join(f"({a}, {p:g})" for a, p in summary["one_receipt_line"].items())
-    lines.append(f"one receipt fits a whole line of (apple, pear) prices: {line}, ...")
-    apple, pear = summary["two_receipts_prices"]
-    lines.append(f"two receipts fix them: apple {apple:g}, pear {pear:g}")
-    apple, pear = summary["learned_prices"]
-    lines.append(
-        f"gradient descent on {len(summary['receipts_with_fee'])} receipts with a bag fee, "
-        f"{summary['steps']} steps: apple {apple:.4f}, pear {pear:.4f}, "
-        f"fee {summary['learned_fee']:.4f} (loss {summary['final_loss']:.2e})"
-    )
-    return "\n".join(lines)
-
-
-def _print_apples_pears(summary: dict) -> None:
-    print(format_apples_pears(summary))
+    return summaries.run_summary(mnist, model.train(mnist, recipe))
 
 
 def _predict(args: argparse.Namespace) -> dict:
     weights, bias = weights_file.load_weights(args.weights)
     pixels, inverted = weights_file.read_digit(args.image)
-    score = weights_file.predict(weights, bias, pixels)
+    score = float(linear_model.linear1(pixels, weights, bias))  # (784,) @ (784,) -> a score
     return {
         "image": args.image,
         "inverted": inverted,
@@ -255,43 +132,46 @@ def _predict(args: argparse.Namespace) -> dict:
     }
 
 
-def _print_predict(summary: dict) -> None:
+def _format_predict(summary: dict) -> str:
+    lines = []
     if summary["inverted"]:
-        print("dark ink on a light background: inverted to MNIST's light ink on black")
-    print(
+        lines.append("dark ink on a light background: inverted to MNIST's light ink on black")
+    lines.append(
         f"score {summary['score']:.4f}, probability of a 3 {summary['probability_of_3']:.4f}: "
         f"the model says {summary['verdict']}"
     )
-
-
-def _download(args: argparse.Namespace) -> dict:
-    paths = data.download(args.dest, progress=data.progress_bar())
-    return {"files": [str(path) for path in paths]}
+    return "\n".join(lines)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command and return the process exit code."""
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
     try:
         if args.command == "train":
-            summary, show = _train(args, linear_model), _print_run
+            summary, show = _train(args, linear_model), summaries.format_run
         elif args.command == "train-net":
-            summary, show = _train(args, neural_net), _print_run
+            summary, show = _train(args, neural_net), summaries.format_run
         elif args.command == "baseline":
-            summary, show = _baseline(args), _print_baseline
+            mnist = data.load_threes_sevens(args.data_dir)
+            summary, show = summaries.baseline_summary(mnist), summaries.format_baseline
         elif args.command == "apples-pears":
-            summary, show = apples_pears_summary(), _print_apples_pears
+            story = apples_pears.tell_story()
+            summary, show = summaries.apples_pears_summary(story), summaries.format_apples_pears
         elif args.command == "predict":
-            summary, show = _predict(args), _print_predict
+            summary, show = _predict(args), _format_predict
         else:
-            summary = _download(args)
+            data.download(args.dest, progress=data.progress_bar())
             print(f"MNIST is ready in {data.cache_dir() if args.dest is None else args.dest}")
             return 0
+    except learner.RecipeError as error:
+        print(
+            f"lessons {args.command}: error: argument {FLAGS[error.field]}: {error}",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
     except data.DataError as error:
         print(f"lessons {args.command}: error: {error}", file=sys.stderr)
         return EXIT_USAGE
-    if getattr(args, "json", False):
-        print(json.dumps(summary))
-    else:
-        show(summary)
+    print(json.dumps(summary) if getattr(args, "json", False) else show(summary))
     return 0

@@ -2,32 +2,17 @@
 
 Every gradient here is derived by hand. Read it top to bottom next to fastbook
 chapter 4: the names (`init_params`, `linear1`, `mnist_loss`, `batch_accuracy`,
-`train_epoch`, `validate_epoch`) are the book's.
+`calc_grad`) are the book's. The training loop (`train_epoch`, `validate_epoch`) is
+the one both models share, in `lessons_code.learner`.
 
 The image never changes during training. Only the `weights` and the `bias` do.
 """
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
-from dataclasses import dataclass, field
-
 import numpy as np
 
-Params = dict[str, np.ndarray]
-"""A model's parameters by name, e.g. {"weights": (784,), "bias": ()}."""
-
-
-@dataclass(frozen=True)
-class Recipe:
-    """The hyperparameters of one training run."""
-
-    learning_rate: float = 1.0
-    batch_size: int = 256
-    epochs: int = 20
-    seed: int = 0
-
+from lessons_code.learner import Params, Recipe, TrainingRun, train_model
 
 RECIPE = Recipe()
 """The chapter's recipe for the linear model: lr 1.0, batch 256, 20 epochs."""
@@ -129,121 +114,14 @@ def init_linear(rng: np.random.Generator) -> Params:
     return {"weights": init_params(N_PIXELS, rng), "bias": init_params((), rng)}
 
 
-@dataclass(frozen=True)
-class EpochStats:
-    """Loss and accuracy on both sets after one epoch."""
-
-    epoch: int
-    train_loss: float
-    valid_loss: float
-    train_accuracy: float
-    valid_accuracy: float
-
-
-@dataclass(frozen=True)
-class TrainingRun:
-    """What a training run returns: the final parameters and how it got there."""
-
-    recipe: Recipe
-    params: Params
-    history: list[EpochStats]
-    snapshots: list[Params] = field(default_factory=list)  # after epoch 0 (start), 1, ..., N
-    epoch_seconds: list[float] = field(default_factory=list)
-
-    @property
-    def final_valid_accuracy(self) -> float:
-        """Return the validation accuracy after the last epoch."""
-        return self.history[-1].valid_accuracy
-
-    @property
-    def seconds_per_epoch(self) -> float:
-        """Return the median wall time of one training epoch."""
-        return float(np.median(self.epoch_seconds))
-
-
-Predict = Callable[[Params, np.ndarray], np.ndarray]
-CalcGrad = Callable[[Params, np.ndarray, np.ndarray], tuple[float, Params]]
-
-
-# --8<-- [start:train_epoch]
-def train_epoch(
-    params: Params,
-    calc_grad: CalcGrad,
-    train_x: np.ndarray,
-    train_y: np.ndarray,
-    learning_rate: float,
-    batch_size: int,
-    rng: np.random.Generator,
-) -> None:
-    """Take one SGD step per mini-batch over the shuffled training set (updates params)."""
-    order = rng.permutation(len(train_x))
-    for start in range(0, len(order), batch_size):
-        batch = order[start : start + batch_size]
-        _, grads = calc_grad(params, train_x[batch], train_y[batch])
-        for name, grad in grads.items():
-            params[name] -= learning_rate * grad  # step downhill: against the gradient
-
-
-# --8<-- [end:train_epoch]
-
-
-def validate_epoch(predict: Predict, params: Params, x: np.ndarray, y: np.ndarray):
-    """Return (loss, accuracy) of the model on a whole set of images."""
-    predictions = predict(params, x)
-    return mnist_loss(predictions, y), batch_accuracy(predictions, y)
-
-
-def train_model(
-    params: Params,
-    predict: Predict,
-    calc_grad: CalcGrad,
-    data,
-    recipe: Recipe,
-    rng: np.random.Generator,
-    keep_snapshots: bool = False,
-) -> TrainingRun:
-    """Train a copy of params with mini-batch SGD and return the run and its history."""
-    check_recipe(recipe)
-    params = _copy(params)
-    train_x = np.asarray(data.train_x, dtype=np.float32)
-    train_y = np.asarray(data.train_y, dtype=np.float32)
-    snapshots = [_copy(params)] if keep_snapshots else []
-    history, epoch_seconds = [], []
-    for epoch in range(1, recipe.epochs + 1):
-        started = time.perf_counter()
-        train_epoch(
-            params, calc_grad, train_x, train_y, recipe.learning_rate, recipe.batch_size, rng
-        )
-        epoch_seconds.append(time.perf_counter() - started)
-        train_loss, train_accuracy = validate_epoch(predict, params, train_x, train_y)
-        valid_loss, valid_accuracy = validate_epoch(predict, params, data.valid_x, data.valid_y)
-        history.append(EpochStats(epoch, train_loss, valid_loss, train_accuracy, valid_accuracy))
-        if keep_snapshots:
-            snapshots.append(_copy(params))
-    return TrainingRun(recipe, params, history, snapshots, epoch_seconds)
-
-
-def _copy(params: Params) -> Params:
-    """Return an independent copy of the parameters."""
-    return {name: value.copy() for name, value in params.items()}
-
-
-def check_recipe(recipe: Recipe) -> None:
-    """Raise ValueError, saying what is expected, if a hyperparameter cannot work."""
-    if not np.isfinite(recipe.learning_rate) or recipe.learning_rate <= 0:
-        raise ValueError(f"learning rate must be a positive number, got {recipe.learning_rate}")
-    if recipe.batch_size < 1:
-        raise ValueError(f"batch size must be at least 1, got {recipe.batch_size}")
-    if recipe.epochs < 1:
-        raise ValueError(f"epochs must be at least 1, got {recipe.epochs}")
-
-
 # --8<-- [start:train]
 def train(data, recipe: Recipe = RECIPE, keep_snapshots: bool = False) -> TrainingRun:
     """Train the chapter's linear model on 3s (1) and 7s (0) and return the run."""
     rng = np.random.default_rng(recipe.seed)  # the run's only source of randomness
     params = init_linear(rng)
-    return train_model(params, predict, calc_grad, data, recipe, rng, keep_snapshots)
+    return train_model(
+        params, predict, calc_grad, data, recipe, rng, mnist_loss, batch_accuracy, keep_snapshots
+    )
 
 
 # --8<-- [end:train]

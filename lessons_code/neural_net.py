@@ -9,15 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from lessons_code.linear_model import (
-    N_PIXELS,
-    Params,
-    Recipe,
-    TrainingRun,
-    mnist_loss,
-    mnist_loss_grad,
-    train_model,
-)
+from lessons_code.learner import Params, Recipe, TrainingRun, train_model
+from lessons_code.linear_model import N_PIXELS, batch_accuracy, mnist_loss, mnist_loss_grad
 
 N_HIDDEN = 30
 
@@ -84,4 +77,4 @@ def train(data, recipe: Recipe = RECIPE, n_hidden: int = N_HIDDEN) -> TrainingRu
     """Train the two-layer net on 3s (1) and 7s (0) and return the run."""
     rng = np.random.default_rng(recipe.seed)  # the run's only source of randomness
     params = init_net(rng, n_hidden)
-    return train_model(params, simple_net, calc_grad, data, recipe, rng)
+    return train_model(params, simple_net, calc_grad, data, recipe, rng, mnist_loss, batch_accuracy)

@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from lessons_code.data import DataError, read_png
-from lessons_code.linear_model import N_PIXELS, linear1
+from lessons_code.linear_model import N_PIXELS
 
 FIXED_DATE = (1980, 1, 1, 0, 0, 0)  # zip entries carry no build time: same weights, same bytes
 
@@ -74,8 +74,3 @@ def read_digit(path: str | Path) -> tuple[np.ndarray, bool]:
     border = np.concatenate([square[0], square[-1], square[:, 0], square[:, -1]])
     inverted = bool(border.mean() > 0.5)
     return (1 - pixels if inverted else pixels), inverted
-
-
-def predict(weights: np.ndarray, bias: float, pixels: np.ndarray) -> float:
-    """Return the score of one image: pixels · weights + bias."""
-    return float(linear1(pixels[None, :], weights, bias)[0])

@@ -1,24 +1,16 @@
-"""Shared fixtures: small synthetic digits for fast tests, real MNIST when it is beside us."""
+"""Shared fixtures: small synthetic digits for fast tests, real MNIST when it is at hand,
+the site built once for the session, and a browser."""
 
 from __future__ import annotations
 
-import os
-import re
-import subprocess
-import sys
-from html.parser import HTMLParser
 from pathlib import Path
 
 import numpy as np
 import pytest
-import yaml
 
-from benchmarks.build_time import copy_project
 from lessons_code.data import MnistData, load_threes_sevens
-from tests.browser import launch
-
-REPO = Path(__file__).resolve().parents[1]
-SHARED_MNIST = REPO.parent / "shared" / "data" / "mnist"
+from tests.support import NO_REAL_MNIST, build_site, copy_project, real_mnist
+from tests.support.browser import launch
 
 
 def synthetic_digits(n_images: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
@@ -41,26 +33,18 @@ def tiny_data() -> MnistData:
 
 
 @pytest.fixture(scope="session")
-def real_data() -> MnistData:
-    """Return the 3s and 7s of the real MNIST files in ../shared/data/mnist, or skip."""
-    if not SHARED_MNIST.is_dir():
-        pytest.skip(f"real MNIST not found at {SHARED_MNIST}")
-    return load_threes_sevens(SHARED_MNIST)
+def real_mnist_folder() -> Path:
+    """Return the real MNIST folder ($LESSONS_DATA, then ../shared/data/mnist), or skip."""
+    folder = real_mnist()
+    if folder is None:
+        pytest.skip(NO_REAL_MNIST)
+    return folder
 
 
-def build_site(project: Path, env: dict | None = None) -> subprocess.CompletedProcess:
-    """Run `mkdocs build --strict` in project; return the finished process."""
-    base = {k: v for k, v in os.environ.items() if k != "LESSONS_DATA"}
-    base["XDG_CACHE_HOME"] = str(project / ".no-download-cache")
-    base["PYTHONPATH"] = str(project)  # the copy's lessons_code, in the hook and the notebooks
-    return subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", "site"],
-        cwd=project,
-        env={**base, **(env or {})},
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
+@pytest.fixture(scope="session")
+def real_data(real_mnist_folder) -> MnistData:
+    """Return the 3s and 7s of the real MNIST files, or skip."""
+    return load_threes_sevens(real_mnist_folder)
 
 
 @pytest.fixture(scope="session")
@@ -75,55 +59,9 @@ def built(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def browser():
-    """Return Debian's Chromium under Playwright, one for the session (see tests/browser.py)."""
+    """Return Debian's Chromium under Playwright, one per session (tests/support/browser.py)."""
     sync_api = pytest.importorskip("playwright.sync_api")
     with sync_api.sync_playwright() as playwright:
         launched = launch(playwright)
         yield launched
         launched.close()
-
-
-class _Page(HTMLParser):
-    """Collects what a test needs from one HTML page."""
-
-    def __init__(self):
-        super().__init__()
-        self.images: list[dict] = []
-        self.loaded: list[str] = []  # what a browser fetches: scripts, styles, icons, images
-        self.text: list[str] = []
-
-    def handle_starttag(self, tag, attrs):
-        attributes = dict(attrs)
-        if tag == "img":
-            self.images.append(attributes)
-        if tag in {"img", "script", "iframe", "source", "audio", "video"} and "src" in attributes:
-            self.loaded.append(attributes["src"])
-        fetched_links = {"stylesheet", "icon", "preload", "modulepreload", "manifest", "prefetch"}
-        if tag == "link" and fetched_links & set((attributes.get("rel") or "").split()):
-            self.loaded.append(attributes["href"])
-
-    def handle_data(self, data):
-        self.text.append(data)
-
-
-def parse(path: Path) -> _Page:
-    page = _Page()
-    page.feed(path.read_text(encoding="utf-8"))
-    return page
-
-
-def nav_pages() -> list[str]:
-    """Return the source path of every page in mkdocs.yml's nav."""
-
-    def walk(items):
-        for item in items:
-            for value in item.values() if isinstance(item, dict) else [item]:
-                yield from walk(value) if isinstance(value, list) else [value]
-
-    config = yaml.load((REPO / "mkdocs.yml").read_text(), Loader=yaml.BaseLoader)
-    return list(walk(config["nav"]))
-
-
-def html_path(site: Path, source: str) -> Path:
-    stem = re.sub(r"\.(md|py)$", "", source)
-    return site / "index.html" if stem == "index" else site / stem / "index.html"

@@ -10,8 +10,7 @@ import shutil
 
 import pytest
 
-from benchmarks.build_time import copy_project
-from tests.conftest import build_site
+from tests.support import build_site, copy_project
 
 
 @pytest.fixture
@@ -28,7 +27,7 @@ def replace_in(path, old: str, new: str) -> None:
 
 
 def test_a_broken_cache_file_is_drawn_again(project):
-    (svg,) = (project / ".cache" / "site").glob("sigmoid-light-*.svg")
+    (svg,) = (project / ".cache" / "site").glob("*/figures/sigmoid-light.svg")
     svg.write_bytes(svg.read_bytes()[:500])  # a truncated file, as a crash would leave it
     result = build_site(project)
     assert result.returncode == 0, result.stderr[-2000:]
@@ -60,11 +59,18 @@ def test_a_broken_cache_file_is_drawn_again(project):
             id="a lesson that raises",
         ),
         pytest.param(
-            "lessons_code/figures.py",
+            "lessons_code/website/figures.py",
             "def sigmoid_curve(scores: np.ndarray) -> Figure:\n",
             "def sigmoid_curve(scores: np.ndarray) -> Figure:\n    return None\n",
             "figure 'sigmoid': expected a matplotlib Figure, got None",
             id="a figure function that returns nothing",
+        ),
+        pytest.param(
+            "docs/loss.md",
+            'data-widget="nudge"',
+            'data-widget="nudge-typo"',
+            "no widget named 'nudge-typo' in lessons_code.website.registry",
+            id="a widget the registry does not know",
         ),
     ],
 )

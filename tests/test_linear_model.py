@@ -19,7 +19,7 @@ from lessons_code.linear_model import (
     sigmoid,
     train,
 )
-from tests.gradcheck import numeric_grad, relative_error
+from tests.support.gradcheck import numeric_grad, relative_error
 
 
 def test_sigmoid_is_finite_and_silent_at_extremes():

@@ -8,7 +8,7 @@ import numpy as np
 
 from lessons_code import neural_net
 from lessons_code.linear_model import mnist_loss
-from tests.gradcheck import numeric_grad, relative_error
+from tests.support.gradcheck import numeric_grad, relative_error
 
 
 def test_backprop_matches_finite_differences():

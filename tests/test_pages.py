@@ -8,21 +8,21 @@ import re
 import pytest
 
 from lessons_code import apples_pears
-from tests.conftest import REPO, html_path, nav_pages, parse
+from lessons_code.website.registry import FIGURES
+from tests.support import REPO, html_path, lesson_pages, nav_pages, parse
 
 DOCS = REPO / "docs"
 MARKDOWN_PAGES = [page for page in nav_pages() if page.endswith(".md")]
 
-PROMISED_FIGURES = {
-    "index.md": {"task", "weights"},
-    "prediction.md": {"contribution", "weights-over-epochs", "mistakes"},
-    "multiply.md": {"ideal-vs-weights", "contribution"},
-    "apples-pears.md": {"one-receipt-line", "apples-pears-descent"},
-    "bias.md": {"bias-effect"},
-    "loss.md": {"sigmoid", "loss-curves"},
-    "gradient-descent.md": {"learning-rates"},
-    "layer.md": {"hidden-units"},
-}
+LESSONS = lesson_pages()
+FIGURE_PLACEHOLDER = re.compile(r"\{\{\s*figure:([\w.-]+)")
+
+
+def promised_figures(page: str) -> set[str]:
+    """Return the figures a page's source names with {{ figure:NAME }}."""
+    return set(FIGURE_PLACEHOLDER.findall((DOCS / page).read_text()))
+
+
 NOTEBOOKS = {"prediction.md", "multiply.md", "apples-pears.md", "gradient-descent.md"}
 
 # Numbers a page may quote because they are not about a run: the forum's words and a
@@ -56,18 +56,22 @@ def test_no_number_about_a_run_is_typed_by_hand(page):
 
 
 def test_lesson_pages_end_with_try_it_and_link_the_glossary():
-    for page in PROMISED_FIGURES:
-        text = (DOCS / page).read_text()
-        if page != "index.md":
-            assert "## Try it" in text, page
-    linked = sum("glossary.md#" in (DOCS / page).read_text() for page in PROMISED_FIGURES)
+    assert len(LESSONS) >= 7
+    for page in LESSONS:
+        assert "## Try it" in (DOCS / page).read_text(), page
+    linked = sum("glossary.md#" in (DOCS / page).read_text() for page in LESSONS)
     assert linked >= 4
 
 
+def test_every_figure_is_shown_on_a_page():
+    shown = set().union(*(promised_figures(page) for page in MARKDOWN_PAGES))
+    assert shown == set(FIGURES), f"drawn but on no page: {set(FIGURES) - shown}"
+
+
 def test_pages_show_the_figures_they_promise(built):
-    for page, names in PROMISED_FIGURES.items():
+    for page in MARKDOWN_PAGES:
         sources = {image["src"] for image in parse(html_path(built / "site", page)).images}
-        for name in names:
+        for name in promised_figures(page):
             for theme in ("light", "dark"):
                 assert any(f"{name}-{theme}.svg" in src for src in sources), (page, name)
 

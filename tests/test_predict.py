@@ -10,7 +10,7 @@ from PIL import Image
 
 from lessons_code import linear_model, weights_file
 from lessons_code.weights_file import load_weights, npz_bytes
-from tests.test_cli import run_cli
+from tests.support import run_cli
 
 
 @pytest.fixture(scope="module")

@@ -1,15 +1,22 @@
-"""The site: a strict build on the bundled sample, checked page by page."""
+"""The site: a strict build on the bundled sample, checked page by page, and a cache that
+can never show a number older than the code."""
 
 from __future__ import annotations
 
 import json
 import re
+import shutil
+import subprocess
+import sys
 from urllib.parse import urlsplit
 
-from benchmarks.build_time import copy_project
-from lessons_code import report
-from tests.conftest import REPO, build_site, html_path, nav_pages, parse
-from tests.reproducible import computed_files, differences
+import pytest
+
+from lessons_code.website.numbers import numbers
+from lessons_code.website.registry import FIGURES, WIDGETS
+from lessons_code.website.runs import Runs
+from tests.support import REPO, build_env, build_site, copy_project, html_path, nav_pages, parse
+from tests.support.reproducible import computed_files, differences
 
 LOCAL_HOSTS = {"", "127.0.0.1", "localhost"}
 
@@ -22,7 +29,7 @@ def test_every_nav_page_exists_and_is_built(built):
 
 def test_every_figure_is_built_in_both_palettes(built):
     site = built / "site"
-    for name in report.FIGURES:
+    for name in FIGURES:
         for theme in ("light", "dark"):
             svg = site / "figures" / f"{name}-{theme}.svg"
             assert svg.read_bytes().rstrip().endswith(b"</svg>"), svg
@@ -54,13 +61,25 @@ def test_math_is_mathml_made_at_build_time(built):
 
 def test_numbers_on_pages_equal_what_lessons_code_computes(built):
     site = built / "site"
-    numbers = json.loads((site / "data" / "numbers.json").read_text())
-    expected = report.numbers(report.Runs())
-    assert numbers == json.loads(json.dumps(expected))
+    found = json.loads((site / "data" / "numbers.json").read_text())
+    expected = numbers(Runs())
+    assert found == json.loads(json.dumps(expected))
     accuracy = f"{expected['linear']['final_valid_accuracy']:.1%}"
     for page in ("index.html", "prediction/index.html"):
         assert accuracy in (site / page).read_text(), page
     assert expected["data"]["source"] in "".join(parse(site / "index.html").text)
+
+
+def test_every_widget_on_a_page_is_registered_and_addressed(built):
+    site, seen = built / "site", set()
+    for source in nav_pages():
+        for widget in parse(html_path(site, source)).widgets:
+            name, data = widget["data-widget"], widget["data-src"]
+            assert data.endswith(f"data/{WIDGETS[name].data}"), (source, name, data)
+            assert (html_path(site, source).parent / data).resolve().is_file(), (source, data)
+            assert (REPO / "docs" / "javascripts" / "widgets" / f"{name}.mjs").is_file(), name
+            seen.add(name)
+    assert seen == set(WIDGETS), f"registered but on no page: {set(WIDGETS) - seen}"
 
 
 def test_notebooks_run_at_build_time_and_offer_an_ipynb(built):
@@ -82,26 +101,11 @@ def test_two_clean_builds_give_identical_figures(built, tmp_path):
     second = copy_project(tmp_path)
     assert build_site(second).returncode == 0
     computed = computed_files(built / "site")
-    for name in report.FIGURES:
+    for name in FIGURES:
         assert {f"figures/{name}-light.svg", f"figures/{name}-dark.svg"} <= set(computed)
-    exported = {"numbers.json", "model.json", "training.json", "nudge.json", "weights.npz"}
+    exported = {"numbers.json", "weights.npz", *(widget.data for widget in WIDGETS.values())}
     assert {f"data/{name}" for name in exported} <= set(computed)
     assert not differences(built / "site", second / "site")
-
-
-def test_a_change_in_one_lesson_redraws_only_what_depends_on_it(built):
-    lesson = built / "lessons_code" / "apples_pears.py"
-    original = lesson.read_text()
-    try:
-        lesson.write_text(original + "\n# a contributor's comment\n")
-        result = build_site(built)
-    finally:
-        lesson.write_text(original)
-    assert result.returncode == 0, result.stderr[-4000:]
-    (drawn,) = re.findall(r"figures drawn this build: (.*)", result.stderr)
-    assert set(drawn.split(", ")) == {
-        name for name, spec in report.FIGURES.items() if "apples_pears" in spec.uses
-    }
 
 
 def test_the_site_offers_its_weights_to_take_home(built):
@@ -113,3 +117,59 @@ def test_the_site_offers_its_weights_to_take_home(built):
     assert weights.tolist() == model["weights"] and bias == model["bias"]
     page = (built / "site" / "prediction" / "index.html").read_text()
     assert 'href="../data/weights.npz"' in page
+
+
+# What `mkdocs serve` does: one process, a build, a saved edit, a rebuild with a fresh config.
+SERVE_LIKE = """
+import pathlib, sys
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+build(load_config(strict=True, site_dir="site"))
+lesson = pathlib.Path("lessons_code/learner.py")
+lesson.write_text(lesson.read_text().replace(sys.argv[1], sys.argv[2]))
+build(load_config(strict=True, site_dir="site"))
+"""
+DEFAULT_EPOCHS = "    epochs: int = 20\n"
+
+
+def shown_epochs(project) -> tuple[int, str]:
+    """Return the linear model's epochs in numbers.json and the home page's sentence."""
+    site = project / "site"
+    found = json.loads((site / "data" / "numbers.json").read_text())["linear"]["epochs"]
+    (sentence,) = re.findall(r"chapter's recipe \((\d+) epochs", (site / "index.html").read_text())
+    return found, sentence
+
+
+@pytest.fixture
+def edited_copy(built, tmp_path):
+    """Return a copy of the built project, with the cache of its build."""
+    project = copy_project(tmp_path)
+    shutil.copytree(built / ".cache", project / ".cache")
+    assert DEFAULT_EPOCHS in (project / "lessons_code" / "learner.py").read_text()
+    return project
+
+
+def test_a_lesson_edit_shows_in_a_rebuild_in_the_same_process_and_in_a_new_build(edited_copy):
+    """The stale-number bug: an edited default must reach the page, in serve and after."""
+    project = edited_copy
+    served = subprocess.run(
+        [sys.executable, "-c", SERVE_LIKE, DEFAULT_EPOCHS, DEFAULT_EPOCHS.replace("20", "3")],
+        cwd=project,
+        env=build_env(project),
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert served.returncode == 0, served.stderr[-4000:]
+    assert shown_epochs(project) == (3, "3")
+    lesson = project / "lessons_code" / "learner.py"
+    lesson.write_text(lesson.read_text().replace("epochs: int = 3\n", "epochs: int = 4\n"))
+    result = build_site(project)
+    assert result.returncode == 0, result.stderr[-4000:]
+    assert shown_epochs(project) == (4, "4")
+
+
+def test_mkdocs_serve_watches_every_input():
+    config = (REPO / "mkdocs.yml").read_text()
+    (watched,) = re.findall(r"\nwatch:.*\n((?:  - .*\n)+)", config)
+    assert {line.strip("- \n") for line in watched.splitlines()} == {"lessons_code", "hooks"}

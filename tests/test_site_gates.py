@@ -14,9 +14,8 @@ from urllib.parse import urljoin, urlsplit
 
 import pytest
 
-from benchmarks.site_weight import PAGE_LIMIT, SITE_LIMIT, page_weights, site_size
-from tests.browser import Watched, axe_violations, page_url, serve
-from tests.conftest import nav_pages, parse
+from tests.support import PAGE_LIMIT, SITE_LIMIT, nav_pages, page_weights, parse, site_size
+from tests.support.browser import Watched, axe_violations, page_url, serve
 
 SOURCE_MAP = re.compile(r"[#@] sourceMappingURL=([^\s*]+)")
 SCHEMES = {"light": "default", "dark": "slate"}  # colour scheme asked -> Material's palette

@@ -1,6 +1,6 @@
 """The widgets in a real Chromium (Debian's package, driven by Playwright), on the built site.
 
-Skipped with a reason when no browser is installed (see tests/browser.py). The checks of
+Skipped with a reason when no browser is installed (see tests/support/browser.py). The checks of
 every page (local only, no console error, fits, accessible) are in test_site_gates.py.
 """
 
@@ -10,7 +10,7 @@ import json
 
 import pytest
 
-from tests.browser import Watched, page_url, serve
+from tests.support.browser import Watched, page_url, serve
 
 SEVEN = [(50, 50), (230, 50), (130, 250)]
 THREE = [(60, 40), (200, 40), (210, 100), (120, 140), (215, 180), (200, 245), (60, 250)]
@@ -177,3 +177,37 @@ def test_the_pad_and_the_notebook_agree_on_a_real_digit(watched, site_url, built
     assert abs(score - expected) <= 1e-6
     notebook = (built / "site" / "notebooks" / "prediction" / "index.html").read_text()
     assert f"score of the first validation 3: {score:.2f}" in notebook
+
+
+BROKEN = (
+    '<div class="lesson-widget" data-widget="no-such-widget" data-src="../data/model.json" '
+    'data-testid="unknown" hidden><p>unknown</p></div>'
+    '<div class="lesson-widget" data-widget="receipts" data-src="../data/missing.json" '
+    'data-testid="no-data" hidden><p>no data</p></div>'
+)
+
+
+def test_a_widget_that_cannot_start_says_so_and_the_others_work(watched, site_url):
+    """An unknown widget and one whose data is missing, put first on the page."""
+    url = page_url(site_url, "prediction.md")
+
+    def with_broken_widgets(route):
+        html = route.fetch().text()
+        route.fulfill(
+            body=html.replace(
+                '<div class="lesson-widget"', BROKEN + '<div class="lesson-widget"', 1
+            ),
+            content_type="text/html",
+        )
+
+    watched.page.route(url, with_broken_widgets)
+    page = watched.open(url, "digit-pad")  # the pad after them still starts
+    for broken in ("unknown", "no-data"):
+        widget = page.locator(f"[data-testid={broken}]")
+        widget.locator("xpath=.").wait_for(state="visible")
+        assert widget.get_attribute("data-ready") == "failed"
+        assert "could not start" in widget.text_content()
+    assert "no widget named" in page.locator("[data-testid=unknown]").text_content()
+    assert "data did not load" in page.locator("[data-testid=no-data]").text_content()
+    draw(page, SEVEN)
+    assert page.locator("[data-testid=digit-prediction]").text_content() == "7"

@@ -65,7 +65,7 @@ if Path("weights.npz").exists():
 else:
     weights, bias = run.params["weights"].astype(float), float(run.params["bias"])
 first_three = mnist.valid_x[mnist.valid_y == 1][0].astype(float)
-score = weights_file.predict(weights, bias, first_three)
+score = linear_model.linear1(first_three, weights, bias)
 print(f"score of the first validation 3: {score:.2f}")
 
 # %% [markdown]

@@ -4,7 +4,7 @@ Compares every figure (`figures/*.svg`) and every exported file (`data/*`: numbe
 the widgets' JSON, weights.npz) of two built sites. Used by tests/test_site.py on two
 copies of the project and by `.ci/run` on two clean clones built with real MNIST:
 
-    python -m tests.reproducible SITE_A SITE_B
+    python -m tests.support.reproducible SITE_A SITE_B
 """
 
 from __future__ import annotations
@@ -43,7 +43,7 @@ def differences(site_a: Path, site_b: Path) -> list[str]:
 
 def main(argv: list[str]) -> int:
     if len(argv) != 2:
-        print("usage: python -m tests.reproducible SITE_A SITE_B", file=sys.stderr)
+        print("usage: python -m tests.support.reproducible SITE_A SITE_B", file=sys.stderr)
         return 2
     site_a, site_b = map(Path, argv)
     found = differences(site_a, site_b)

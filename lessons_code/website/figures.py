@@ -4,7 +4,7 @@ Each function builds its Figure directly (no pyplot, no global state), takes eve
 text and line colour from the rcParams, and stores its alt text, what a reader should
 see, as the figure's label: `fig.get_label()`. Drawing the same figure inside
 `matplotlib.rc_context(themed("light"))` or `themed("dark")` gives the two palettes of
-the site. Saving is the build hook's job.
+the site. Saving them is `lessons_code.website.cache`'s job.
 
 One colour code holds in every figure: orange means "3" (a positive score, a weight
 that pushes toward 3), purple means "7".
@@ -22,7 +22,8 @@ from matplotlib.ticker import PercentFormatter
 
 from lessons_code import apples_pears
 from lessons_code.baseline import PixelSimilarity
-from lessons_code.linear_model import EpochStats, TrainingRun, batch_accuracy, sigmoid
+from lessons_code.learner import EpochStats, TrainingRun
+from lessons_code.linear_model import batch_accuracy, sigmoid
 
 WEIGHTS_CMAP = "PuOr_r"  # diverging, colour-blind safe: orange = toward "3", purple = "7"
 DIGIT_CMAP = "gray_r"  # dark ink on a light square, readable in both palettes

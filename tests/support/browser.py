@@ -29,7 +29,7 @@ CHROMIUM_FLAGS = [
 BROWSERS = ("chromium", "chromium-browser", "google-chrome")
 """Looked for on PATH in this order: Debian's package here, Chrome on GitHub's runners."""
 
-AXE_SCRIPT = Path(__file__).parent / "axe" / "node_modules" / "axe-core" / "axe.min.js"
+AXE_SCRIPT = Path(__file__).parents[1] / "axe" / "node_modules" / "axe-core" / "axe.min.js"
 """axe-core from the npm registry, installed for the test run by `npm ci --prefix tests/axe`.
 
 It is injected into each page by the test, never copied into the site."""

@@ -1,0 +1,82 @@
+/* Draw a digit (prediction page): the linear model of the site scores a drawing, and
+ * the sum is written out term by term. Reads data/model.json. */
+import { paintGrid } from "./canvas.mjs";
+import { diverging, fmt, grey, score as linearScore, sigmoid } from "./lessons.mjs";
+import { drawingPad, glossary, toMnist } from "./pad.mjs";
+
+/* The sum, written out: the largest pushes each way, the total, the bias, the
+ * score, the sigmoid and the verdict, each linked to its glossary entry. */
+function arithmetic(pixels, terms, model, score) {
+  const link = (entry, text) => `<a href="${glossary(entry)}">${text}</a>`;
+  const order = terms.map((t, i) => i).filter((i) => terms[i] !== 0);
+  order.sort((a, b) => terms[b] - terms[a]);
+  const describe = (i) =>
+    `${link("pixel", fmt(pixels[i], 2))} × ${link("weight", fmt(model.weights[i], 2))} = ` +
+    `${link("activation", (terms[i] > 0 ? "+" : "") + fmt(terms[i], 2))}` +
+    ` <small>(row ${Math.floor(i / 28)}, column ${i % 28})</small>`;
+  const toward3 = order.filter((i) => terms[i] > 0).slice(0, 3).map(describe);
+  const toward7 = order.filter((i) => terms[i] < 0).reverse().slice(0, 3).map(describe);
+  const sum = terms.reduce((a, b) => a + b, 0);
+  return `<p>Largest pushes toward 3: ${toward3.join("; ") || "none"}</p>
+    <p>Largest pushes toward 7: ${toward7.join("; ") || "none"}</p>
+    <p>Sum of all 784 ${link("activation", "pixel × weight terms")}: ${link("activation", fmt(sum, 2))}
+    + ${link("bias", "bias")} ${link("bias", fmt(model.bias, 2))}
+    = ${link("score-or-prediction", "score")} ${link("score-or-prediction", fmt(score, 2))};
+    ${link("probability", "sigmoid")}(${fmt(score, 2)}) = ${link("probability", fmt(sigmoid(score), 3))}
+    → ${link("score-or-prediction", score > 0 ? "“3”" : "“7”")}</p>`;
+}
+
+export default function setup(root, model) {
+  const pad = root.querySelector("[data-testid=digit-pad]");
+  const input28 = root.querySelector("[data-testid=digit-input-28]");
+  const contributions = root.querySelector("[data-role=contributions]");
+  const verdict = root.querySelector("[data-testid=digit-prediction]");
+  const scoreOut = root.querySelector("[data-testid=digit-score]");
+  const probabilityOut = root.querySelector("[data-testid=digit-probability]");
+  const sum = root.querySelector("[data-testid=digit-arithmetic]");
+  const limit = Math.max(...model.weights.map(Math.abs));
+  let given = null; // a real validation image, already 28 × 28: used as it is
+
+  function update() {
+    const pixels = given || toMnist(pad);
+    input28.dataset.pixels = JSON.stringify(pixels);
+    paintGrid(input28, pixels, grey);
+    const terms = pixels.map((p, i) => p * model.weights[i]);
+    paintGrid(contributions, terms, (v) => diverging(v / limit));
+    if (!pixels.some((p) => p > 0)) {
+      verdict.textContent = "draw a digit";
+      scoreOut.textContent = probabilityOut.textContent = "–";
+      sum.innerHTML = "<p>Draw on the pad to see the sum, term by term.</p>";
+      delete verdict.dataset.score;
+      return;
+    }
+    const score = linearScore(pixels, model.weights, model.bias);
+    verdict.dataset.score = String(score);
+    scoreOut.textContent = fmt(score, 2);
+    probabilityOut.textContent = fmt(sigmoid(score), 3);
+    verdict.textContent = score > 0 ? "3" : "7";
+    sum.innerHTML = arithmetic(pixels, terms, model, score);
+  }
+
+  const drawing = drawingPad(pad, root.querySelector("[data-role=cursor]"), () => {
+    given = null;
+    update();
+  });
+  root.querySelector("[data-testid=digit-clear]").addEventListener("click", () => {
+    drawing.clear();
+    given = null;
+    update();
+  });
+
+  /* A real validation digit, drawn onto the pad as ink. */
+  let example = 0;
+  const exampleButton = root.querySelector("[data-testid=digit-example]");
+  exampleButton.addEventListener("click", () => {
+    const chosen = model.examples[example++ % model.examples.length];
+    drawing.show(chosen.pixels);
+    exampleButton.dataset.label = chosen.label;
+    given = chosen.pixels.map((v) => v / 255);
+    update();
+  });
+  update();
+}

@@ -1,0 +1,76 @@
+/* The lessons' arithmetic, in the browser: the same formulas as lessons_code, so that a
+ * widget's numbers are the page's numbers. Pure functions only (no page, no canvas):
+ * `node --test` checks them, and tests/test_widget_parity.py holds them to lessons_code
+ * on the build's exported JSON. */
+
+/** 1 / (1 + exp(-x)) without overflow, as lessons_code.linear_model.sigmoid. */
+export const sigmoid = (x) => (x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x)));
+
+/** The linear model's score: the sum of pixel × weight, plus the bias (linear1). */
+export function score(pixels, weights, bias) {
+  let total = 0;
+  for (let i = 0; i < weights.length; i++) total += pixels[i] * weights[i];
+  return total + bias;
+}
+
+/** mnist_loss: the mean distance of each probability from its target (1 for a 3). */
+export function mnistLoss(scores, targets) {
+  let total = 0;
+  scores.forEach((s, i) => {
+    const p = sigmoid(s);
+    total += targets[i] === 1 ? 1 - p : p;
+  });
+  return total / scores.length;
+}
+
+/** batch_accuracy: the fraction of scores on the right side of 0. */
+export function batchAccuracy(scores, targets) {
+  let correct = 0;
+  scores.forEach((s, i) => {
+    correct += (s > 0) === (targets[i] === 1) ? 1 : 0;
+  });
+  return correct / scores.length;
+}
+
+/** Predicted total minus printed total, one per receipt (apples_pears.receipts_errors). */
+export const receiptsErrors = (receipts, prices, fee) =>
+  receipts.map((r) => r.quantities.reduce((a, q, k) => a + q * prices[k], 0) + fee - r.total);
+
+/** The mean squared error of the receipts (apples_pears.receipts_loss). */
+export function receiptsLoss(receipts, prices, fee) {
+  const errors = receiptsErrors(receipts, prices, fee);
+  return errors.reduce((a, e) => a + e * e, 0) / errors.length;
+}
+
+/** One step of gradient descent on the prices and the fee (apples_pears.receipts_grad):
+ * returns { prices, fee }. */
+export function receiptsStep(receipts, prices, fee, learningRate) {
+  const errors = receiptsErrors(receipts, prices, fee);
+  const n = errors.length;
+  const gradPrices = prices.map(
+    (_, k) => (2 / n) * receipts.reduce((a, r, i) => a + r.quantities[k] * errors[i], 0),
+  );
+  const gradFee = (2 / n) * errors.reduce((a, e) => a + e, 0);
+  return {
+    prices: prices.map((p, k) => p - learningRate * gradPrices[k]),
+    fee: fee - learningRate * gradFee,
+  };
+}
+
+/** A number with a fixed count of decimals, never "-0.00". */
+export const fmt = (x, digits) =>
+  (Object.is(Math.round(x * 10 ** digits), -0) ? 0 : x).toFixed(digits);
+
+/** A PuOr-like diverging colour for t in [-1, 1]: orange = toward "3", purple = "7". */
+export function diverging(t) {
+  const a = Math.min(1, Math.abs(t));
+  const end = t >= 0 ? [179, 88, 6] : [84, 39, 136];
+  const mid = [247, 247, 247];
+  return mid.map((m, i) => Math.round(m + (end[i] - m) * a));
+}
+
+/** Grey for a pixel in [0, 1]: ink dark on a light square. */
+export const grey = (v) => {
+  const level = Math.round(255 * (1 - v));
+  return [level, level, level];
+};

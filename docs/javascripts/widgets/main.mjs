@@ -1,0 +1,74 @@
+/* The lessons' widgets: plain JavaScript modules, no framework, nothing from elsewhere.
+ *
+ * Each widget is a <div data-widget="NAME" data-src="…json"> on a page: the build
+ * names it in lessons_code/website/registry.py and writes data-src, the JSON file it
+ * reads. Its code is the module NAME.mjs beside this one, loaded only on a page that
+ * has that widget. A widget that cannot start says so inside itself; the others work.
+ * Material's instant navigation swaps pages without reloading, so widgets are set up
+ * on every `document$` emission, not only once.
+ */
+
+const loaded = {};
+const load = (url) =>
+  (loaded[url] ||= fetch(url).then((response) => {
+    if (!response.ok) throw new Error(`${response.status} ${response.statusText}`);
+    return response.json();
+  }));
+
+/** Replace a widget's controls by a short message saying why it could not start. */
+function fail(root, why) {
+  const message = document.createElement("p");
+  message.className = "widget-failure";
+  message.setAttribute("role", "status");
+  message.textContent = `This interactive part could not start (${why}); the figures on this page show the same results.`;
+  root.replaceChildren(message);
+  root.hidden = false;
+  root.dataset.ready = "failed";
+}
+
+async function setup(root) {
+  const name = root.dataset.widget;
+  try {
+    if (!/^[a-z][a-z0-9-]*$/.test(name) || !root.dataset.src) {
+      throw new Error(`no widget named “${name}”`);
+    }
+    const [module, data] = await Promise.all([
+      import(`./${name}.mjs`).catch(() => {
+        throw new Error(`no widget named “${name}”`);
+      }),
+      load(new URL(root.dataset.src, location.href).href).catch((error) => {
+        throw new Error(`its data did not load: ${error.message}`);
+      }),
+    ]);
+    module.default(root, data);
+    root.hidden = false;
+    root.dataset.ready = "yes";
+  } catch (error) {
+    fail(root, error.message);
+  }
+}
+
+/* A table wider than a phone scrolls sideways inside Material's wrapper: let the
+   keyboard reach it too (axe-core: scrollable-region-focusable). */
+function focusableTables() {
+  document.querySelectorAll(".md-typeset__scrollwrap").forEach((wrap) => {
+    wrap.tabIndex = 0;
+    wrap.setAttribute("role", "region");
+    wrap.setAttribute("aria-label", "Table (scrolls sideways on a narrow screen)");
+  });
+}
+
+function setupAll() {
+  focusableTables();
+  document.querySelectorAll("[data-widget]").forEach((root) => {
+    if (root.dataset.ready) return;
+    root.dataset.ready = "loading";
+    setup(root);
+  });
+}
+
+if (typeof document$ !== "undefined") {
+  document$.subscribe(setupAll); // Material: every page, instant navigation included
+} else {
+  setupAll();
+}

@@ -1,0 +1,278 @@
+"""What the build does to the pages: the computed files, numbers, figures, MathML, notebooks.
+
+Loaded afresh for every build by `hooks/build.py`. It never imports `lessons_code`:
+the files the site computes (figures, `numbers.json`, each widget's JSON) come from
+`python -m lessons_code.website`, run in a fresh process for every build, which finds
+them in the cache under a key of every input or makes them. So the code behind a
+number is always the code on disk, under `mkdocs serve` too.
+
+- `{{ group.name:format }}` on a page becomes a number of `numbers.json`.
+- `{{ figure:NAME }}` becomes the figure in both palettes, with its alt text and size.
+- `<div data-widget="NAME">` gets the address of the JSON file that widget reads.
+- LaTeX between \\( \\) or \\[ \\] becomes MathML at build time: no script, no font request.
+- Notebooks (jupytext `.py` files) are offered as `.ipynb` downloads; their executed
+  output is cached under the same key as everything else.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import json
+import logging
+import os
+import posixpath
+import re
+import subprocess
+import sys
+from importlib.metadata import version
+from pathlib import Path
+
+import jupytext
+from latex2mathml.converter import convert as latex_to_mathml
+from mkdocs.exceptions import PluginError
+from mkdocs.structure.files import File
+
+log = logging.getLogger("mkdocs.hooks.build")
+
+THEMES = ("light", "dark")
+NOTEBOOKS = "notebooks"
+
+build: dict = {}  # what this build found: the cache entry, its manifest, the numbers
+
+
+def _digest(*parts: str | bytes) -> str:
+    hasher = hashlib.sha256()
+    for part in parts:
+        hasher.update(part if isinstance(part, bytes) else part.encode())
+        hasher.update(b"\0")
+    return hasher.hexdigest()
+
+
+def _write_atomically(path: Path, content: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    temporary.write_bytes(content)
+    os.replace(temporary, path)
+
+
+def _computed_files(root: Path) -> dict:
+    """Run `python -m lessons_code.website` in a fresh process; return what it printed."""
+    result = subprocess.run(
+        [sys.executable, "-m", "lessons_code.website", str(root / ".cache" / "site")],
+        cwd=root,
+        env=os.environ,
+        capture_output=True,
+        text=True,
+    )
+    for line in result.stderr.splitlines():
+        if result.returncode == 0:
+            log.info(line)
+    if result.returncode != 0:
+        raise PluginError(
+            "the site's figures and numbers could not be made "
+            f"(python -m lessons_code.website):\n{result.stderr.strip()[-3000:]}"
+        )
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def on_config(config):
+    """Find or make every computed file, and point the notebook cache at the same key."""
+    root = Path(config.config_file_path).parent
+    # Bytecode of the lessons goes to the cache, not beside the sources that
+    # `mkdocs serve` watches: importing them must not look like an edit.
+    os.environ["PYTHONPYCACHEPREFIX"] = str(root / ".cache" / "pycache")
+    found = _computed_files(root)
+    entry = Path(found["entry"])
+    manifest = json.loads((entry / "manifest.json").read_text())
+    build.clear()
+    build.update(
+        root=root,
+        entry=entry,
+        manifest=manifest,
+        data_folder=Path(found["data_folder"]),
+        numbers=json.loads((entry / "data" / "numbers.json").read_text()),
+    )
+    jupyter = config.plugins.get("mkdocs-jupyter")
+    if jupyter is not None:
+        jupyter.config["cache_dir"] = str(root / ".cache" / "notebooks" / manifest["key"][:16])
+    return config
+
+
+def on_serve(server, config, builder):
+    """Rebuild when the data changes too (the lessons and hooks are in mkdocs.yml's watch)."""
+    server.watch(str(build["data_folder"]))
+    return server
+
+
+def on_env(env, config, files):
+    """Keep the theme's compiled templates between builds (Jinja's bytecode cache).
+
+    MkDocs compiles every Material template again on each build; an unchanged rebuild
+    spent a quarter of a second on that alone. The cache is keyed by each template's
+    source, so an edited template is compiled again.
+    """
+    from jinja2 import FileSystemBytecodeCache
+
+    folder = build["root"] / ".cache" / "jinja"
+    folder.mkdir(parents=True, exist_ok=True)
+    env.bytecode_cache = FileSystemBytecodeCache(str(folder))
+    return env
+
+
+def _cached_notebook(source: Path) -> str:
+    """Return the .ipynb of a jupytext notebook, converting it only if the cache lacks it."""
+    key = _digest(build["manifest"]["key"], source.read_bytes(), version("jupytext"))
+    path = build["root"] / ".cache" / "ipynb" / f"{source.stem}-{key[:16]}.ipynb"
+    try:
+        notebook = path.read_text(encoding="utf-8")
+        json.loads(notebook)  # a truncated cache file is converted again
+        return notebook
+    except (OSError, ValueError):
+        notebook = jupytext.writes(jupytext.read(source), fmt="ipynb")
+        _write_atomically(path, notebook.encode("utf-8"))
+        return notebook
+
+
+def on_files(files, config):
+    """Add every computed file (figures, data) and each notebook's .ipynb to the site."""
+    entry, manifest = build["entry"], build["manifest"]
+    computed = [
+        path for record in manifest["figures"].values() for path in record["files"].values()
+    ]
+    computed += [f"data/{name}" for name in manifest["data"]]
+    for path in computed:
+        files.append(File.generated(config, path, abs_src_path=str(entry / path)))
+    for file in list(files):
+        if file.src_uri.startswith(f"{NOTEBOOKS}/") and file.src_uri.endswith(".py"):
+            notebook = _cached_notebook(Path(file.abs_src_path))
+            files.append(File.generated(config, file.src_uri[:-3] + ".ipynb", content=notebook))
+    return files
+
+
+PLACEHOLDER = re.compile(r"\{\{\s*(figure:)?([A-Za-z_][\w.-]*)(?::([^}\s]*))?\s*\}\}")
+
+
+def _number(name: str, spec: str | None, page: str) -> str:
+    value = build["numbers"]
+    for part in name.split("."):
+        if not isinstance(value, dict) or part not in value:
+            raise PluginError(f"{page}: no number named {name!r} in the build's numbers.json")
+        value = value[part]
+    if isinstance(value, dict):
+        raise PluginError(f"{page}: {name!r} is a group of numbers, name one of {list(value)}")
+    if spec is None:
+        return f"{value:,}" if isinstance(value, int) else str(value)
+    return format(value, spec)
+
+
+def _figure(name: str, page) -> str:
+    figures = build["manifest"]["figures"]
+    if name not in figures:
+        raise PluginError(
+            f"{page.file.src_uri}: no figure named {name!r} in lessons_code.website.registry"
+        )
+    record = figures[name]
+    alt = re.sub(r"[\[\]\n]", " ", record["alt"])
+    width, height = record["size"]
+    folder = posixpath.dirname(page.file.src_uri) or "."
+    return " ".join(
+        f"![{alt}]({posixpath.relpath(record['files'][theme], folder)}#only-{theme})"
+        f"{{ loading=lazy width={width} height={height} }}"
+        for theme in THEMES
+    )
+
+
+def on_page_markdown(markdown, page, config, files):
+    """Put the build's numbers and figures where the page names them."""
+
+    def substitute(match: re.Match) -> str:
+        is_figure, name, spec = match.groups()
+        if is_figure:
+            return _figure(name, page)
+        return _number(name, spec, page.file.src_uri)
+
+    return PLACEHOLDER.sub(substitute, markdown)
+
+
+MATH = re.compile(r'<(span|div) class="arithmatex">\s*\\([(\[])(.*?)\\[)\]]\s*</\1>', re.DOTALL)
+NOTEBOOK_MATHJAX = re.compile(
+    r"<!-- Load mathjax -->.*?<!-- End of mathjax configuration -->", re.DOTALL
+)
+WIDGET = re.compile(r'(<div\b[^>]*\bdata-widget=")([^"]*)(")')
+NOTEBOOK_CSS = "assets/notebook.css"
+INLINE_STYLE = re.compile(r'<style type="text/css">(.*?)</style>', re.DOTALL)
+NOTEBOOK_CODE_CELL = re.compile(r'<div class="highlight-ipynb([^"]*)">')
+
+
+def _share_notebook_css(content: str, page) -> str:
+    """Move mkdocs-jupyter's large inline stylesheet (JupyterLab's, 570 KB) to one file.
+
+    Every notebook page inlines the same stylesheet; served once, it is cached by the
+    browser and each notebook page stays light.
+    """
+
+    def link(match: re.Match) -> str:
+        if len(match.group(1)) < 100_000:
+            return match.group(0)
+        build["notebook_css"] = match.group(1)
+        href = posixpath.relpath(NOTEBOOK_CSS, page.url or ".")
+        return f'<link rel="stylesheet" href="{href}">'
+
+    return INLINE_STYLE.sub(link, content)
+
+
+def _widget_data(content: str, page) -> str:
+    """Give each widget the address of the JSON file it reads; an unknown widget fails."""
+    widgets = build["manifest"]["widgets"]
+
+    def address(match: re.Match) -> str:
+        name = match.group(2)
+        if name not in widgets:
+            raise PluginError(
+                f"{page.file.src_uri}: no widget named {name!r} in lessons_code.website.registry"
+            )
+        src = posixpath.relpath(f"data/{widgets[name]}", page.url.rstrip("/") or ".")
+        return f'{match.group(0)} data-src="{src}"'
+
+    return WIDGET.sub(address, content)
+
+
+def on_page_content(content, page, config, files):
+    """Turn LaTeX into MathML, address the widgets' data, and offer each notebook's .ipynb."""
+
+    def to_mathml(match: re.Match) -> str:
+        display = "block" if match.group(2) == "[" else "inline"
+        return latex_to_mathml(html.unescape(match.group(3)), display=display)
+
+    content = _widget_data(MATH.sub(to_mathml, content), page)
+    source = page.file.src_uri
+    if source.startswith(f"{NOTEBOOKS}/") and source.endswith(".py"):
+        content = NOTEBOOK_MATHJAX.sub("", content)
+        content = _share_notebook_css(content, page)
+        # A code cell wider than the page scrolls: the keyboard must reach it too.
+        content = NOTEBOOK_CODE_CELL.sub(r'<div class="highlight-ipynb\1" tabindex="0">', content)
+        download = posixpath.basename(source)[:-3] + ".ipynb"
+        link = (
+            f'<p class="notebook-download"><a href="../{download}" download>'
+            f"Download this notebook ({download})</a> and run it with "
+            f"<code>lessons_code</code> installed.</p>"
+        )
+        content = link + content
+    return content
+
+
+SEARCH_DIALOG = '<div class="md-search" data-md-component="search" role="dialog">'
+
+
+def on_post_page(output, page, config):
+    """Name Material's search dialog, which axe-core reports as a dialog without a name."""
+    return output.replace(SEARCH_DIALOG, SEARCH_DIALOG[:-1] + ' aria-label="Search">', 1)
+
+
+def on_post_build(config):
+    """Write the notebooks' shared stylesheet, if a notebook page was built."""
+    if "notebook_css" in build:
+        path = Path(config.site_dir) / NOTEBOOK_CSS
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(build["notebook_css"], encoding="utf-8")

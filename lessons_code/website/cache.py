@@ -1,0 +1,228 @@
+"""The files the site's build computes, made once and kept under one key.
+
+Every figure (both palettes), `numbers.json`, each widget's JSON and `weights.npz` go
+into one folder of the cache, `CACHE/<key>/`, whose key covers every input: the
+source of every module of `lessons_code`, the data's files as they are on disk, and
+the versions of Python, numpy and matplotlib. Change any of them and the key changes,
+so nothing computed from older code or other data can be shown.
+
+`python -m lessons_code.website CACHE` finds or makes that folder and prints it. The
+build hook runs it in a fresh process for every build, so the code that computes the
+site is always the code on disk, even under `mkdocs serve`, which keeps its own
+imports for as long as it runs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import os
+import platform
+import re
+import shutil
+import sys
+from importlib.metadata import version
+from pathlib import Path
+
+import lessons_code
+
+PACKAGE = Path(lessons_code.__file__).parent
+THEMES = ("light", "dark")
+SVG_METADATA = {"Date": None, "Creator": "lessons_code"}
+KEEP_ENTRIES = 6
+"""How many cache folders to keep: the newest, so switching data or a branch back is fast."""
+
+MANIFEST = "manifest.json"
+
+
+def _digest(*parts: str | bytes) -> str:
+    hasher = hashlib.sha256()
+    for part in parts:
+        hasher.update(part if isinstance(part, bytes) else part.encode())
+        hasher.update(b"\0")
+    return hasher.hexdigest()
+
+
+def data_digest(data_dir: str | os.PathLike | None = None) -> str:
+    """Return a checksum of the data the build reads: where it is found, and its files.
+
+    The files are hashed as they are on disk, without decoding them, so a build whose
+    results are all cached reads no image.
+    """
+    from lessons_code import data
+
+    folder, why = data.locate(data_dir)  # a missing folder fails later, when it is loaded
+    where = "" if folder == data.SAMPLE_DIR else str(folder)
+    parts = [why, where]
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        parts += [path.relative_to(folder).as_posix(), path.read_bytes()]
+    return _digest(*parts)
+
+
+def cache_key(data_dir: str | os.PathLike | None = None) -> str:
+    """Return the key of everything the build computes: code, data and library versions."""
+    parts: list[str | bytes] = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        parts += [path.relative_to(PACKAGE).as_posix(), path.read_bytes()]
+    parts.append(data_digest(data_dir))
+    parts += [platform.python_version(), version("numpy"), version("matplotlib")]
+    return _digest(*parts)
+
+
+def _write(path: Path, content: bytes) -> str:
+    """Write content to path and return its checksum."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(content)
+    return _digest(content)
+
+
+def _svg_size(svg: bytes) -> list[int]:
+    """Return an SVG's width and height in CSS pixels (matplotlib writes points)."""
+    found = re.search(rb'<svg[^>]*?width="([\d.]+)pt"[^>]*?height="([\d.]+)pt"', svg)
+    return [round(float(found.group(1)) * 4 / 3), round(float(found.group(2)) * 4 / 3)]
+
+
+def render_svg(name: str, theme: str, runs) -> tuple[bytes, str]:
+    """Return (svg bytes, alt text) of one registered figure in one palette."""
+    import matplotlib
+    from matplotlib.figure import Figure
+
+    from lessons_code.website.figures import themed
+    from lessons_code.website.registry import FIGURES
+
+    with matplotlib.rc_context(themed(theme)):
+        figure = FIGURES[name].figure(runs)
+        if not isinstance(figure, Figure):
+            raise TypeError(f"figure {name!r}: expected a matplotlib Figure, got {figure!r}")
+        buffer = io.BytesIO()
+        figure.savefig(buffer, format="svg", metadata=SVG_METADATA)
+    alt = figure.get_label()
+    if not alt.strip():
+        raise ValueError(f"figure {name!r} has no alt text: set it with fig.set_label(...)")
+    return buffer.getvalue(), alt
+
+
+def _draw(entry: Path, name: str, runs) -> dict:
+    """Draw one figure in both palettes into the entry; return its manifest record."""
+    record = {"files": {}, "sha256": {}}
+    for theme in THEMES:
+        svg, alt = render_svg(name, theme, runs)
+        file = f"figures/{name}-{theme}.svg"
+        record["files"][theme] = file
+        record["sha256"][theme] = _write(entry / file, svg)
+        record["alt"], record["size"] = alt, _svg_size(svg)
+    return record
+
+
+def _data_files(runs) -> dict[str, bytes]:
+    """Return every computed file under data/: the numbers, each widget's JSON, the weights."""
+    from lessons_code.website.numbers import numbers
+    from lessons_code.website.registry import WIDGETS
+    from lessons_code.weights_file import npz_bytes
+
+    files = {"numbers.json": json.dumps(numbers(runs), indent=1, sort_keys=True).encode()}
+    for widget in WIDGETS.values():
+        files[widget.data] = json.dumps(widget.make(runs), sort_keys=True).encode()
+    linear = runs.linear.params
+    files["weights.npz"] = npz_bytes(linear["weights"], float(linear["bias"]))
+    return files
+
+
+def _intact(entry: Path, files: dict[str, str]) -> bool:
+    """Return whether every file exists and matches its checksum."""
+    try:
+        return all(_digest((entry / f).read_bytes()) == sha for f, sha in files.items())
+    except OSError:
+        return False
+
+
+def _figure_files(record: dict) -> dict[str, str]:
+    """Return a figure's files (both palettes) with their checksums."""
+    return {record["files"][theme]: record["sha256"][theme] for theme in THEMES}
+
+
+def _listed_files(manifest: dict) -> dict[str, str]:
+    """Return every file a manifest lists, with its checksum."""
+    files = {f"data/{name}": sha for name, sha in manifest["data"].items()}
+    for record in manifest["figures"].values():
+        files.update(_figure_files(record))
+    return files
+
+
+def _make(entry: Path, manifest: dict, log) -> dict:
+    """Compute what the entry lacks or holds broken; return the completed manifest."""
+    from lessons_code.website.registry import FIGURES, WIDGETS
+    from lessons_code.website.runs import Runs
+
+    runs = Runs()
+    drawn = []
+    for name in FIGURES:
+        record = manifest["figures"].get(name)
+        if record is not None:
+            if _intact(entry, _figure_files(record)):
+                continue
+            log(f"figure {name}: cached file failed its checksum, drawing it again")
+        manifest["figures"][name] = _draw(entry, name, runs)
+        drawn.append(name)
+    log(f"figures drawn this build: {', '.join(drawn) or 'none (all cached)'}")
+    data = {f"data/{name}": sha for name, sha in manifest["data"].items()}
+    if not data or not _intact(entry, data):
+        manifest["data"] = {
+            name: _write(entry / "data" / name, content)
+            for name, content in _data_files(runs).items()
+        }
+    manifest["widgets"] = {name: widget.data for name, widget in WIDGETS.items()}
+    return manifest
+
+
+def _read_manifest(entry: Path) -> dict | None:
+    """Return the entry's manifest, or None when it is missing or unreadable."""
+    try:
+        manifest = json.loads((entry / MANIFEST).read_text())
+        _listed_files(manifest)
+        return manifest
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return None
+
+
+def site_files(cache_root: Path, log=print) -> Path:
+    """Return the cache folder holding every computed file of the site, making it if needed.
+
+    Its manifest.json lists each figure's files, alt text and size, each data file, the
+    JSON file of each widget, and the key. A manifest is written only once everything
+    it lists is made, so an intact one is complete: then nothing is imported but this.
+    """
+    key = cache_key()
+    entry = cache_root / key[:16]
+    manifest = _read_manifest(entry)
+    if manifest is not None and _intact(entry, _listed_files(manifest)):
+        log("figures drawn this build: none (all cached)")
+    else:
+        manifest = _make(entry, manifest or {"key": key, "figures": {}, "data": {}}, log)
+        _write(entry / MANIFEST, json.dumps(manifest, indent=1, sort_keys=True).encode())
+    os.utime(entry)  # the newest entries are the ones kept
+    _prune(cache_root)
+    return entry
+
+
+def _prune(cache_root: Path) -> None:
+    """Delete all but the KEEP_ENTRIES most recently used cache folders."""
+    entries = sorted(
+        (p for p in cache_root.iterdir() if p.is_dir()), key=lambda p: p.stat().st_mtime
+    )
+    for old in entries[:-KEEP_ENTRIES]:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def main(argv: list[str]) -> int:
+    """`python -m lessons_code.website CACHE`: print the folder of the site's computed files."""
+    if len(argv) != 1:
+        print("usage: python -m lessons_code.website CACHE_FOLDER", file=sys.stderr)
+        return 2
+    from lessons_code import data
+
+    entry = site_files(Path(argv[0]), log=lambda line: print(line, file=sys.stderr))
+    folder, _ = data.locate()
+    print(json.dumps({"entry": str(entry), "data_folder": str(folder)}))
+    return 0

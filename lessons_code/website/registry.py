@@ -1,0 +1,130 @@
+"""The site's figures and widgets, one line each.
+
+Adding a figure is a function in `figures` (results in, Figure out), one line in
+FIGURES naming it and what it is drawn from, and `{{ figure:NAME }}` on a page.
+Adding a widget is a module `docs/javascripts/widgets/NAME.js`, one line in WIDGETS
+naming the JSON file it reads and what that file holds, and `<div data-widget="NAME">`
+on a page. Everything else (the files the build writes, the cache, the tests' lists)
+is derived from these two tables.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+from matplotlib.figure import Figure
+
+from lessons_code.website import figures, widgets
+from lessons_code.website.runs import (
+    N_MISTAKES,
+    SIGMOID_SCORES,
+    WEIGHT_EPOCHS,
+    Runs,
+    digit_name,
+)
+
+
+@dataclass(frozen=True)
+class FigureSpec:
+    """One figure of the site: the function that draws it, and the results it is drawn from."""
+
+    draw: Callable[..., Figure]  # a function of lessons_code.website.figures
+    inputs: Callable[[Runs], tuple]  # its arguments, from the runs
+
+    def figure(self, runs: Runs) -> Figure:
+        """Return the figure drawn from the runs."""
+        return self.draw(*self.inputs(runs))
+
+
+@dataclass(frozen=True)
+class Widget:
+    """One widget of the site: the JSON file it reads, and what that file holds."""
+
+    data: str  # the file's name under data/ in the built site
+    make: Callable[[Runs], dict]  # its content, plain values only
+
+
+def task_inputs(runs: Runs) -> tuple:
+    """Return four training 3s and four training 7s, captioned, and the alt text."""
+    y = runs.mnist.train_y
+    chosen = np.concatenate([np.flatnonzero(y == 1)[:4], np.flatnonzero(y == 0)[:4]])
+    captions = [f"a {digit_name(t)}" for t in y[chosen]]
+    alt = (
+        "Four handwritten 3s and four handwritten 7s from the training set, each 28 by 28 "
+        "grey pixels. The task: look at such an image and say 3 or 7."
+    )
+    return list(runs.mnist.train_x[chosen]), captions, alt
+
+
+def mistakes_inputs(runs: Runs) -> tuple:
+    """Return the images, captions and alt text of the misclassified-images figure."""
+    images, captions, parts = [], [], []
+    for name, label in (("train", "training"), ("valid", "validation")):
+        x, y, scores = runs.mistakes[name]
+        images += list(x)
+        pairs = list(zip(y, scores, strict=True))
+        captions += [f"{label}\na {digit_name(t)}, score {s:+.1f}" for t, s in pairs]
+        parts.append(
+            f"{len(x)} {label} images: "
+            + ", ".join(f"a {digit_name(t)} scored {s:+.1f}" for t, s in pairs)
+        )
+    alt = (
+        "Handwritten digits the trained model gets wrong, the ones it is surest about: "
+        + "; ".join(parts)
+        + ". A positive score means the model says 3."
+    )
+    return images, captions, alt, N_MISTAKES
+
+
+FIGURES: dict[str, FigureSpec] = {
+    "task": FigureSpec(figures.digit_grid, task_inputs),
+    "mistakes": FigureSpec(figures.digit_grid, mistakes_inputs),
+    "weights": FigureSpec(
+        figures.weights_heatmap,
+        lambda runs: (runs.linear.params["weights"], runs.linear.snapshots[0]["weights"]),
+    ),
+    "weights-over-epochs": FigureSpec(
+        figures.weights_over_epochs, lambda runs: (runs.linear.snapshots, WEIGHT_EPOCHS)
+    ),
+    "contribution": FigureSpec(
+        figures.contribution_map,
+        lambda runs: (
+            runs.mnist.valid_x[0],
+            runs.linear.params["weights"],
+            runs.linear.params["bias"],
+        ),
+    ),
+    "bias-effect": FigureSpec(
+        figures.bias_effect,
+        lambda runs: (runs.valid_scores(), runs.mnist.valid_y, float(runs.linear.params["bias"])),
+    ),
+    "loss-curves": FigureSpec(figures.loss_curves, lambda runs: (runs.linear.history,)),
+    "learning-rates": FigureSpec(figures.learning_rates, lambda runs: (runs.learning_rates,)),
+    "ideal-vs-weights": FigureSpec(
+        figures.ideal_digits_vs_weights,
+        lambda runs: (
+            runs.similarity,
+            runs.linear.params["weights"],
+            runs.linear.snapshots[0]["weights"],
+        ),
+    ),
+    "apples-pears-descent": FigureSpec(
+        figures.apples_pears_descent, lambda runs: (runs.story.receipts, runs.story.descent)
+    ),
+    "one-receipt-line": FigureSpec(
+        figures.one_receipt_line, lambda runs: (runs.story.receipt, runs.story.receipts)
+    ),
+    "sigmoid": FigureSpec(figures.sigmoid_curve, lambda runs: (np.array(SIGMOID_SCORES),)),
+    "hidden-units": FigureSpec(figures.hidden_units, lambda runs: (runs.net.params["w1"], 10)),
+}
+"""Every figure of the site, by the name a page gives it: `{{ figure:NAME }}`."""
+
+WIDGETS: dict[str, Widget] = {
+    "digit-pad": Widget("model.json", widgets.digit_pad),
+    "receipts": Widget("receipts.json", widgets.receipts),
+    "replay": Widget("training.json", widgets.replay),
+    "nudge": Widget("nudge.json", widgets.nudge),
+}
+"""Every widget of the site, by the name a page gives it: `<div data-widget="NAME">`."""

@@ -1,0 +1,108 @@
+"""The runs behind the site: every model the pages describe, trained once, on first use.
+
+A build that needs one figure trains only what that figure is drawn from. The site's
+own choices (which learning rates to compare, which weight to nudge) are here, once;
+the chapter's choices (its recipes) stay in the lessons.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from functools import cached_property
+
+import numpy as np
+
+from lessons_code import apples_pears, baseline, data, learner, linear_model, neural_net
+
+LEARNING_RATES = (0.01, 1.0, 10.0, 100.0)
+"""The learning rates compared on the site: too small, the chapter's, bigger, too large."""
+
+WEIGHT_EPOCHS = (0, 1, 2, 5, linear_model.RECIPE.epochs)
+"""The epochs at which the "weights evolving" figure shows the weights."""
+
+SIGMOID_SCORES = (-4.0, -1.0, 0.0, 1.0, 4.0)
+"""Scores marked on the sigmoid figure."""
+
+N_MISTAKES = 5
+"""How many misclassified images the prediction page shows from each set."""
+
+NUDGED_PIXEL = 14 * 28 + 14
+"""The weight the "loss, not accuracy" page nudges: the pixel in the middle of the image."""
+
+NUDGE = 0.01
+"""How far that weight is nudged."""
+
+NUDGE_SAMPLE = 100
+"""How many validation 3s, and as many 7s, the nudge widget computes its loss over."""
+
+N_EXAMPLES = 10
+"""How many validation 3s and 7s the drawing pad can load, of each digit."""
+
+LOSS_EXAMPLES = {
+    "three_scored_2": (1.0, 2.0),
+    "seven_scored_2": (0.0, 2.0),
+    "three_scored_minus_1": (1.0, -1.0),
+}
+"""Worked examples of mnist_loss: (target, score)."""
+
+
+class Runs:
+    """The training runs behind the site, each computed on first use."""
+
+    def __init__(self, data_dir: str | None = None):
+        self.data_dir = data_dir
+
+    @cached_property
+    def mnist(self) -> data.MnistData:
+        """Return the 3s and 7s the site is built from."""
+        return data.load_threes_sevens(self.data_dir)
+
+    @cached_property
+    def linear(self) -> learner.TrainingRun:
+        """Return the chapter's linear model, trained with its recipe, with snapshots."""
+        return linear_model.train(self.mnist, keep_snapshots=True)
+
+    @cached_property
+    def net(self) -> learner.TrainingRun:
+        """Return the chapter's two-layer net, trained with its recipe."""
+        return neural_net.train(self.mnist)
+
+    @cached_property
+    def similarity(self) -> baseline.PixelSimilarity:
+        """Return pixel similarity with the L1 distance, the chapter's choice."""
+        return baseline.pixel_similarity(self.mnist, "l1")
+
+    @cached_property
+    def learning_rates(self) -> dict[float, learner.TrainingRun]:
+        """Return the linear model trained at each compared learning rate."""
+        return {
+            rate: linear_model.train(self.mnist, replace(linear_model.RECIPE, learning_rate=rate))
+            for rate in LEARNING_RATES
+        }
+
+    @cached_property
+    def story(self) -> apples_pears.Story:
+        """Return the apples-and-pears story: the walk, both shops, both descents."""
+        return apples_pears.tell_story()
+
+    def valid_scores(self) -> np.ndarray:
+        """Return the trained linear model's score for every validation image."""
+        return linear_model.predict(self.linear.params, self.mnist.valid_x)
+
+    @cached_property
+    def mistakes(self) -> dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]]:
+        """Return, per set, the surest mistakes: (images, targets, scores)."""
+        found = {}
+        for name, x, y in (
+            ("train", self.mnist.train_x, self.mnist.train_y),
+            ("valid", self.mnist.valid_x, self.mnist.valid_y),
+        ):
+            scores = linear_model.predict(self.linear.params, x)
+            chosen = linear_model.mistakes(scores, y, N_MISTAKES)
+            found[name] = (x[chosen], y[chosen], scores[chosen])
+        return found
+
+
+def digit_name(target: float) -> str:
+    """Return "3" for the target 1 and "7" for the target 0."""
+    return "3" if target == 1 else "7"

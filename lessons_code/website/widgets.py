@@ -1,0 +1,110 @@
+"""What each widget of the site reads: one JSON document per widget, made from the runs.
+
+The widgets (docs/javascripts/widgets/) compute nothing the lessons have not computed
+first: they read the trained weights, the snapshots and the receipts from here, and
+every constant they need (the nudged pixel, the price ranges) comes with the data.
+"""
+
+from __future__ import annotations
+
+import base64
+
+import numpy as np
+
+from lessons_code import apples_pears, data
+from lessons_code.website.runs import N_EXAMPLES, NUDGE_SAMPLE, NUDGED_PIXEL, Runs, digit_name
+
+PRICE_RANGES = {"apple": (0.0, 6.0), "pear": (0.0, 10.0), "fee": (0.0, 6.0)}
+"""The range of each price and of the fee on the receipts playground: sliders, typed
+values and the loss map's axes all keep to it."""
+
+
+def _rounded(array: np.ndarray, digits: int) -> list:
+    return [round(float(value), digits) for value in np.ravel(array)]
+
+
+def _examples(mnist: data.MnistData) -> list[dict]:
+    """Return real validation digits for the pad: a 3, a 7, a 3, ... as 0-255 grey levels."""
+    threes = np.flatnonzero(mnist.valid_y == 1)[:N_EXAMPLES]
+    sevens = np.flatnonzero(mnist.valid_y == 0)[:N_EXAMPLES]
+    order = np.ravel(np.column_stack([threes, sevens]))
+    return [
+        {
+            "label": digit_name(mnist.valid_y[i]),
+            "pixels": np.round(mnist.valid_x[i] * 255).astype(int).tolist(),
+        }
+        for i in order
+    ]
+
+
+def digit_pad(runs: Runs) -> dict:
+    """Return the trained linear model of the site and real digits to try it on."""
+    linear = runs.linear
+    return {
+        "about": "the trained linear model of the site: score = pixels . weights + bias",
+        "data_source": runs.mnist.source,
+        "weights": [float(w) for w in linear.params["weights"]],  # float32, exact
+        "bias": float(linear.params["bias"]),
+        "examples": _examples(runs.mnist),
+    }
+
+
+def replay(runs: Runs) -> dict:
+    """Return the weights after every epoch and the loss history, for the training replay."""
+    linear = runs.linear
+    return {
+        "about": "the weights after each epoch (0 = random start) and the loss history",
+        "epochs": list(range(len(linear.snapshots))),
+        "weights": [_rounded(s["weights"], 4) for s in linear.snapshots],
+        "train_loss": [stats.train_loss for stats in linear.history],
+        "valid_loss": [stats.valid_loss for stats in linear.history],
+        "valid_accuracy": [stats.valid_accuracy for stats in linear.history],
+    }
+
+
+def nudge(runs: Runs) -> dict:
+    """Return a stratified sample of validation images (base64 uint8), their labels and the
+    weight the page nudges."""
+    rng = np.random.default_rng(runs.linear.recipe.seed)
+    y = runs.mnist.valid_y
+    chosen = np.sort(
+        np.concatenate(
+            [
+                rng.choice(
+                    np.flatnonzero(y == label),
+                    min(NUDGE_SAMPLE, int((y == label).sum())),
+                    replace=False,
+                )
+                for label in (1.0, 0.0)
+            ]
+        )
+    )
+    images = np.round(runs.mnist.valid_x[chosen] * 255).astype(np.uint8)
+    return {
+        "about": f"{len(chosen)} of the {len(y)} validation images, for the nudge widget",
+        "weights": [float(w) for w in runs.linear.params["weights"]],
+        "bias": float(runs.linear.params["bias"]),
+        "labels": [int(label) for label in y[chosen]],
+        "images_base64": base64.b64encode(images.tobytes()).decode(),
+        "n_valid": len(y),
+        "pixel": NUDGED_PIXEL,
+    }
+
+
+def receipts(runs: Runs) -> dict:
+    """Return both shops' receipts, the forum's first guess and the playground's ranges."""
+    story = runs.story
+    return {
+        "about": "the receipts of lessons_code.apples_pears and the forum's first guess",
+        "shops": {
+            "no fee": [{"quantities": r.quantities, "total": r.total} for r in story.receipts],
+            "bag fee": [
+                {"quantities": r.quantities, "total": r.total} for r in story.receipts_with_fee
+            ],
+        },
+        "true_prices": list(apples_pears.TRUE_PRICES),
+        "bag_fee": apples_pears.BAG_FEE,
+        "first_guess": list(apples_pears.FIRST_GUESS),
+        "learning_rate": apples_pears.LEARNING_RATE,
+        "ranges": {name: list(bounds) for name, bounds in PRICE_RANGES.items()},
+    }

@@ -1,0 +1,75 @@
+// The widgets' arithmetic, checked with Node's own test runner: `node --test` from the
+// repository root. Parity with lessons_code on the build's data: tests/test_widget_parity.py.
+import assert from "node:assert/strict";
+import { test } from "node:test";
+
+import {
+  batchAccuracy, diverging, fmt, grey, mnistLoss, receiptsErrors, receiptsLoss, receiptsStep,
+  score, sigmoid,
+} from "../../docs/javascripts/widgets/lessons.mjs";
+import { decodeImages, nudged } from "../../docs/javascripts/widgets/nudge.mjs";
+
+test("sigmoid is finite, in [0, 1] and symmetric, even at ±1000", () => {
+  for (const x of [-1000, -50, -1, 0, 1, 50, 1000]) {
+    const p = sigmoid(x);
+    assert.ok(Number.isFinite(p) && p >= 0 && p <= 1, `sigmoid(${x}) = ${p}`);
+    assert.ok(Math.abs(p + sigmoid(-x) - 1) < 1e-15);
+  }
+  assert.equal(sigmoid(0), 0.5);
+});
+
+test("the score is the sum of pixel × weight, plus the bias", () => {
+  assert.equal(score([1, 0, 0.5], [2, 7, -4], 0.25), 2 - 2 + 0.25);
+  assert.equal(score(new Array(784).fill(0), new Array(784).fill(3), -1.5), -1.5);
+});
+
+test("mnist_loss is 1 − p for a 3 and p for a 7, averaged", () => {
+  assert.ok(Math.abs(mnistLoss([2], [1]) - (1 - sigmoid(2))) < 1e-15);
+  assert.ok(Math.abs(mnistLoss([2], [0]) - sigmoid(2)) < 1e-15);
+  assert.ok(Math.abs(mnistLoss([2, 2], [1, 0]) - 0.5) < 1e-15);
+  assert.equal(batchAccuracy([3, -1, 0.5, -2], [1, 0, 0, 1]), 0.5);
+});
+
+const receipts = [
+  { quantities: [3, 2], total: 7 },
+  { quantities: [1, 0], total: 1 },
+  { quantities: [0, 1], total: 2 },
+];
+
+test("the right prices make every receipt right, and stay put", () => {
+  assert.deepEqual(receiptsErrors(receipts, [1, 2], 0), [0, 0, 0]);
+  assert.equal(receiptsLoss(receipts, [1, 2], 0), 0);
+  assert.deepEqual(receiptsStep(receipts, [1, 2], 0, 0.1), { prices: [1, 2], fee: 0 });
+});
+
+test("one gradient step from a wrong guess lowers the loss", () => {
+  const before = receiptsLoss(receipts, [5, 9], 0);
+  const { prices, fee } = receiptsStep(receipts, [5, 9], 0, 0.05);
+  assert.ok(receiptsLoss(receipts, prices, fee) < before);
+  assert.ok(prices[0] < 5 && prices[1] < 9 && fee < 0); // every total was too high
+});
+
+test("numbers are shown without a negative zero", () => {
+  assert.equal(fmt(-0.0001, 2), "0.00");
+  assert.equal(fmt(-1.234, 2), "-1.23");
+});
+
+test("colours: white at 0, orange toward 3, purple toward 7, grey ink", () => {
+  assert.deepEqual(diverging(0), [247, 247, 247]);
+  assert.deepEqual(diverging(1), [179, 88, 6]);
+  assert.deepEqual(diverging(-5), [84, 39, 136]);
+  assert.deepEqual(grey(1), [0, 0, 0]);
+});
+
+test("nudging a weight moves each score by delta × that pixel", () => {
+  const raw = new Uint8Array(2 * 784);
+  raw[10] = 255;
+  raw[784 + 10] = 51;
+  const data = { images_base64: Buffer.from(raw).toString("base64"), labels: [1, 0] };
+  const images = decodeImages(data);
+  assert.equal(images[0][10], 1);
+  assert.equal(images[1][10], 0.2);
+  const moved = nudged(images, [0.5, -0.5], data.labels, 10, 1);
+  assert.ok(Math.abs(moved.loss - mnistLoss([1.5, -0.3], [1, 0])) < 1e-15);
+  assert.equal(moved.accuracy, 1);
+});

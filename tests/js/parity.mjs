@@ -1,0 +1,28 @@
+// Reads a request from stdin (the build's exported JSON and what to compute), answers
+// with the widgets' own numbers on stdout. Driven by tests/test_widget_parity.py.
+import { readFileSync } from "node:fs";
+
+import { mnistLoss, receiptsStep, score } from "../../docs/javascripts/widgets/lessons.mjs";
+import { decodeImages, nudged } from "../../docs/javascripts/widgets/nudge.mjs";
+
+const { model, nudge, receipts, delta } = JSON.parse(readFileSync(0, "utf8"));
+const examples = model.examples.map((e) =>
+  score(e.pixels.map((v) => v / 255), model.weights, model.bias),
+);
+const images = decodeImages(nudge);
+const scores = images.map((image) => score(image, nudge.weights, nudge.bias));
+const steps = Object.fromEntries(
+  Object.entries(receipts.shops).map(([shop, shopReceipts]) => [
+    shop,
+    receiptsStep(shopReceipts, receipts.first_guess, 0, receipts.learning_rate),
+  ]),
+);
+process.stdout.write(
+  JSON.stringify({
+    example_scores: examples,
+    nudge_scores: scores,
+    nudge_loss: mnistLoss(scores, nudge.labels),
+    nudged: nudged(images, scores, nudge.labels, nudge.pixel, delta),
+    receipts_steps: steps,
+  }),
+);

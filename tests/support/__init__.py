@@ -1,0 +1,194 @@
+"""What the tests and the benchmarks share: where things are, how to build the site in a
+copy of the project, how to run the command line, and how to read and weigh a built page.
+Its modules: `browser` (Chromium and axe-core), `gradcheck` (finite differences) and
+`reproducible` (two builds compared byte for byte).
+
+Tests and benchmarks import from `lessons_code` and from this package, never from each
+other.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import urljoin, urlsplit
+
+import yaml
+
+REPO = Path(__file__).resolve().parents[2]
+SHARED_MNIST = REPO.parent / "shared" / "data" / "mnist"
+PROJECT_FILES = ("mkdocs.yml", "docs", "hooks", "lessons_code")
+"""What a build of the site reads: copied to make a project without caches or a site."""
+
+PAGE_LIMIT, SITE_LIMIT = 400_000, 20_000_000
+"""No page over 400 KB with what it loads; the whole site under 20 MB."""
+
+
+def real_mnist() -> Path | None:
+    """Return the real MNIST folder: $LESSONS_DATA, else ../shared/data/mnist, else None."""
+    for folder in (os.environ.get("LESSONS_DATA"), SHARED_MNIST):
+        if folder and Path(folder).is_dir():
+            return Path(folder).resolve()
+    return None
+
+
+def real_mnist_env() -> dict[str, str]:
+    """Return LESSONS_DATA for real MNIST when it is at hand, else nothing (the sample)."""
+    folder = real_mnist()
+    return {"LESSONS_DATA": str(folder)} if folder else {}
+
+
+NO_REAL_MNIST = f"real MNIST not found: neither $LESSONS_DATA nor {SHARED_MNIST} is a folder"
+
+
+def copy_project(destination: Path) -> Path:
+    """Copy the files a build needs into destination, without caches or a built site."""
+    for name in PROJECT_FILES:
+        source = REPO / name
+        if source.is_dir():
+            shutil.copytree(
+                source, destination / name, ignore=shutil.ignore_patterns("__pycache__")
+            )
+        else:
+            shutil.copy2(source, destination / name)
+    return destination
+
+
+def build_env(project: Path, **extra: str) -> dict[str, str]:
+    """Return the environment for MkDocs run in a copy of the project: its lessons_code,
+    no download cache, and LESSONS_DATA only when extra gives it."""
+    env = {k: v for k, v in os.environ.items() if k != "LESSONS_DATA"}
+    env.update(
+        PYTHONPATH=str(project),  # the copy's lessons_code, in the hook and the notebooks
+        XDG_CACHE_HOME=str(project / ".no-download-cache"),
+        NO_MKDOCS_2_WARNING="1",
+    )
+    env.update(extra)
+    return env
+
+
+def timed_build(project: Path, **extra_env: str) -> float:
+    """Return the wall time of `mkdocs build --strict --quiet` in project; raise if it fails."""
+    started = time.perf_counter()
+    subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet"],
+        cwd=project,
+        env=build_env(project, **extra_env),
+        check=True,
+    )
+    return time.perf_counter() - started
+
+
+def build_site(project: Path, **extra_env: str) -> subprocess.CompletedProcess:
+    """Run `mkdocs build --strict` in project; return the finished process."""
+    return subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", "site"],
+        cwd=project,
+        env=build_env(project, **extra_env),
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+
+
+def run_cli(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+    """Run `python -m lessons_code ARGS` with no real data or cache in reach."""
+    base = {k: v for k, v in os.environ.items() if k != "LESSONS_DATA"}
+    base["XDG_CACHE_HOME"] = str(REPO / ".pytest_cache" / "empty-cache")
+    return subprocess.run(
+        [sys.executable, "-m", "lessons_code", *args],
+        capture_output=True,
+        text=True,
+        env={**base, **(env or {})},
+        cwd=REPO,
+        timeout=120,
+    )
+
+
+class _Page(HTMLParser):
+    """Collects what a test needs from one HTML page."""
+
+    def __init__(self):
+        super().__init__()
+        self.images: list[dict] = []
+        self.loaded: list[str] = []  # what a browser fetches: scripts, styles, icons, images
+        self.widgets: list[dict] = []
+        self.text: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
+        if tag == "img":
+            self.images.append(attributes)
+        if "data-widget" in attributes:
+            self.widgets.append(attributes)
+        if tag in {"img", "script", "iframe", "source", "audio", "video"} and "src" in attributes:
+            self.loaded.append(attributes["src"])
+        fetched_links = {"stylesheet", "icon", "preload", "modulepreload", "manifest", "prefetch"}
+        if tag == "link" and fetched_links & set((attributes.get("rel") or "").split()):
+            self.loaded.append(attributes["href"])
+
+    def handle_data(self, data):
+        self.text.append(data)
+
+
+def parse(path: Path) -> _Page:
+    """Return what a built HTML page shows and loads."""
+    page = _Page()
+    page.feed(path.read_text(encoding="utf-8"))
+    return page
+
+
+def nav_pages() -> list[str]:
+    """Return the source path of every page in mkdocs.yml's nav."""
+
+    def walk(items):
+        for item in items:
+            for value in item.values() if isinstance(item, dict) else [item]:
+                yield from walk(value) if isinstance(value, list) else [value]
+
+    config = yaml.load((REPO / "mkdocs.yml").read_text(), Loader=yaml.BaseLoader)
+    return list(walk(config["nav"]))
+
+
+def lesson_pages() -> list[str]:
+    """Return the pages of the nav's "Lessons" section."""
+    config = yaml.load((REPO / "mkdocs.yml").read_text(), Loader=yaml.BaseLoader)
+    (lessons,) = [item["Lessons"] for item in config["nav"] if "Lessons" in item]
+    return [next(iter(entry.values())) for entry in lessons]
+
+
+def html_path(site: Path, source: str) -> Path:
+    """Return the built HTML file of a nav source such as `loss.md`."""
+    stem = re.sub(r"\.(md|py)$", "", source)
+    return site / "index.html" if stem == "index" else site / stem / "index.html"
+
+
+def page_weights(site: Path) -> dict[str, int]:
+    """Return bytes per page: its HTML, its light-palette images and its widgets' JSON.
+
+    One palette's figures count: the other palette's are hidden and lazy, so not fetched.
+    The theme's shared assets are left out.
+    """
+    weights = {}
+    for html in sorted(site.rglob("index.html")):
+        page = html.relative_to(site).as_posix()
+        found = parse(html)
+        sources = [image["src"] for image in found.images if "#only-dark" not in image["src"]]
+        sources += [widget["data-src"] for widget in found.widgets if "data-src" in widget]
+        loaded = {html}
+        for source in sources:
+            if not urlsplit(source).scheme:
+                loaded.add(site / urlsplit(urljoin(page, source)).path)
+        weights[page] = sum(path.stat().st_size for path in loaded if path.is_file())
+    return weights
+
+
+def site_size(site: Path) -> int:
+    """Return the bytes of every file of the built site."""
+    return sum(path.stat().st_size for path in site.rglob("*") if path.is_file())

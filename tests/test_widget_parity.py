@@ -1,0 +1,87 @@
+"""The widgets compute what lessons_code computes: Node runs the widgets' own modules on
+the build's exported JSON, and every number agrees with the lessons to 1e-9.
+
+Node's unit tests of the same modules run with `node --test` (tests/js/).
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import shutil
+import subprocess
+
+import numpy as np
+import pytest
+
+from lessons_code import apples_pears, linear_model
+from tests.support import REPO
+from tests.support.browser import require
+
+TOLERANCE = 1e-9
+DELTA = 0.01  # how far the nudge moves its weight, as one step of the page's slider
+
+
+@pytest.fixture(scope="module")
+def exported(built) -> dict:
+    data = built / "site" / "data"
+    return {
+        name: json.loads((data / f"{name}.json").read_text())
+        for name in ("model", "nudge", "receipts")
+    }
+
+
+@pytest.fixture(scope="module")
+def widgets(exported) -> dict:
+    """Return the widgets' numbers, computed by Node from the exported JSON."""
+    node = shutil.which("node")
+    if node is None:
+        require("node", "apt-get install -y nodejs")
+    request = json.dumps({**exported, "delta": DELTA})
+    result = subprocess.run(
+        [node, str(REPO / "tests" / "js" / "parity.mjs")],
+        input=request,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    )
+    return json.loads(result.stdout)
+
+
+def test_the_pads_score_is_linear1(exported, widgets):
+    model = exported["model"]
+    pixels = np.array([example["pixels"] for example in model["examples"]]) / 255
+    expected = linear_model.linear1(pixels, np.array(model["weights"]), model["bias"])
+    np.testing.assert_allclose(widgets["example_scores"], expected, rtol=0, atol=TOLERANCE)
+
+
+def nudge_images(nudge: dict) -> np.ndarray:
+    raw = np.frombuffer(base64.b64decode(nudge["images_base64"]), dtype=np.uint8)
+    return raw.reshape(len(nudge["labels"]), 784) / 255
+
+
+def test_mnist_loss_and_the_nudged_loss(exported, widgets):
+    nudge = exported["nudge"]
+    images, labels = nudge_images(nudge), np.array(nudge["labels"], dtype=float)
+    weights = np.array(nudge["weights"])
+    scores = linear_model.linear1(images, weights, nudge["bias"])
+    np.testing.assert_allclose(widgets["nudge_scores"], scores, rtol=0, atol=TOLERANCE)
+    assert abs(widgets["nudge_loss"] - linear_model.mnist_loss(scores, labels)) <= TOLERANCE
+    weights[nudge["pixel"]] += DELTA
+    moved = linear_model.linear1(images, weights, nudge["bias"])
+    assert abs(widgets["nudged"]["loss"] - linear_model.mnist_loss(moved, labels)) <= TOLERANCE
+    assert widgets["nudged"]["accuracy"] == linear_model.batch_accuracy(moved, labels)
+
+
+def test_one_gradient_step_on_the_receipts(exported, widgets):
+    shops = exported["receipts"]
+    start = shops["first_guess"]
+    for shop, receipts in shops["shops"].items():
+        receipts = [apples_pears.Receipt(tuple(r["quantities"]), r["total"]) for r in receipts]
+        d_prices, d_fee = apples_pears.receipts_grad(receipts, start, 0.0)
+        rate = shops["learning_rate"]
+        step = widgets["receipts_steps"][shop]
+        expected = np.asarray(start) - rate * d_prices
+        np.testing.assert_allclose(step["prices"], expected, rtol=0, atol=TOLERANCE)
+        assert abs(step["fee"] - (0.0 - rate * d_fee)) <= TOLERANCE, shop
