@@ -41,14 +41,6 @@ NOTEBOOKS = "notebooks"
 build: dict = {}  # what this build found: the cache entry, its manifest, the numbers
 
 
-def _digest(*parts: str | bytes) -> str:
-    hasher = hashlib.sha256()
-    for part in parts:
-        hasher.update(part if isinstance(part, bytes) else part.encode())
-        hasher.update(b"\0")
-    return hasher.hexdigest()
-
-
 def _write_atomically(path: Path, content: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
@@ -122,7 +114,10 @@ def on_env(env, config, files):
 
 def _cached_notebook(source: Path) -> str:
     """Return the .ipynb of a jupytext notebook, converting it only if the cache lacks it."""
-    key = _digest(build["manifest"]["key"], source.read_bytes(), version("jupytext"))
+    content = b"\0".join(
+        [build["manifest"]["key"].encode(), source.read_bytes(), version("jupytext").encode()]
+    )
+    key = hashlib.sha256(content).hexdigest()
     path = build["root"] / ".cache" / "ipynb" / f"{source.stem}-{key[:16]}.ipynb"
     try:
         notebook = path.read_text(encoding="utf-8")
