@@ -8,6 +8,12 @@ number is always the code on disk, under `mkdocs serve` too.
 
 - `{{ group.name:format }}` on a page becomes a number of `numbers.json`.
 - `{{ figure:NAME }}` becomes the figure in both palettes, with its alt text and size.
+- `{{ claim: EXPR }}` binds the sentence before it to EXPR over the numbers (for example
+  `linear.final_valid_accuracy > baseline.accuracy`): it shows nothing, and the build
+  fails when EXPR is false on the data it was built from.
+- `{{ choose: EXPR | words if true | words if false }}` takes a sentence's wording from
+  the build, for a comparison that goes one way on one data set and the other way on
+  another.
 - `<div data-widget="NAME">` gets the address of the JSON file that widget reads.
 - LaTeX between \\( \\) or \\[ \\] becomes MathML at build time: no script, no font request.
 - Notebooks (jupytext `.py` files) are offered as `.ipynb` downloads; their executed
@@ -16,6 +22,7 @@ number is always the code on disk, under `mkdocs serve` too.
 
 from __future__ import annotations
 
+import ast
 import hashlib
 import html
 import json
@@ -149,16 +156,103 @@ PLACEHOLDER = re.compile(r"\{\{\s*(figure:)?([A-Za-z_][\w.-]*)(?::([^}\s]*))?\s*
 
 
 def _number(name: str, spec: str | None, page: str) -> str:
-    value = build["numbers"]
-    for part in name.split("."):
-        if not isinstance(value, dict) or part not in value:
-            raise PluginError(f"{page}: no number named {name!r} in the build's numbers.json")
-        value = value[part]
+    value = _value(name, page)
     if isinstance(value, dict):
         raise PluginError(f"{page}: {name!r} is a group of numbers, name one of {list(value)}")
     if spec is None:
         return f"{value:,}" if isinstance(value, int) else str(value)
     return format(value, spec)
+
+
+def _value(name: str, page: str):
+    """Return the number a dotted name points at in numbers.json."""
+    value = build["numbers"]
+    for part in name.split("."):
+        if not isinstance(value, dict) or part not in value:
+            raise PluginError(f"{page}: no number named {name!r} in the build's numbers.json")
+        value = value[part]
+    return value
+
+
+FUNCTIONS = {"abs": abs, "min": min, "max": max, "round": round}
+OPERATORS = {
+    ast.Lt: lambda a, b: a < b,
+    ast.LtE: lambda a, b: a <= b,
+    ast.Gt: lambda a, b: a > b,
+    ast.GtE: lambda a, b: a >= b,
+    ast.Eq: lambda a, b: a == b,
+    ast.NotEq: lambda a, b: a != b,
+    ast.Add: lambda a, b: a + b,
+    ast.Sub: lambda a, b: a - b,
+    ast.Mult: lambda a, b: a * b,
+    ast.Div: lambda a, b: a / b,
+}
+
+
+def evaluate(expression: str, page: str):
+    """Return the value of a claim's expression: numbers by dotted name, comparisons,
+    arithmetic, and/or/not, abs/min/max/round. Anything else is refused."""
+
+    def value(node):
+        if isinstance(node, ast.Constant) and isinstance(node.value, int | float | str):
+            return node.value
+        if isinstance(node, ast.Name | ast.Attribute):
+            return _value(ast.unparse(node), page)
+        if isinstance(node, ast.BinOp) and type(node.op) in OPERATORS:
+            return OPERATORS[type(node.op)](value(node.left), value(node.right))
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub | ast.Not):
+            operand = value(node.operand)
+            return -operand if isinstance(node.op, ast.USub) else not operand
+        if isinstance(node, ast.BoolOp):
+            values = [value(operand) for operand in node.values]
+            return all(values) if isinstance(node.op, ast.And) else any(values)
+        if isinstance(node, ast.Compare):
+            left = value(node.left)
+            for operator, comparator in zip(node.ops, node.comparators, strict=True):
+                right = value(comparator)
+                if type(operator) not in OPERATORS or not OPERATORS[type(operator)](left, right):
+                    return False
+                left = right
+            return True
+        if isinstance(node, ast.Call) and ast.unparse(node.func) in FUNCTIONS:
+            return FUNCTIONS[ast.unparse(node.func)](*map(value, node.args))
+        raise PluginError(f"{page}: a claim can't use {ast.unparse(node)!r} (in {expression!r})")
+
+    try:
+        tree = ast.parse(expression.strip(), mode="eval")
+    except SyntaxError as error:
+        raise PluginError(f"{page}: claim {expression!r} is not an expression: {error}") from None
+    return value(tree.body)
+
+
+def _shown(expression: str, page: str) -> str:
+    """Return the numbers an expression names, as "name = value", for an error message."""
+    names = {ast.unparse(n) for n in ast.walk(ast.parse(expression.strip(), mode="eval"))}
+    named = sorted(n for n in names if re.fullmatch(r"[A-Za-z_][\w.]*", n) and "." in n)
+    return ", ".join(f"{name} = {_value(name, page)!r}" for name in named)
+
+
+CLAIM = re.compile(r"\{\{\s*claim:([^{}|]*?)\s*\}\}")
+WORDS = r"((?:[^{}|]|\{\{[^{}|]*\}\})*?)"  # text, with {{ numbers }} inside it if need be
+CHOOSE = re.compile(r"\{\{\s*choose:([^{}|]*?)\|" + WORDS + r"\|" + WORDS + r"\}\}")
+
+
+def _claims(markdown: str, page: str) -> str:
+    """Check every claim of a page against the numbers; put each chosen wording in place."""
+
+    def check(match: re.Match) -> str:
+        if evaluate(match.group(1), page) is not True:
+            raise PluginError(
+                f"{page}: a claim is false on this build's data: {match.group(1).strip()} "
+                f"({_shown(match.group(1), page)})"
+            )
+        return ""
+
+    def choose(match: re.Match) -> str:
+        condition, if_true, if_false = match.groups()
+        return (if_true if evaluate(condition, page) else if_false).strip()
+
+    return CLAIM.sub(check, CHOOSE.sub(choose, markdown))
 
 
 def _figure(name: str, page) -> str:
@@ -179,7 +273,7 @@ def _figure(name: str, page) -> str:
 
 
 def on_page_markdown(markdown, page, config, files):
-    """Put the build's numbers and figures where the page names them."""
+    """Check the page's claims, and put the build's numbers and figures where it names them."""
 
     def substitute(match: re.Match) -> str:
         is_figure, name, spec = match.groups()
@@ -187,7 +281,7 @@ def on_page_markdown(markdown, page, config, files):
             return _figure(name, page)
         return _number(name, spec, page.file.src_uri)
 
-    return PLACEHOLDER.sub(substitute, markdown)
+    return PLACEHOLDER.sub(substitute, _claims(markdown, page.file.src_uri))
 
 
 MATH = re.compile(r'<(span|div) class="arithmatex">\s*\\([(\[])(.*?)\\[)\]]\s*</\1>', re.DOTALL)

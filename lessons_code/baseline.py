@@ -35,6 +35,23 @@ def is_3(images: np.ndarray, ideal_3: np.ndarray, ideal_7: np.ndarray, kind: Dis
 # --8<-- [end:mnist_distance]
 
 
+# --8<-- [start:templates_as_weights]
+def templates_as_weights(ideal_3: np.ndarray, ideal_7: np.ndarray) -> tuple[np.ndarray, float]:
+    """Return the (weights, bias) of a linear model that says "3" exactly when an image is
+    closer to the ideal 3 than to the ideal 7, in squared distance.
+
+    |x - m7|² - |x - m3|² = 2 x·(m3 - m7) + |m7|² - |m3|²: a sum of pixel × weight, plus
+    a bias. Distance to two templates is itself multiply-and-add.
+    """
+    ideal_3, ideal_7 = np.asarray(ideal_3, np.float64), np.asarray(ideal_7, np.float64)
+    weights = 2 * (ideal_3 - ideal_7)  # (784,): + where 3s have more ink, - where 7s do
+    bias = float(ideal_7 @ ideal_7 - ideal_3 @ ideal_3)  # < 0 when 3s carry more ink
+    return weights, bias
+
+
+# --8<-- [end:templates_as_weights]
+
+
 @dataclass(frozen=True)
 class PixelSimilarity:
     """The ideal digits and how well "closest ideal" classifies the validation set."""

@@ -67,7 +67,12 @@ def _add_json(parser: argparse.ArgumentParser) -> None:
 
 
 def _add_recipe(parser: argparse.ArgumentParser, recipe: learner.Recipe) -> None:
-    parser.add_argument("--epochs", type=_whole_number, default=recipe.epochs)
+    parser.add_argument(
+        "--epochs",
+        type=_whole_number,
+        help=f"passes over the training images (default: {recipe.epochs} over the chapter's "
+        f"12,396 images, or as many as make the same number of steps on a smaller set)",
+    )
     parser.add_argument("--lr", type=_real_number, default=recipe.learning_rate)
     parser.add_argument("--batch-size", type=_whole_number, default=recipe.batch_size)
     parser.add_argument("--seed", type=_whole_number, default=recipe.seed)
@@ -103,13 +108,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _recipe(args: argparse.Namespace, default: learner.Recipe) -> learner.Recipe:
-    return replace(
-        default,
-        learning_rate=args.lr,
-        batch_size=args.batch_size,
-        epochs=args.epochs,
-        seed=args.seed,
-    )
+    recipe = replace(default, learning_rate=args.lr, batch_size=args.batch_size, seed=args.seed)
+    if args.epochs is None:
+        return recipe
+    return replace(recipe, epochs=args.epochs, keep_chapter_steps=False)
 
 
 def _train(args: argparse.Namespace, model) -> dict:

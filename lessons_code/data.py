@@ -36,6 +36,12 @@ IMAGES_MAGIC, LABELS_MAGIC = 2051, 2049
 SPLITS = {"train": "train", "valid": "t10k"}  # our name -> the IDX files' prefix
 DIGITS = {"3": 1.0, "7": 0.0}  # the chapter's targets: 1 for a 3, 0 for a 7
 
+
+def digit_name(target: float) -> str:
+    """Return the digit a target stands for: "3" for 1, "7" for 0."""
+    return "3" if target == 1 else "7"
+
+
 CANONICAL_MD5 = {
     "train-images-idx3-ubyte.gz": "f68b3c2dcbeaaa9fbdd348bbdeb94873",
     "train-labels-idx1-ubyte.gz": "d53e105ee54ea40749a09fcbcd1e9432",

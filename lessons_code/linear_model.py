@@ -10,12 +10,17 @@ The image never changes during training. Only the `weights` and the `bias` do.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import partial
+
 import numpy as np
 
 from lessons_code.learner import Params, Recipe, TrainingRun, train_model
 
-RECIPE = Recipe()
-"""The chapter's recipe for the linear model: lr 1.0, batch 256, 20 epochs."""
+RECIPE = Recipe(keep_chapter_steps=True)
+"""The chapter's recipe for the linear model: lr 1.0, batch 256, 20 epochs of its 12,396
+images (980 steps, on any training set)."""
 
 N_PIXELS = 28 * 28  # 784: one weight for every pixel of a 28×28 image
 
@@ -71,6 +76,35 @@ def mnist_loss_grad(predictions: np.ndarray, targets: np.ndarray) -> np.ndarray:
 # --8<-- [end:mnist_loss_grad]
 
 
+# --8<-- [start:binary_cross_entropy]
+def binary_cross_entropy(predictions: np.ndarray, targets: np.ndarray) -> float:
+    """Return the mean of -log(probability given to the true digit): 0 when sure and right."""
+    # -log(sigmoid(z)) = log(1 + exp(-z)), written so that it never overflows.
+    signed = np.where(targets == 1, predictions, -predictions)  # the true digit's score
+    return float((np.logaddexp(0, -signed)).mean())
+
+
+def binary_cross_entropy_grad(predictions: np.ndarray, targets: np.ndarray) -> np.ndarray:
+    """Return d binary_cross_entropy / d predictions: (probability - target) / n."""
+    return (sigmoid(predictions) - targets) / len(predictions)
+
+
+# --8<-- [end:binary_cross_entropy]
+
+
+@dataclass(frozen=True)
+class Loss:
+    """A loss function and its gradient with respect to the scores."""
+
+    name: str
+    value: Callable[[np.ndarray, np.ndarray], float]
+    grad: Callable[[np.ndarray, np.ndarray], np.ndarray]
+
+
+MNIST_LOSS = Loss("mnist_loss", mnist_loss, mnist_loss_grad)
+BINARY_CROSS_ENTROPY = Loss("binary cross-entropy", binary_cross_entropy, binary_cross_entropy_grad)
+
+
 # --8<-- [start:batch_accuracy]
 def batch_accuracy(predictions: np.ndarray, targets: np.ndarray) -> float:
     """Return the fraction of images whose score lands on the right side of 0."""
@@ -93,34 +127,93 @@ def predict(params: Params, xb: np.ndarray) -> np.ndarray:
 
 
 # --8<-- [start:calc_grad]
-def calc_grad(params: Params, xb: np.ndarray, yb: np.ndarray) -> tuple[float, Params]:
+def calc_grad(
+    params: Params, xb: np.ndarray, yb: np.ndarray, loss: Loss = MNIST_LOSS
+) -> tuple[float, Params]:
     """Return the batch's loss and its gradient for the weights and the bias."""
     predictions = predict(params, xb)
-    d_predictions = mnist_loss_grad(predictions, yb)  # (n_images,)
+    d_predictions = loss.grad(predictions, yb)  # d loss / d score, one per image: (n_images,)
     grads = {
-        # score = sum(pixel * weight) + bias, so d score / d weight = pixel.
+        # score = sum(pixel * weight) + bias, so d score / d weight = pixel: each image's
+        # pixels, times how much its score should move, summed over the batch.
         "weights": xb.T @ d_predictions,  # (784, n_images) @ (n_images,) -> (784,)
         # d score / d bias = 1 for every image.
         "bias": d_predictions.sum(),
     }
-    return mnist_loss(predictions, yb), grads
+    return loss.value(predictions, yb), grads
 
 
 # --8<-- [end:calc_grad]
 
 
+# --8<-- [start:one_step_change]
+def one_step_change(
+    params: Params, xb: np.ndarray, yb: np.ndarray, learning_rate: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """Return (how much each image counts, the change of the weights) for one SGD step.
+
+    The change is a weighted sum of the batch's images: each 3 is added and each 7
+    subtracted, weighted by how wrong the model still is about it.
+    """
+    counts = -learning_rate * mnist_loss_grad(predict(params, xb), yb)  # (n_images,)
+    return counts, counts @ xb  # (n_images,) @ (n_images, 784) -> (784,)
+
+
+# --8<-- [end:one_step_change]
+
+
+# --8<-- [start:ascend_pixels]
+def ascend_pixels(weights: np.ndarray, steps: int, learning_rate: float) -> np.ndarray:
+    """Return the images (steps + 1, 784) of gradient ascent on the pixels of a blank
+    image, the weights held fixed, to raise its score: the learner's "start from a blank
+    image and change it" idea, tried.
+
+    The score is pixels · weights + bias, so its gradient for the pixels is the weights
+    themselves: every step adds the weights to the image (kept between 0 and 1).
+    """
+    images = [np.zeros_like(weights, dtype=np.float64)]
+    for _ in range(steps):
+        images.append(np.clip(images[-1] + learning_rate * weights, 0, 1))
+    return np.array(images)
+
+
+# --8<-- [end:ascend_pixels]
+
+
 def init_linear(rng: np.random.Generator) -> Params:
-    """Return the chapter's starting point: 784 random weights and a random bias."""
+    """Return the chapter's starting point: 784 random weights and a random bias, std 1."""
     return {"weights": init_params(N_PIXELS, rng), "bias": init_params((), rng)}
 
 
+def init_layer(n_in: int, n_out: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """Return (weights, bias) uniform in ±1/sqrt(n_in), as PyTorch's nn.Linear starts."""
+    bound = 1 / np.sqrt(n_in)
+    shape = (n_in, n_out) if n_out > 1 else (n_in,)
+    weights = rng.uniform(-bound, bound, shape).astype(np.float32)
+    bias = rng.uniform(-bound, bound, n_out if n_out > 1 else ()).astype(np.float32)
+    return weights, bias
+
+
+def init_like_nn_linear(rng: np.random.Generator) -> Params:
+    """Return small starting weights and bias, as nn.Linear(784, 1) draws them."""
+    weights, bias = init_layer(N_PIXELS, 1, rng)
+    return {"weights": weights, "bias": bias}
+
+
 # --8<-- [start:train]
-def train(data, recipe: Recipe = RECIPE, keep_snapshots: bool = False) -> TrainingRun:
+def train(
+    data,
+    recipe: Recipe = RECIPE,
+    keep_snapshots: bool = False,
+    init: Callable[[np.random.Generator], Params] = init_linear,
+    loss: Loss = MNIST_LOSS,
+) -> TrainingRun:
     """Train the chapter's linear model on 3s (1) and 7s (0) and return the run."""
     rng = np.random.default_rng(recipe.seed)  # the run's only source of randomness
-    params = init_linear(rng)
+    params = init(rng)
+    gradient = partial(calc_grad, loss=loss)
     return train_model(
-        params, predict, calc_grad, data, recipe, rng, mnist_loss, batch_accuracy, keep_snapshots
+        params, predict, gradient, data, recipe, rng, loss.value, batch_accuracy, keep_snapshots
     )
 
 

@@ -17,6 +17,8 @@ def run_summary(mnist: data.MnistData, run: TrainingRun) -> dict:
         "valid_size": len(mnist.valid_x),
         "data_source": mnist.source,
         **asdict(run.recipe),
+        "epochs": run.epochs,  # the epochs run: more than the recipe's on a small training set
+        "steps": run.steps,
         "history": [asdict(stats) for stats in run.history],
         "final_valid_accuracy": run.final_valid_accuracy,
         "seconds_per_epoch": run.seconds_per_epoch,
@@ -28,7 +30,8 @@ def format_run(summary: dict, timing: bool = True) -> str:
     lines = [
         f"data: {summary['data_source']}",
         f"recipe: lr {summary['learning_rate']}, batch {summary['batch_size']}, "
-        f"{summary['epochs']} epochs, seed {summary['seed']}",
+        f"{summary['epochs']} epoch{'' if summary['epochs'] == 1 else 's'} "
+        f"({summary['steps']} steps), seed {summary['seed']}",
         "epoch  train loss  valid loss  train acc  valid acc",
     ]
     for row in summary["history"]:

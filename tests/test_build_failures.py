@@ -67,6 +67,14 @@ def test_a_broken_cache_file_is_drawn_again(project):
         ),
         pytest.param(
             "docs/loss.md",
+            "{{ claim: thresholds.disagree == 0 }}",
+            "{{ claim: thresholds.disagree > 0 }}",
+            "loss.md: a claim is false on this build's data: thresholds.disagree > 0 "
+            "(thresholds.disagree = 0)",
+            id="a claim the numbers make false",
+        ),
+        pytest.param(
+            "docs/loss.md",
             'data-widget="nudge"',
             'data-widget="nudge-typo"',
             "no widget named 'nudge-typo' in lessons_code.website.registry",

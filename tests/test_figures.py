@@ -101,7 +101,7 @@ def test_bias_effect_states_the_trained_accuracy(runs):
 
 def test_weights_over_epochs_needs_an_epoch_it_has(runs):
     with pytest.raises(ValueError, match="no epoch to show"):
-        figures.weights_over_epochs(runs.linear.snapshots, (99,))
+        figures.weights_over_epochs(runs.linear.snapshots, (100_000,))
 
 
 def test_digit_grid_wraps_into_rows_and_needs_one_caption_per_image(tiny_data):
@@ -137,3 +137,17 @@ def test_signed_maps_are_diverging_centred_and_explained(drawn, name):
         explained = [bar for bar in bars if bar.mappable.norm.vmax == image.norm.vmax]
         assert explained, f"{name}: a signed map without a colour bar for its range"
         assert all(bar.ax.get_ylabel() for bar in explained), f"{name}: a bar without label"
+
+
+def test_alt_texts_say_what_the_data_shows(runs, drawn):
+    from lessons_code import neural_net
+
+    units = neural_net.describe_hidden_units(runs.net.initial["w1"], runs.net.params["w1"])
+    alt = drawn["hidden-units", "light"][0].get_label()
+    assert f"{units.barely_moved} moved less than" in alt
+    assert f"{units.same_pattern} moved along nearly the same pattern" in alt
+    assert "separate detector" not in alt
+    contribution = drawn["contribution", "light"][0].get_label()
+    assert "contributes its ink times its weight" in contribution
+    ascent = drawn["ascent", "light"][0].get_label()
+    assert "does not become a 3" in ascent

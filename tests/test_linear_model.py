@@ -80,7 +80,7 @@ def test_chapter_recipe_is_the_default():
 
 
 def test_loss_falls_and_accuracy_rises(tiny_data):
-    run = train(tiny_data, replace(RECIPE, epochs=10, batch_size=32))
+    run = train(tiny_data, Recipe(epochs=10, batch_size=32))
     losses = [stats.train_loss for stats in run.history]
     assert losses[-1] < losses[0] / 2
     assert run.history[-1].valid_accuracy > 0.9
@@ -115,3 +115,64 @@ def test_training_never_changes_the_images(tiny_data):
 def test_impossible_recipes_are_refused(tiny_data, recipe):
     with pytest.raises(ValueError, match="must be"):
         train(tiny_data, recipe)
+
+
+def test_binary_cross_entropy_is_minus_log_p_and_its_gradient_matches():
+    scores = np.array([-800.0, -2.0, 0.0, 3.0, 800.0])
+    targets = np.array([1.0, 0.0, 1.0, 1.0, 0.0])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # finite and silent, even for a sure mistake
+        loss = linear_model.binary_cross_entropy(scores, targets)
+    # -log of the probability of the true digit: 800 for a sure mistake at ±800.
+    middle = [-np.log(1 - sigmoid(-2.0)), -np.log(sigmoid(0.0)), -np.log(sigmoid(3.0))]
+    assert loss == pytest.approx((800 + sum(middle) + 800) / 5, rel=1e-12)
+    rng = np.random.default_rng(3)
+    xb, yb = rng.uniform(0, 1, (12, 784)), (rng.uniform(size=12) > 0.5).astype(float)
+    params = {"weights": rng.normal(0, 0.1, 784), "bias": np.array(-0.2)}
+    _, grads = calc_grad(params, xb, yb, loss=linear_model.BINARY_CROSS_ENTROPY)
+
+    def loss_fn(p):
+        return linear_model.binary_cross_entropy(linear1(xb, p["weights"], p["bias"]), yb)
+
+    indices = list(rng.choice(784, 40, replace=False))
+    numeric = numeric_grad(loss_fn, params, "weights", indices)
+    assert relative_error(grads["weights"][indices], numeric) <= 1e-6
+
+
+def test_one_step_changes_the_weights_by_a_weighted_sum_of_images(tiny_data):
+    """Seed 000's deepest answer: the change is 3s added and 7s taken away, nothing else."""
+    rng = np.random.default_rng(0)
+    params = linear_model.init_linear(rng)
+    xb, yb = tiny_data.train_x[:64].astype(float), tiny_data.train_y[:64]
+    counts, change = linear_model.one_step_change(params, xb, yb, learning_rate=1.0)
+    stepped = {name: value.astype(float).copy() for name, value in params.items()}
+    _, grads = calc_grad(stepped, xb, yb)
+    np.testing.assert_allclose(change, -1.0 * grads["weights"], atol=1e-12)
+    np.testing.assert_allclose(
+        change, sum(c * x for c, x in zip(counts, xb, strict=True)), atol=1e-12
+    )
+    assert np.all(counts[yb == 1] >= 0) and np.all(counts[yb == 0] <= 0)
+
+
+def test_ascending_the_pixels_adds_the_weights_and_raises_the_score():
+    weights = np.array([2.0, -1.0, 0.5, 0.0])
+    images = linear_model.ascend_pixels(weights, steps=4, learning_rate=0.25)
+    assert images.shape == (5, 4) and images.min() >= 0 and images.max() <= 1
+    scores = images @ weights
+    assert np.all(np.diff(scores) >= 0)
+    assert images[-1].tolist() == [1.0, 0.0, 0.5, 0.0]  # the weight pattern, clipped
+
+
+def test_the_chapters_recipe_keeps_its_steps_on_a_smaller_set():
+    assert RECIPE.epochs_on(12_396) == 20  # MNIST_SAMPLE: 49 batches, 980 steps
+    assert RECIPE.epochs_on(800) == 245  # 4 batches an epoch: 980 steps
+    assert RECIPE.epochs_on(60_000) == 20  # never fewer than the recipe's epochs
+    assert Recipe(epochs=3).epochs_on(800) == 3  # a plain recipe counts its own epochs
+
+
+def test_train_with_another_start_and_another_loss(tiny_data):
+    recipe = Recipe(epochs=3, batch_size=50)
+    small = train(tiny_data, recipe, init=linear_model.init_like_nn_linear)
+    assert np.abs(small.initial["weights"]).max() <= 1 / 28
+    entropy = train(tiny_data, recipe, loss=linear_model.BINARY_CROSS_ENTROPY)
+    assert entropy.history[0].train_loss != train(tiny_data, recipe).history[0].train_loss

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import numpy as np
 
 from lessons_code import neural_net
+from lessons_code.learner import Recipe
 from lessons_code.linear_model import mnist_loss
 from tests.support.gradcheck import numeric_grad, relative_error
 
@@ -43,6 +42,21 @@ def test_chapter_recipe_and_shapes():
 
 
 def test_net_learns(tiny_data):
-    run = neural_net.train(tiny_data, replace(neural_net.RECIPE, epochs=15, batch_size=20))
+    run = neural_net.train(tiny_data, Recipe(learning_rate=0.1, epochs=15, batch_size=20))
     assert run.history[-1].train_loss < run.history[0].train_loss
     assert run.history[-1].valid_accuracy > 0.9
+
+
+def test_hidden_units_are_described_by_how_far_they_moved():
+    rng = np.random.default_rng(0)
+    start = rng.uniform(-0.04, 0.04, (784, 4))
+    pattern = rng.normal(size=784)
+    moved = start.copy()
+    moved[:, 0] += pattern  # far, along the pattern
+    moved[:, 1] -= 2 * pattern  # far, along the same pattern with the other sign
+    moved[:, 2] += 0.001 * rng.normal(size=784)  # barely
+    moved[:, 3] += rng.normal(size=784)  # far, along something else
+    units = neural_net.describe_hidden_units(start, moved)
+    assert units.barely_moved == 1
+    assert units.same_pattern == 2
+    assert units.moved[2] < neural_net.BARELY < units.moved[0]

@@ -8,10 +8,12 @@ import re
 import shutil
 import subprocess
 import sys
+from dataclasses import replace
 from urllib.parse import urlsplit
 
 import pytest
 
+from lessons_code.linear_model import RECIPE
 from lessons_code.website.numbers import numbers
 from lessons_code.website.registry import FIGURES, WIDGETS
 from lessons_code.website.runs import Runs
@@ -19,6 +21,7 @@ from tests.support import REPO, build_env, build_site, copy_project, html_path, 
 from tests.support.reproducible import computed_files, differences
 
 LOCAL_HOSTS = {"", "127.0.0.1", "localhost"}
+SAMPLE_TRAIN_SIZE = 800  # the bundled sample's training 3s and 7s
 
 
 def test_every_nav_page_exists_and_is_built(built):
@@ -57,6 +60,14 @@ def test_nothing_is_loaded_from_another_host(built):
 def test_math_is_mathml_made_at_build_time(built):
     page = (built / "site" / "prediction" / "index.html").read_text()
     assert "<math" in page and "arithmatex" not in page
+
+
+def test_no_page_shows_raw_latex(built):
+    """A formula the converter missed (inside a paragraph, say) would show its source."""
+    for page_path in (built / "site").rglob("*.html"):
+        text = "".join(parse(page_path).text)
+        for raw in ("\\frac", "\\[", "\\(", "\\sum", "\\partial"):
+            assert raw not in text, f"{page_path} shows raw LaTeX {raw!r}"
 
 
 def test_numbers_on_pages_equal_what_lessons_code_computes(built):
@@ -121,7 +132,8 @@ def test_the_site_offers_its_weights_to_take_home(built):
 
 # What `mkdocs serve` does: one process, a build, a saved edit, a rebuild with a fresh config.
 SERVE_LIKE = """
-import pathlib, sys
+import logging, pathlib, sys
+logging.basicConfig(level=logging.WARNING)  # a failed build says why
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 build(load_config(strict=True, site_dir="site"))
@@ -132,12 +144,21 @@ build(load_config(strict=True, site_dir="site"))
 DEFAULT_EPOCHS = "    epochs: int = 20\n"
 
 
-def shown_epochs(project) -> tuple[int, str]:
-    """Return the linear model's epochs in numbers.json and the home page's sentence."""
+def shown_steps(project) -> tuple[int, int, str]:
+    """Return the linear model's recipe epochs and steps in numbers.json, and the steps the
+    home page states."""
     site = project / "site"
-    found = json.loads((site / "data" / "numbers.json").read_text())["linear"]["epochs"]
-    (sentence,) = re.findall(r"chapter's recipe \((\d+) epochs", (site / "index.html").read_text())
-    return found, sentence
+    linear = json.loads((site / "data" / "numbers.json").read_text())["linear"]
+    (sentence,) = re.findall(
+        r"chapter's recipe \(([\d,]+) steps", (site / "index.html").read_text()
+    )
+    return linear["chapter_epochs"], linear["steps"], sentence
+
+
+def steps_of(epochs: int) -> int:
+    """Return the steps the chapter's recipe with this many epochs makes on the sample."""
+    recipe = replace(RECIPE, epochs=epochs)
+    return recipe.epochs_on(SAMPLE_TRAIN_SIZE) * -(-SAMPLE_TRAIN_SIZE // recipe.batch_size)
 
 
 @pytest.fixture
@@ -153,7 +174,7 @@ def test_a_lesson_edit_shows_in_a_rebuild_in_the_same_process_and_in_a_new_build
     """The stale-number bug: an edited default must reach the page, in serve and after."""
     project = edited_copy
     served = subprocess.run(
-        [sys.executable, "-c", SERVE_LIKE, DEFAULT_EPOCHS, DEFAULT_EPOCHS.replace("20", "3")],
+        [sys.executable, "-c", SERVE_LIKE, DEFAULT_EPOCHS, DEFAULT_EPOCHS.replace("20", "24")],
         cwd=project,
         env=build_env(project),
         capture_output=True,
@@ -161,12 +182,12 @@ def test_a_lesson_edit_shows_in_a_rebuild_in_the_same_process_and_in_a_new_build
         timeout=600,
     )
     assert served.returncode == 0, served.stderr[-4000:]
-    assert shown_epochs(project) == (3, "3")
+    assert shown_steps(project) == (24, steps_of(24), f"{steps_of(24):,}")
     lesson = project / "lessons_code" / "learner.py"
-    lesson.write_text(lesson.read_text().replace("epochs: int = 3\n", "epochs: int = 4\n"))
+    lesson.write_text(lesson.read_text().replace("epochs: int = 24\n", "epochs: int = 22\n"))
     result = build_site(project)
     assert result.returncode == 0, result.stderr[-4000:]
-    assert shown_epochs(project) == (4, "4")
+    assert shown_steps(project) == (22, steps_of(22), f"{steps_of(22):,}")
 
 
 def test_mkdocs_serve_watches_every_input():

@@ -85,3 +85,12 @@ def test_one_gradient_step_on_the_receipts(exported, widgets):
         expected = np.asarray(start) - rate * d_prices
         np.testing.assert_allclose(step["prices"], expected, rtol=0, atol=TOLERANCE)
         assert abs(step["fee"] - (0.0 - rate * d_fee)) <= TOLERANCE, shop
+
+
+def test_the_pads_drawing_of_its_3_is_ascend_pixels(exported, widgets):
+    model = exported["model"]
+    weights = np.array(model["weights"])
+    images = linear_model.ascend_pixels(
+        weights, model["ascent"]["steps"], model["ascent"]["learning_rate"]
+    )
+    np.testing.assert_allclose(widgets["ascent"], images[-1], rtol=0, atol=TOLERANCE)

@@ -95,14 +95,16 @@ def test_sliding_the_prices_until_the_receipts_are_right(watched, site_url):
     assert not watched.errors
 
 
-def test_training_replay_moves_with_the_slider(watched, site_url):
+def test_training_replay_moves_with_the_slider(watched, site_url, built):
     page = watched.open(page_url(site_url, "gradient-descent.md"), "replay")
     label = page.locator("[data-testid=replay-label]")
     assert label.text_content().startswith("epoch 0")
     slider = page.locator("[data-testid=replay-epoch]")
     slider.focus()
     page.keyboard.press("End")  # the keyboard works the slider too
-    assert label.text_content().startswith(f"epoch {slider.get_attribute('max')}:")
+    training = json.loads((built / "site" / "data" / "training.json").read_text())
+    assert len(training["epochs"]) <= 21  # the replay shows a few epochs, not every one
+    assert label.text_content().startswith(f"epoch {training['epochs'][-1]}:")
     assert not watched.errors
 
 
@@ -211,3 +213,19 @@ def test_a_widget_that_cannot_start_says_so_and_the_others_work(watched, site_ur
     assert "data did not load" in page.locator("[data-testid=no-data]").text_content()
     draw(page, SEVEN)
     assert page.locator("[data-testid=digit-prediction]").text_content() == "7"
+
+
+def test_the_model_draws_its_3_and_it_is_noise(watched, site_url, built):
+    """The learner's idea, tried on the pad: the score soars, the image is the weights."""
+    page = watched.open(page_url(site_url, "prediction.md"), "digit-pad")
+    page.click("[data-testid=digit-ascend]")
+    page.wait_for_function("!document.querySelector('[data-testid=digit-ascend]').disabled")
+    verdict = page.locator("[data-testid=digit-prediction]")
+    assert verdict.text_content() == "3"
+    pixels = json.loads(page.get_attribute("[data-testid=digit-input-28]", "data-pixels"))
+    model = json.loads((built / "site" / "data" / "model.json").read_text())
+    inked_where_positive = [p > 0 for p, w in zip(pixels, model["weights"], strict=True) if w > 0]
+    assert all(inked_where_positive)
+    assert all(p == 0 for p, w in zip(pixels, model["weights"], strict=True) if w <= 0)
+    assert float(verdict.get_attribute("data-score")) > 100
+    assert not watched.errors

@@ -18,23 +18,29 @@
 # %%
 from lessons_code import apples_pears
 
-for guess in apples_pears.guessing_walk():
+story = apples_pears.tell_story()  # the page's story, worked once
+for guess in story.walk:
     print("apple", guess.prices[0], "pear", guess.prices[1], "->", guess.total, "cents")
 
 # %% [markdown]
 # One receipt fits a whole line of prices; two receipts fix them.
 
 # %%
-story = apples_pears.make_receipts([apples_pears.STORY_BASKET])[0]
 for apple in (0.0, 1.0, 2.0):
-    print("apple", apple, "pear", float(apples_pears.pear_prices_fitting(story, apple)))
-print("two receipts:", apples_pears.solve_prices(apples_pears.make_receipts()[:2]))
+    print("apple", apple, "pear", float(apples_pears.pear_prices_fitting(story.receipt, apple)))
+print("two receipts:", apples_pears.solve_prices(story.receipts[:2]))
 
 # %% [markdown]
-# Gradient descent learns the prices and the bag fee (the bias) together.
+# Gradient descent from the forum's guess, in both shops. The first loss differs because
+# the receipts differ: the second shop's totals include the bag fee. The page's contour
+# map is the first shop's; its second half learns the prices and the fee together.
 
 # %%
-receipts = apples_pears.make_receipts(fee=apples_pears.BAG_FEE)
-descent = apples_pears.descend(receipts, learn_fee=True)
-print("prices", descent.prices[-1].round(4), "fee", round(descent.fees[-1], 4))
-print("loss from", round(descent.losses[0], 2), "to", descent.losses[-1])
+shops = (
+    ("no fee", story.receipts, story.descent),
+    ("bag fee", story.receipts_with_fee, story.descent_with_fee),
+)
+for shop, receipts, descent in shops:
+    print(shop, "receipts:", [(r.quantities, r.total) for r in receipts])
+    print("  loss from", round(descent.losses[0], 2), "to", descent.losses[-1])
+    print("  prices", descent.prices[-1].round(4), "fee", round(descent.fees[-1], 4))

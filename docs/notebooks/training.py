@@ -22,7 +22,8 @@ from lessons_code import data, linear_model
 
 mnist = data.load_threes_sevens()
 run = linear_model.train(mnist)
-for stats in run.history[::5] + run.history[-1:]:
+print(len(mnist.train_x), "training images:", run.epochs, "epochs,", run.steps, "steps")
+for stats in run.history[:: max(1, run.epochs // 10)] + run.history[-1:]:
     print(stats.epoch, round(stats.train_loss, 4), round(stats.valid_accuracy, 4))
 
 # %% [markdown]

@@ -22,8 +22,10 @@ from matplotlib.ticker import PercentFormatter
 
 from lessons_code import apples_pears
 from lessons_code.baseline import PixelSimilarity
+from lessons_code.data import digit_name
 from lessons_code.learner import EpochStats, TrainingRun
 from lessons_code.linear_model import batch_accuracy, sigmoid
+from lessons_code.neural_net import ALIKE, BARELY, describe_hidden_units
 
 WEIGHTS_CMAP = "PuOr_r"  # diverging, colour-blind safe: orange = toward "3", purple = "7"
 DIGIT_CMAP = "gray_r"  # dark ink on a light square, readable in both palettes
@@ -49,7 +51,7 @@ _COMMON = {
     "axes.spines.top": False,
     "axes.spines.right": False,
     "legend.frameon": False,
-    "image.interpolation": "nearest",
+    "image.interpolation": "none",  # vector output keeps the 28×28 pixels, drawn crisp
     "lines.linewidth": 2,
 }
 LIGHT = {
@@ -234,7 +236,7 @@ def contribution_map(image: np.ndarray, weights: np.ndarray, bias: float) -> Fig
         9.5,
         3.4,
         f"Left, a handwritten digit. Middle, the weights. Right, pixel times weight: blank "
-        f"pixels contribute exactly 0, inked pixels contribute their weight. The "
+        f"pixels contribute exactly 0, an inked pixel contributes its ink times its weight. The "
         f"contributions add up to {total:.2f}; with the bias {bias:.2f} the score is "
         f"{score:.2f}, so the model says {verdict}. " + TOWARD,
     )
@@ -342,6 +344,11 @@ def bias_effect(
     return figure
 
 
+def _marks(n: int, most: int = 25) -> int:
+    """Return every how many points to mark a line, so that it has at most `most` marks."""
+    return max(1, -(-n // most))
+
+
 def loss_curves(history: Sequence[EpochStats]) -> Figure:
     """Return the train and valid loss per epoch beside the valid accuracy per epoch."""
     epochs = [stats.epoch for stats in history]
@@ -350,22 +357,45 @@ def loss_curves(history: Sequence[EpochStats]) -> Figure:
         8.5,
         3.3,
         f"Left: the loss falls epoch after epoch, on the training images from "
-        f"{first.train_loss:.3f} to {last.train_loss:.3f} and on the validation images from "
-        f"{first.valid_loss:.3f} to {last.valid_loss:.3f}. Right: validation accuracy goes "
+        f"{first.train_loss:.3f} after epoch {first.epoch} to {last.train_loss:.3f} after "
+        f"epoch {last.epoch}, and on the validation images from {first.valid_loss:.3f} to "
+        f"{last.valid_loss:.3f}. Right: validation accuracy goes "
         f"from {first.valid_accuracy:.1%} after epoch {first.epoch} to "
         f"{last.valid_accuracy:.1%} after epoch {last.epoch}.",
     )
     loss_ax, accuracy_ax = figure.subplots(1, 2)
     train_losses = [s.train_loss for s in history]
-    loss_ax.plot(epochs, train_losses, "o-", color=BLUE, markersize=4, label="training images")
+    every = _marks(len(epochs))
+    loss_ax.plot(
+        epochs,
+        train_losses,
+        "o-",
+        color=BLUE,
+        markersize=4,
+        markevery=every,
+        label="training images",
+    )
     valid_losses = [s.valid_loss for s in history]
     loss_ax.plot(
-        epochs, valid_losses, "s--", color=VERMILLION, markersize=4, label="validation images"
+        epochs,
+        valid_losses,
+        "s--",
+        color=VERMILLION,
+        markersize=4,
+        markevery=every,
+        label="validation images",
     )
     loss_ax.set(xlabel="epoch", ylabel="mnist_loss", title="loss after each epoch")
     loss_ax.set_ylim(bottom=0)
     loss_ax.legend()
-    accuracy_ax.plot(epochs, [s.valid_accuracy for s in history], "o-", color=GREEN, markersize=4)
+    accuracy_ax.plot(
+        epochs,
+        [s.valid_accuracy for s in history],
+        "o-",
+        color=GREEN,
+        markersize=4,
+        markevery=every,
+    )
     accuracy_ax.annotate(
         f"{last.valid_accuracy:.1%}",
         (last.epoch, last.valid_accuracy),
@@ -398,7 +428,12 @@ def learning_rates(runs: dict[float, TrainingRun]) -> Figure:
     for (rate, run), (marker, colour) in zip(runs.items(), styles, strict=False):
         epochs = [s.epoch for s in run.history]
         label = f"learning rate {rate:g}\n(ends at {run.history[-1].valid_accuracy:.1%})"
-        style = {"color": colour, "markersize": 4, "linewidth": 1.5}
+        style = {
+            "color": colour,
+            "markersize": 4,
+            "linewidth": 1.5,
+            "markevery": _marks(len(epochs)),
+        }
         loss_ax.plot(epochs, [s.train_loss for s in run.history], marker, **style)
         accuracy_ax.plot(
             epochs, [s.valid_accuracy for s in run.history], marker, label=label, **style
@@ -422,14 +457,22 @@ def ideal_digits_vs_weights(
     if initial_weights is not None:
         learned = learned - np.asarray(initial_weights)
         title = "learned: weights − start"
+    learned_words = (
+        "how training changed the weights, the trained weights minus their random start: "
+        "orange where training pushed a weight up, toward 3, purple where it pushed it down, "
+        "toward 7. The trained weights are this change plus their random start, which is "
+        "larger, so most of them still look like noise."
+        if initial_weights is not None
+        else "the trained weights, one signed number per pixel: orange where ink pushes the "
+        "score toward 3, purple toward 7."
+    )
     figure = _figure(
         9.5,
         3.4,
         f"Left and middle: the ideal 3 and the ideal 7, the average of every training 3 and "
         f"every training 7, grey where there is ink; calling a new image by the closer "
-        f"ideal gets {similarity.accuracy:.1%} of the validation images right. Right: what "
-        f"training taught the weights, one signed number per pixel: orange where ink is "
-        f"evidence for a 3, purple where it is evidence for a 7.",
+        f"ideal gets {similarity.accuracy:.1%} of the validation images right. Right: "
+        + learned_words,
     )
     axes = figure.subplots(1, 3)
     _digit(axes[0], similarity.ideal_3, "ideal 3 (mean of the 3s)")
@@ -654,24 +697,213 @@ def digit_grid(
     return figure
 
 
-def hidden_units(w1: np.ndarray, n: int = 10) -> Figure:
-    """Return the incoming weights of the first n hidden units as 28×28 heatmaps."""
+def hidden_units(initial_w1: np.ndarray, w1: np.ndarray, n: int = 10) -> Figure:
+    """Return the incoming weights of the first n hidden units as 28×28 heatmaps, each
+    titled with how far training moved it from its random start."""
+    units = describe_hidden_units(initial_w1, w1)
     n = min(n, w1.shape[1])
     columns = min(n, 5)
     rows = -(-n // columns)
     figure = _figure(
         1.8 * columns + 1.2,
-        1.95 * rows,
+        2.05 * rows,
         f"The weights going into {n} of the two-layer net's {w1.shape[1]} hidden units, each "
-        f"drawn as a 28 by 28 picture on one colour scale. Each unit has learned its own "
-        f"pattern of ink to respond to; orange pixels raise the unit's output, purple lower it.",
+        f"drawn as a 28 by 28 picture on one colour scale, titled with how far training "
+        f"moved it, as a multiple of its small random start. Of all {w1.shape[1]} units, "
+        f"{units.barely_moved} moved less than {BARELY:.0%} of their start and still look "
+        f"like noise; {units.same_pattern} moved along nearly the same pattern (their "
+        f"changes at least {ALIKE:.0%} alike, up to sign), a blurred 3 against a 7. So the "
+        f"layer learned mostly one template many times, not {w1.shape[1]} different stroke "
+        f"detectors. Orange pixels raise a unit's output, purple lower it.",
     )
     axes = np.atleast_1d(figure.subplots(rows, columns)).ravel()
     limit = _limit(w1[:, :n])
     for unit, ax in enumerate(axes):
         if unit < n:
-            image = _heatmap(ax, w1[:, unit], limit, f"unit {unit + 1}")
+            title = f"unit {unit + 1}, ×{units.moved[unit]:.2f}"
+            image = _heatmap(ax, w1[:, unit], limit, title)
         else:
             ax.set_visible(False)
     _colour_bar(figure, image, axes.tolist(), "weight into the unit", toward=False)
+    return figure
+
+
+def templates_as_weights(
+    ideal_3: np.ndarray, ideal_7: np.ndarray, weights: np.ndarray, bias: float, accuracy: float
+) -> Figure:
+    """Return the ideal 3 and 7 and the weights that make "closer to the ideal 3" a sum of
+    pixel × weight, with the bias that completes it."""
+    figure = _figure(
+        9.5,
+        3.5,
+        f"Left and middle: the ideal 3 and the ideal 7, the means of the training 3s and 7s. "
+        f"Right: the weights 2 × (ideal 3 − ideal 7), orange where 3s have more ink, purple "
+        f"where 7s have more. With the bias {bias:.1f} they make a linear model that says 3 "
+        f"exactly when an image is closer to the ideal 3 than to the ideal 7 (squared "
+        f"distance): {accuracy:.1%} of the validation images right, the same images as "
+        f"pixel similarity. Nothing was learned: the weights were computed from two averages.",
+    )
+    axes = figure.subplots(1, 3)
+    _digit(axes[0], ideal_3, "ideal 3")
+    _digit(axes[1], ideal_7, "ideal 7")
+    image = _heatmap(axes[2], weights, _limit(weights), "weights = 2 × (3 − 7)")
+    axes[2].set_xlabel(_minus(f"bias = |7|² − |3|² = {bias:.1f}"))
+    _colour_bar(figure, image, axes[2], "weight")
+    return figure
+
+
+def _mostly(threes: float, sevens: float) -> str:
+    """Return which digit's ink dominates a change that adds 3s and takes away 7s."""
+    if threes >= 2 * sevens:
+        times = f", {threes / sevens:.1f} times as much as the 7s" if sevens > 0 else ""
+        return f"mostly a 3, because the 3s count more{times}"
+    if sevens >= 2 * threes:
+        times = f", {sevens / threes:.1f} times as much as the 3s" if threes > 0 else ""
+        return f"mostly a negative 7, because the 7s count more{times}"
+    return "a faint 3 over a faint negative 7"
+
+
+def one_step_change(
+    images: np.ndarray, targets: np.ndarray, counts: np.ndarray, change: np.ndarray, n: int = 4
+) -> Figure:
+    """Return the images that count most in one SGD step, each with its count, beside the
+    change of the weights: the sum of every image of the batch times its count."""
+    images, targets, counts = np.asarray(images), np.asarray(targets), np.asarray(counts)
+    shown = [
+        index
+        for digit in (1, 0)
+        for index in np.flatnonzero(targets == digit)[
+            np.argsort(-np.abs(counts[targets == digit]), kind="stable")
+        ][:n]
+    ]
+    threes = targets == 1
+    figure = _figure(
+        10,
+        4.4,
+        f"One step of training on a batch of {len(targets)} images. Left: the {n} 3s and the "
+        f"{n} 7s that count most in this step, each with its count: how much of the image is "
+        f"added to the weights (a 3, positive) or taken away (a 7, negative). An image counts "
+        f"more the more wrong the model still is about it; the {int(threes.sum())} 3s count "
+        f"{counts[threes].sum():+.4f} in all, the {int((~threes).sum())} 7s "
+        f"{counts[~threes].sum():+.4f}. Right: the change of the weights in this step, the sum "
+        f"of every image times its count: the 3s' ink added, the 7s' ink taken away, "
+        f"{_mostly(counts[threes].sum(), -counts[~threes].sum())}. The images themselves "
+        f"never change. " + TOWARD,
+    )
+    grid = figure.add_gridspec(2, n + 2, width_ratios=[1] * n + [0.3, 2.2])
+    for row in range(2):
+        for column in range(n):
+            ax = figure.add_subplot(grid[row, column])
+            index = shown[row * n + column] if row * n + column < len(shown) else None
+            if index is None:
+                ax.set_visible(False)
+                continue
+            _digit(ax, images[index])
+            ax.set_xlabel(_minus(f"× {counts[index]:+.5f}"), fontsize=9)
+    ax = figure.add_subplot(grid[:, n + 1])
+    image = _heatmap(ax, change, _limit(change), "= the change of the weights")
+    _colour_bar(figure, image, ax, "change in the weight")
+    return figure
+
+
+def ascended_pixels(
+    images: np.ndarray, steps: Sequence[int], weights: np.ndarray, bias: float
+) -> Figure:
+    """Return a blank image changed step by step to raise its "3" score, weights fixed."""
+    images = np.asarray(images)
+    scores = images @ np.asarray(weights, np.float64) + bias
+    last = images[steps[-1]]
+    inked = float((last > 0.5).mean())
+    figure = _figure(
+        9.5,
+        2.6,
+        f"Gradient ascent on the pixels of a blank image, the trained weights held fixed, "
+        f"to make the model say 3 more strongly. Captions give the step and the score. The "
+        f"score climbs from {scores[0]:.1f} to {scores[steps[-1]]:.1f}, far above any real "
+        f"3's, but the image does not become a 3: every step adds the weights themselves, "
+        f"so after {steps[-1]} steps {inked:.0%} of the pixels are more than half inked: "
+        f"wherever a weight is large and positive, border included. It is the weight "
+        f"pattern, noise and all, not a digit.",
+    )
+    axes = figure.subplots(1, len(steps))
+    for ax, step in zip(axes, steps, strict=True):
+        _digit(ax, images[step])
+        ax.set_xlabel(_minus(f"step {step}\nscore {scores[step]:.1f}"))
+    return figure
+
+
+def two_losses() -> Figure:
+    """Return mnist_loss and binary cross-entropy against the probability given to the true
+    digit, and how strongly each pushes the score there (the size of its gradient)."""
+    p_true = np.linspace(0.001, 0.999, 400)
+    mnist = 1 - p_true  # mnist_loss of a 3 given this probability
+    cross_entropy = -np.log(p_true)
+    figure = _figure(
+        9.5,
+        3.6,
+        f"Left: the loss of one image against the probability the model gives its true "
+        f"digit. mnist_loss, 1 minus that probability, is a straight line from 1 to 0; "
+        f"binary cross-entropy, minus its logarithm, is 0 for a sure right answer too but "
+        f"grows without limit for a sure wrong one ({cross_entropy[0]:.1f} at "
+        f"{p_true[0]:.3f}). Right: how strongly each loss pushes the score, the size of its "
+        f"gradient. mnist_loss pushes hardest at 0.5 and hardly at all for a sure wrong "
+        f"answer; cross-entropy pushes hardest exactly there.",
+    )
+    losses_ax, push_ax = figure.subplots(1, 2)
+    losses_ax.plot(p_true, mnist, color=BLUE, label="mnist_loss: 1 − p")
+    losses_ax.plot(p_true, cross_entropy, color=VERMILLION, label="cross-entropy: −log p")
+    losses_ax.set(
+        xlabel="p: probability given to the true digit",
+        ylabel="loss",
+        ylim=(0, 5),
+        title="the loss",
+    )
+    losses_ax.legend(loc="upper right")
+    push_ax.plot(p_true, p_true * (1 - p_true), color=BLUE, label="mnist_loss: p(1 − p)")
+    push_ax.plot(p_true, 1 - p_true, color=VERMILLION, label="cross-entropy: 1 − p")
+    push_ax.set(
+        xlabel="p: probability given to the true digit",
+        ylabel="size of d loss / d score",
+        ylim=(0, 1.05),
+        title="how hard it pushes the score",
+    )
+    push_ax.legend(loc="upper right")
+    return figure
+
+
+def surest_mistakes(
+    rows: Sequence[tuple[str, np.ndarray, np.ndarray, np.ndarray]], n: int
+) -> Figure:
+    """Return one row per set (name, images, targets, scores) of its surest mistakes, up to
+    n each; a set with no mistake says so in its row."""
+    parts = []
+    for name, images, targets, scores in rows:
+        described = ", ".join(
+            f"a {digit_name(t)} scored {s:+.1f}" for t, s in zip(targets, scores, strict=True)
+        )
+        parts.append(
+            f"{len(images)} {name} images: {described}"
+            if len(images)
+            else f"no {name} image: the model gets every one right"
+        )
+    figure = _figure(
+        1.7 * n,
+        2.1 * len(rows),
+        "Handwritten digits the trained model gets wrong, the ones it is surest about: "
+        + "; ".join(parts)
+        + ". A positive score means the model says 3.",
+    )
+    axes = np.atleast_2d(figure.subplots(len(rows), n))
+    for (name, images, targets, scores), row in zip(rows, axes, strict=True):
+        for index, ax in enumerate(row):
+            if index < len(images):
+                _digit(ax, images[index])
+                ax.set_xlabel(
+                    _minus(f"{name}\na {digit_name(targets[index])}, score {scores[index]:+.1f}")
+                )
+            elif index == 0:
+                _frame(ax)
+                ax.text(0.5, 0.5, f"no {name}\nmistake", ha="center", va="center")
+            else:
+                ax.set_visible(False)
     return figure

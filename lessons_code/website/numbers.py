@@ -6,22 +6,32 @@ from __future__ import annotations
 
 import numpy as np
 
-from lessons_code import apples_pears, linear_model, neural_net, summaries
+from lessons_code import apples_pears, learner, linear_model, neural_net, summaries
+from lessons_code.data import digit_name
 from lessons_code.learner import TrainingRun, validate_epoch
 from lessons_code.website.runs import (
+    ASCENT_RATE,
     LOSS_EXAMPLES,
     NUDGE,
     NUDGE_SAMPLE,
     NUDGED_PIXEL,
+    SATURATED_SCORE,
+    VARIANT_BATCH_SIZE,
+    VARIANT_EPOCHS,
+    VARIANT_LEARNING_RATE,
     Runs,
-    digit_name,
 )
 
 
 def _history(run: TrainingRun) -> dict:
     first, last = run.history[0], run.history[-1]
+    chapter_batches = -(-learner.MNIST_SAMPLE_TRAIN_SIZE // run.recipe.batch_size)
     return {
-        "epochs": run.recipe.epochs,
+        "chapter_steps": run.recipe.epochs * chapter_batches,
+        "steps_per_epoch": run.steps // run.epochs,
+        "epochs": run.epochs,
+        "steps": run.steps,
+        "chapter_epochs": run.recipe.epochs,
         "learning_rate": run.recipe.learning_rate,
         "batch_size": run.recipe.batch_size,
         "seed": run.recipe.seed,
@@ -45,10 +55,14 @@ def _prediction(runs: Runs) -> dict:
             ("valid", valid_scores, runs.mnist.valid_y),
         )
     }
+    random_score = float(linear_model.linear1(image, start["weights"], start["bias"]))
+    trained_score = float(linear_model.linear1(image, trained["weights"], trained["bias"]))
     return {
         "label": digit_name(target),
-        "random_score": float(linear_model.linear1(image, start["weights"], start["bias"])),
-        "trained_score": float(linear_model.linear1(image, trained["weights"], trained["bias"])),
+        "random_score": random_score,
+        "random_verdict": "3" if random_score > 0 else "7",
+        "trained_score": trained_score,
+        "trained_verdict": "3" if trained_score > 0 else "7",
         "train_wrong": wrong["train"],
         "valid_wrong": wrong["valid"],
         "blank_verdict": "3" if float(trained["bias"]) > 0 else "7",
@@ -80,6 +94,161 @@ def _nudge(runs: Runs) -> dict:
         "accuracy_before": before[1],
         "accuracy_after": after[1],
         "gradient": float(grads["weights"][NUDGED_PIXEL]),
+    }
+
+
+def _saturated(run: TrainingRun, x: np.ndarray) -> float:
+    """Return the fraction of images whose score is so far from 0 that mnist_loss is flat."""
+    return float((np.abs(linear_model.predict(run.params, x)) > SATURATED_SCORE).mean())
+
+
+def _never_inked(runs: Runs) -> dict:
+    blank = runs.never_inked()
+    start, trained = runs.linear.initial["weights"], runs.linear.params["weights"]
+    return {
+        "pixels": int(blank.sum()),
+        "mean_abs_weight_there": float(np.abs(trained[blank]).mean()),
+        "mean_abs_weight_inside": float(np.abs(trained[~blank]).mean()),
+        "largest_change_there": float(np.abs(trained[blank] - start[blank]).max(initial=0)),
+    }
+
+
+def _templates(runs: Runs) -> dict:
+    weights, bias = runs.templates
+    x, y = runs.mnist.valid_x.astype(np.float64), runs.mnist.valid_y
+    ink = {
+        digit: float(runs.mnist.train_x[runs.mnist.train_y == t].sum(axis=1).mean())
+        for digit, t in (("3", 1), ("7", 0))
+    }
+    return {
+        "bias": bias,
+        "accuracy": linear_model.batch_accuracy(x @ weights + bias, y),
+        "accuracy_without_bias": linear_model.batch_accuracy(x @ weights, y),
+        "l2_accuracy": runs.similarity_l2.accuracy,
+        "ink_3": ink["3"],
+        "ink_7": ink["7"],
+    }
+
+
+def _bias(runs: Runs) -> dict:
+    scores, y = runs.valid_scores().astype(np.float64), runs.mnist.valid_y
+    shifts = np.round(np.arange(-10, 10.001, 0.1), 1)
+    accuracies = np.array([linear_model.batch_accuracy(scores + s, y) for s in shifts])
+    best = max(range(len(shifts)), key=lambda i: (accuracies[i], -abs(shifts[i])))
+    start, trained = float(runs.linear.initial["bias"]), float(runs.linear.params["bias"])
+    return {
+        "start": start,
+        "trained": trained,
+        "moved": abs(trained - start),
+        "typical_score": float(np.median(np.abs(scores))),
+        "best_shift": float(shifts[best]),
+        "best_accuracy": float(accuracies[best]),
+    }
+
+
+def _surest_mistake(runs: Runs) -> dict:
+    _, targets, scores = runs.mistakes["valid"]
+    score = float(scores[0])
+    probability = float(linear_model.sigmoid(score))
+    return {
+        "digit": digit_name(targets[0]),
+        "score": score,
+        "probability": probability,
+        "slope": probability * (1 - probability),
+        "slope_share": probability * (1 - probability) / 0.25,  # of the slope at p = 0.5
+    }
+
+
+def _first_step(runs: Runs) -> dict:
+    _, y, counts, change = runs.first_step
+    threes = y == 1
+    most_possible = linear_model.RECIPE.learning_rate * 0.25 / len(y)  # the sigmoid's slope <= 1/4
+    return {
+        "images": len(y),
+        "threes": int(threes.sum()),
+        "sevens": int((~threes).sum()),
+        "threes_added": float(counts[threes].sum()),
+        "sevens_subtracted": float(-counts[~threes].sum()),
+        "largest_count": float(np.abs(counts).max()),
+        "most_possible": most_possible,
+        "mean_share": float(np.abs(counts).mean() / most_possible),
+        "largest_change": float(np.abs(change).max()),
+    }
+
+
+def _ascent(runs: Runs) -> dict:
+    weights, bias = (
+        runs.linear.params["weights"].astype(np.float64),
+        float(runs.linear.params["bias"]),
+    )
+    scores = runs.ascent @ weights + bias
+    valid_threes = runs.valid_scores()[runs.mnist.valid_y == 1]
+    return {
+        "steps": len(runs.ascent) - 1,
+        "learning_rate": ASCENT_RATE,
+        "final_score": float(scores[-1]),
+        "inked": float((runs.ascent[-1] > 0.5).mean()),
+        "largest_real_three": float(valid_threes.max()),
+    }
+
+
+VARIANT_NAMES = {
+    "chapter": "the chapter's recipe",
+    "small_start": "starting weights as small as nn.Linear's",
+    "learning_rate": f"learning rate {VARIANT_LEARNING_RATE:g}",
+    "batch_size": f"batches of {VARIANT_BATCH_SIZE}",
+    "epochs": f"{VARIANT_EPOCHS} epochs of the chapter's, not {linear_model.RECIPE.epochs}",
+    "cross_entropy": "binary cross-entropy for the loss",
+}
+
+
+CHANCE_IMAGES = 3
+"""Two accuracies closer than this many validation images are "about the same"."""
+
+
+def _verdict(accuracy: float, reference: float, n_valid: int) -> str:
+    """Return "better", "worse" or "about the same" for an accuracy against a reference."""
+    if abs(accuracy - reference) * n_valid < CHANCE_IMAGES:
+        return "about the same"
+    return "better" if accuracy > reference else "worse"
+
+
+def _variants(runs: Runs) -> dict:
+    reference, n_valid = runs.linear.final_valid_accuracy, len(runs.mnist.valid_x)
+    return {
+        name: {
+            **_history(run),
+            "change": VARIANT_NAMES[name],
+            "verdict": _verdict(run.final_valid_accuracy, reference, n_valid),
+        }
+        for name, run in runs.variants.items()
+    }
+
+
+WORKED = (0.2, 0.8)
+"""A prediction that moves from this probability of "3" to that one."""
+
+
+def _worked() -> dict:
+    scores = np.log(np.array(WORKED) / (1 - np.array(WORKED)))  # the scores behind them
+    loss = {
+        (digit, moment): linear_model.mnist_loss(scores[[i]], np.array([target]))
+        for digit, target in (("three", 1.0), ("seven", 0.0))
+        for i, moment in enumerate(("before", "after"))
+    }
+    return {
+        "before": WORKED[0],
+        "after": WORKED[1],
+        **{f"{digit}_{moment}": value for (digit, moment), value in loss.items()},
+    }
+
+
+def _thresholds(runs: Runs) -> dict:
+    scores, y = runs.valid_scores(), runs.mnist.valid_y
+    on_probability = linear_model.sigmoid(scores) > 0.5
+    return {
+        "disagree": int(((scores > 0) != on_probability).sum()),
+        "score_above_half": float(((scores > 0.5) == (y == 1)).mean()),
     }
 
 
@@ -130,6 +299,43 @@ def _apples_pears(story: apples_pears.Story) -> dict:
     }
 
 
+def _linear(runs: Runs) -> dict:
+    run, mnist = runs.linear, runs.mnist
+    start_scores = linear_model.predict(run.initial, mnist.train_x)
+    start_valid = linear_model.predict(run.initial, mnist.valid_x)
+    return {
+        **_history(run),
+        "bias": float(run.params["bias"]),
+        "initial_train_loss": linear_model.mnist_loss(start_scores, mnist.train_y),
+        "mean_change": float(np.abs(run.params["weights"] - run.initial["weights"]).mean()),
+        "mean_start": float(np.abs(run.initial["weights"]).mean()),
+        "initial_valid_accuracy": linear_model.batch_accuracy(start_valid, mnist.valid_y),
+        "chapter_steps_per_epoch": -(-learner.MNIST_SAMPLE_TRAIN_SIZE // run.recipe.batch_size),
+        "chapter_train_size": learner.MNIST_SAMPLE_TRAIN_SIZE,
+    }
+
+
+def _net(runs: Runs) -> dict:
+    units = neural_net.describe_hidden_units(runs.net.initial["w1"], runs.net.params["w1"])
+    small_start = runs.variants["small_start"].final_valid_accuracy
+    gain = runs.net.final_valid_accuracy - small_start
+    return {
+        **_history(runs.net),
+        "hidden_units": neural_net.N_HIDDEN,
+        "barely_moved": units.barely_moved,
+        "same_pattern": units.same_pattern,
+        "barely": neural_net.BARELY,
+        "alike": neural_net.ALIKE,
+        "gain_over_small_start": gain,
+        "against_small_start": {
+            "better": "higher than",
+            "worse": "lower than",
+            "about the same": "about the same as",
+        }[_verdict(runs.net.final_valid_accuracy, small_start, len(runs.mnist.valid_x))],
+        "gain_images": gain * len(runs.mnist.valid_x),
+    }
+
+
 def numbers(runs: Runs) -> dict:
     """Return every number the pages state, by name (nested dicts of plain values)."""
     mnist = runs.mnist
@@ -146,17 +352,34 @@ def numbers(runs: Runs) -> dict:
             "train_sevens": int((mnist.train_y == 0).sum()),
             "valid_threes": int((mnist.valid_y == 1).sum()),
             "valid_sevens": int((mnist.valid_y == 0).sum()),
+            "one_image": 1 / len(mnist.valid_x),
+            "chance_images": CHANCE_IMAGES,
+            "majority": max(float(mnist.valid_y.mean()), 1 - float(mnist.valid_y.mean())),
         },
-        "linear": {**_history(runs.linear), "bias": float(runs.linear.params["bias"])},
-        "net": {**_history(runs.net), "hidden_units": neural_net.N_HIDDEN},
+        "linear": _linear(runs),
+        "net": _net(runs),
         "baseline": {
             "accuracy_3": runs.similarity.accuracy_3,
             "accuracy_7": runs.similarity.accuracy_7,
             "accuracy": runs.similarity.accuracy,
+            "l2_accuracy": runs.similarity_l2.accuracy,
         },
         "learning_rates": {
-            f"lr_{index}": {"learning_rate": rate, **_history(run)}
+            f"lr_{index}": {
+                "learning_rate": rate,
+                **_history(run),
+                "saturated": _saturated(run, mnist.train_x),
+            }
             for index, (rate, run) in enumerate(runs.learning_rates.items())
         },
+        "never_inked": _never_inked(runs),
+        "templates": _templates(runs),
+        "bias": _bias(runs),
+        "surest_mistake": _surest_mistake(runs),
+        "first_step": _first_step(runs),
+        "ascent": _ascent(runs),
+        "worked": _worked(),
+        "thresholds": _thresholds(runs),
+        "variants": _variants(runs),
         "apples_pears": _apples_pears(runs.story),
     }

@@ -16,13 +16,14 @@ from dataclasses import dataclass
 import numpy as np
 from matplotlib.figure import Figure
 
+from lessons_code.data import digit_name
 from lessons_code.website import figures, widgets
 from lessons_code.website.runs import (
+    ASCENT_SHOWN,
+    EARLY_EPOCHS,
     N_MISTAKES,
     SIGMOID_SCORES,
-    WEIGHT_EPOCHS,
     Runs,
-    digit_name,
 )
 
 
@@ -58,35 +59,25 @@ def task_inputs(runs: Runs) -> tuple:
     return list(runs.mnist.train_x[chosen]), captions, alt
 
 
-def mistakes_inputs(runs: Runs) -> tuple:
-    """Return the images, captions and alt text of the misclassified-images figure."""
-    images, captions, parts = [], [], []
-    for name, label in (("train", "training"), ("valid", "validation")):
-        x, y, scores = runs.mistakes[name]
-        images += list(x)
-        pairs = list(zip(y, scores, strict=True))
-        captions += [f"{label}\na {digit_name(t)}, score {s:+.1f}" for t, s in pairs]
-        parts.append(
-            f"{len(x)} {label} images: "
-            + ", ".join(f"a {digit_name(t)} scored {s:+.1f}" for t, s in pairs)
-        )
-    alt = (
-        "Handwritten digits the trained model gets wrong, the ones it is surest about: "
-        + "; ".join(parts)
-        + ". A positive score means the model says 3."
-    )
-    return images, captions, alt, N_MISTAKES
-
-
 FIGURES: dict[str, FigureSpec] = {
     "task": FigureSpec(figures.digit_grid, task_inputs),
-    "mistakes": FigureSpec(figures.digit_grid, mistakes_inputs),
+    "mistakes": FigureSpec(
+        figures.surest_mistakes,
+        lambda runs: (
+            [
+                (label, *runs.mistakes[name])
+                for name, label in (("train", "training"), ("valid", "validation"))
+            ],
+            N_MISTAKES,
+        ),
+    ),
     "weights": FigureSpec(
         figures.weights_heatmap,
         lambda runs: (runs.linear.params["weights"], runs.linear.snapshots[0]["weights"]),
     ),
     "weights-over-epochs": FigureSpec(
-        figures.weights_over_epochs, lambda runs: (runs.linear.snapshots, WEIGHT_EPOCHS)
+        figures.weights_over_epochs,
+        lambda runs: (runs.linear.snapshots, (*EARLY_EPOCHS, runs.linear.epochs)),
     ),
     "contribution": FigureSpec(
         figures.contribution_map,
@@ -117,7 +108,29 @@ FIGURES: dict[str, FigureSpec] = {
         figures.one_receipt_line, lambda runs: (runs.story.receipt, runs.story.receipts)
     ),
     "sigmoid": FigureSpec(figures.sigmoid_curve, lambda runs: (np.array(SIGMOID_SCORES),)),
-    "hidden-units": FigureSpec(figures.hidden_units, lambda runs: (runs.net.params["w1"], 10)),
+    "hidden-units": FigureSpec(
+        figures.hidden_units, lambda runs: (runs.net.initial["w1"], runs.net.params["w1"], 10)
+    ),
+    "templates-as-weights": FigureSpec(
+        figures.templates_as_weights,
+        lambda runs: (
+            runs.similarity.ideal_3,
+            runs.similarity.ideal_7,
+            *runs.templates,
+            runs.similarity_l2.accuracy,
+        ),
+    ),
+    "one-step": FigureSpec(figures.one_step_change, lambda runs: runs.first_step),
+    "two-losses": FigureSpec(figures.two_losses, lambda runs: ()),
+    "ascent": FigureSpec(
+        figures.ascended_pixels,
+        lambda runs: (
+            runs.ascent,
+            ASCENT_SHOWN,
+            runs.linear.params["weights"],
+            float(runs.linear.params["bias"]),
+        ),
+    ),
 }
 """Every figure of the site, by the name a page gives it: `{{ figure:NAME }}`."""
 

@@ -17,8 +17,8 @@ from lessons_code import apples_pears, baseline, data, learner, linear_model, ne
 LEARNING_RATES = (0.01, 1.0, 10.0, 100.0)
 """The learning rates compared on the site: too small, the chapter's, bigger, too large."""
 
-WEIGHT_EPOCHS = (0, 1, 2, 5, linear_model.RECIPE.epochs)
-"""The epochs at which the "weights evolving" figure shows the weights."""
+EARLY_EPOCHS = (0, 1, 2, 5)
+"""The first epochs at which the "weights evolving" figure shows the weights (then the last)."""
 
 SIGMOID_SCORES = (-4.0, -1.0, 0.0, 1.0, 4.0)
 """Scores marked on the sigmoid figure."""
@@ -32,11 +32,28 @@ NUDGED_PIXEL = 14 * 28 + 14
 NUDGE = 0.01
 """How far that weight is nudged."""
 
-NUDGE_SAMPLE = 100
+NUDGE_SAMPLE = 60
 """How many validation 3s, and as many 7s, the nudge widget computes its loss over."""
 
 N_EXAMPLES = 10
 """How many validation 3s and 7s the drawing pad can load, of each digit."""
+
+SATURATED_SCORE = 20.0
+"""A score this far from 0 has a sigmoid slope p(1 - p) under 3e-9: mnist_loss learns
+nothing from that image."""
+
+VARIANT_BATCH_SIZE = 32
+VARIANT_EPOCHS = 80
+VARIANT_LEARNING_RATE = 10.0
+"""The "change one thing" table's changes: a smaller batch, four times the epochs, a
+larger learning rate (the starting weights and the loss are the other two)."""
+
+ASCENT_STEPS, ASCENT_RATE = 20, 0.05
+"""Gradient ascent on a blank image's pixels: how many steps, how far each (the pad's
+"let the model draw its 3" button takes the same steps)."""
+
+ASCENT_SHOWN = (0, 1, 2, 5, ASCENT_STEPS)
+"""The steps the figure shows."""
 
 LOSS_EXAMPLES = {
     "three_scored_2": (1.0, 2.0),
@@ -73,6 +90,41 @@ class Runs:
         return baseline.pixel_similarity(self.mnist, "l1")
 
     @cached_property
+    def similarity_l2(self) -> baseline.PixelSimilarity:
+        """Return pixel similarity with the L2 distance."""
+        return baseline.pixel_similarity(self.mnist, "l2")
+
+    @cached_property
+    def templates(self) -> tuple[np.ndarray, float]:
+        """Return the (weights, bias) that make L2 pixel similarity a linear model."""
+        return baseline.templates_as_weights(self.similarity.ideal_3, self.similarity.ideal_7)
+
+    @cached_property
+    def variants(self) -> dict[str, learner.TrainingRun]:
+        """Return the chapter's recipe, then the recipe with one of its choices changed."""
+        recipe, mnist = linear_model.RECIPE, self.mnist
+        return {
+            "chapter": self.linear,
+            "small_start": linear_model.train(mnist, init=linear_model.init_like_nn_linear),
+            "learning_rate": self.learning_rates[VARIANT_LEARNING_RATE],
+            "batch_size": linear_model.train(mnist, replace(recipe, batch_size=VARIANT_BATCH_SIZE)),
+            "epochs": linear_model.train(mnist, replace(recipe, epochs=VARIANT_EPOCHS)),
+            "cross_entropy": linear_model.train(mnist, loss=linear_model.BINARY_CROSS_ENTROPY),
+        }
+
+    @cached_property
+    def first_step(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """Return the chapter's first SGD step: (batch images, targets, how much each
+        image counts, the change of the weights), as the training run takes it."""
+        recipe = linear_model.RECIPE
+        rng = np.random.default_rng(recipe.seed)  # the run's generator, in the run's order
+        params = linear_model.init_linear(rng)
+        batch = rng.permutation(len(self.mnist.train_x))[: recipe.batch_size]
+        x, y = self.mnist.train_x[batch], self.mnist.train_y[batch]
+        counts, change = linear_model.one_step_change(params, x, y, recipe.learning_rate)
+        return x, y, counts, change
+
+    @cached_property
     def learning_rates(self) -> dict[float, learner.TrainingRun]:
         """Return the linear model trained at each compared learning rate."""
         return {
@@ -84,6 +136,16 @@ class Runs:
     def story(self) -> apples_pears.Story:
         """Return the apples-and-pears story: the walk, both shops, both descents."""
         return apples_pears.tell_story()
+
+    @cached_property
+    def ascent(self) -> np.ndarray:
+        """Return the images of gradient ascent on a blank image's pixels toward "3"."""
+        weights = self.linear.params["weights"].astype(np.float64)
+        return linear_model.ascend_pixels(weights, ASCENT_STEPS, ASCENT_RATE)
+
+    def never_inked(self) -> np.ndarray:
+        """Return a mask of the pixels that are blank in every training image."""
+        return self.mnist.train_x.max(axis=0) == 0
 
     def valid_scores(self) -> np.ndarray:
         """Return the trained linear model's score for every validation image."""
@@ -101,8 +163,3 @@ class Runs:
             chosen = linear_model.mistakes(scores, y, N_MISTAKES)
             found[name] = (x[chosen], y[chosen], scores[chosen])
         return found
-
-
-def digit_name(target: float) -> str:
-    """Return "3" for the target 1 and "7" for the target 0."""
-    return "3" if target == 1 else "7"

@@ -12,7 +12,15 @@ import base64
 import numpy as np
 
 from lessons_code import apples_pears, data
-from lessons_code.website.runs import N_EXAMPLES, NUDGE_SAMPLE, NUDGED_PIXEL, Runs, digit_name
+from lessons_code.data import digit_name
+from lessons_code.website.runs import (
+    ASCENT_RATE,
+    ASCENT_STEPS,
+    N_EXAMPLES,
+    NUDGE_SAMPLE,
+    NUDGED_PIXEL,
+    Runs,
+)
 
 PRICE_RANGES = {"apple": (0.0, 6.0), "pear": (0.0, 10.0), "fee": (0.0, 6.0)}
 """The range of each price and of the fee on the receipts playground: sliders, typed
@@ -46,16 +54,22 @@ def digit_pad(runs: Runs) -> dict:
         "weights": [float(w) for w in linear.params["weights"]],  # float32, exact
         "bias": float(linear.params["bias"]),
         "examples": _examples(runs.mnist),
+        "ascent": {"steps": ASCENT_STEPS, "learning_rate": ASCENT_RATE},
     }
 
 
+REPLAY_FRAMES = 21
+"""How many epochs the training replay shows (the start, the end, evenly between)."""
+
+
 def replay(runs: Runs) -> dict:
-    """Return the weights after every epoch and the loss history, for the training replay."""
+    """Return the weights at up to REPLAY_FRAMES epochs and the whole loss history."""
     linear = runs.linear
+    shown = np.unique(np.linspace(0, linear.epochs, REPLAY_FRAMES).round().astype(int))
     return {
-        "about": "the weights after each epoch (0 = random start) and the loss history",
-        "epochs": list(range(len(linear.snapshots))),
-        "weights": [_rounded(s["weights"], 4) for s in linear.snapshots],
+        "about": "the weights after some epochs (0 = random start) and the loss history",
+        "epochs": shown.tolist(),
+        "weights": [_rounded(linear.snapshots[epoch]["weights"], 4) for epoch in shown],
         "train_loss": [stats.train_loss for stats in linear.history],
         "valid_loss": [stats.valid_loss for stats in linear.history],
         "valid_accuracy": [stats.valid_accuracy for stats in linear.history],

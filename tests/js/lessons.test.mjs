@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 
 import {
-  batchAccuracy, diverging, fmt, grey, mnistLoss, receiptsErrors, receiptsLoss, receiptsStep,
+  ascendPixels, batchAccuracy, diverging, fmt, grey, mnistLoss, receiptsErrors, receiptsLoss, receiptsStep,
   score, sigmoid,
 } from "../../docs/javascripts/widgets/lessons.mjs";
 import { decodeImages, nudged } from "../../docs/javascripts/widgets/nudge.mjs";
@@ -72,4 +72,13 @@ test("nudging a weight moves each score by delta × that pixel", () => {
   const moved = nudged(images, [0.5, -0.5], data.labels, 10, 1);
   assert.ok(Math.abs(moved.loss - mnistLoss([1.5, -0.3], [1, 0])) < 1e-15);
   assert.equal(moved.accuracy, 1);
+});
+
+test("gradient ascent on the pixels adds the weights, kept in [0, 1]", () => {
+  const images = ascendPixels([2, -1, 0.25], 3, 0.1);
+  assert.equal(images.length, 4);
+  assert.deepEqual(images[0], [0, 0, 0]);
+  assert.ok(Math.abs(images[3][0] - 0.6) < 1e-12 && images[3][1] === 0);
+  assert.ok(Math.abs(images[3][2] - 0.075) < 1e-12);
+  assert.deepEqual(ascendPixels([20], 2, 1)[2], [1]);
 });

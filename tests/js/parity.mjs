@@ -2,7 +2,9 @@
 // with the widgets' own numbers on stdout. Driven by tests/test_widget_parity.py.
 import { readFileSync } from "node:fs";
 
-import { mnistLoss, receiptsStep, score } from "../../docs/javascripts/widgets/lessons.mjs";
+import {
+  ascendPixels, mnistLoss, receiptsStep, score,
+} from "../../docs/javascripts/widgets/lessons.mjs";
 import { decodeImages, nudged } from "../../docs/javascripts/widgets/nudge.mjs";
 
 const { model, nudge, receipts, delta } = JSON.parse(readFileSync(0, "utf8"));
@@ -24,5 +26,6 @@ process.stdout.write(
     nudge_loss: mnistLoss(scores, nudge.labels),
     nudged: nudged(images, scores, nudge.labels, nudge.pixel, delta),
     receipts_steps: steps,
+    ascent: ascendPixels(model.weights, model.ascent.steps, model.ascent.learning_rate).at(-1),
   }),
 );

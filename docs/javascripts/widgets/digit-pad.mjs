@@ -1,7 +1,7 @@
 /* Draw a digit (prediction page): the linear model of the site scores a drawing, and
  * the sum is written out term by term. Reads data/model.json. */
 import { paintGrid } from "./canvas.mjs";
-import { diverging, fmt, grey, score as linearScore, sigmoid } from "./lessons.mjs";
+import { ascendPixels, diverging, fmt, grey, score as linearScore, sigmoid } from "./lessons.mjs";
 import { drawingPad, glossary, toMnist } from "./pad.mjs";
 
 /* The sum, written out: the largest pushes each way, the total, the bias, the
@@ -77,6 +77,22 @@ export default function setup(root, model) {
     exampleButton.dataset.label = chosen.label;
     given = chosen.pixels.map((v) => v / 255);
     update();
+  });
+  /* The learner's idea, tried: change a blank image's pixels to raise its "3" score. */
+  const ascendButton = root.querySelector("[data-testid=digit-ascend]");
+  ascendButton.addEventListener("click", () => {
+    const images = ascendPixels(model.weights, model.ascent.steps, model.ascent.learning_rate);
+    ascendButton.disabled = true;
+    let step = 0;
+    const timer = setInterval(() => {
+      given = images[step];
+      drawing.show(given.map((p) => Math.round(255 * p)));
+      update();
+      if (++step >= images.length || !root.isConnected) {
+        clearInterval(timer);
+        ascendButton.disabled = false;
+      }
+    }, 60);
   });
   update();
 }

@@ -23,6 +23,17 @@ export function mnistLoss(scores, targets) {
   return total / scores.length;
 }
 
+/** Gradient ascent on a blank image's pixels, the weights fixed (linear_model.ascend_pixels):
+ * returns the images of every step, each pixel kept in [0, 1]. */
+export function ascendPixels(weights, steps, learningRate) {
+  const images = [weights.map(() => 0)];
+  for (let step = 0; step < steps; step++) {
+    const last = images[images.length - 1];
+    images.push(last.map((p, i) => Math.min(1, Math.max(0, p + learningRate * weights[i]))));
+  }
+  return images;
+}
+
 /** batch_accuracy: the fraction of scores on the right side of 0. */
 export function batchAccuracy(scores, targets) {
   let correct = 0;

@@ -12,7 +12,7 @@ export default function setup(root, training) {
   const start = training.weights[0];
   const limit = Math.max(...training.weights.flat().map(Math.abs));
   const changeLimit = Math.max(...training.weights.at(-1).map((w, i) => Math.abs(w - start[i])));
-  slider.max = String(training.weights.length - 1);
+  slider.max = String(training.epochs.length - 1);
 
   const losses = training.train_loss;
   const top = Math.max(...losses), n = losses.length;
@@ -27,8 +27,9 @@ export default function setup(root, training) {
   const marker = curve.querySelector("[data-role=marker]");
 
   function update() {
-    const epoch = Number(slider.value);
-    const weights = training.weights[epoch];
+    const frame = Number(slider.value);
+    const epoch = training.epochs[frame];
+    const weights = training.weights[frame];
     paintGrid(weightsCanvas, weights, (v) => diverging(v / limit));
     paintGrid(changeCanvas, weights.map((w, i) => w - start[i]), (v) => diverging(v / changeLimit));
     const shown = Math.max(epoch, 1);

@@ -1,0 +1,117 @@
+"""Claims checked by the build: every sentence that compares numbers is bound to a
+predicate over the build's numbers, or takes its wording from them.
+
+The strict build of the session (bundled sample) and CI's strict build on real MNIST
+check every claim of every page; here the checker itself is tested, and every page's
+claims are held to real MNIST's numbers without a build.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import re
+
+import pytest
+from mkdocs.exceptions import PluginError
+
+from lessons_code.website.numbers import numbers
+from lessons_code.website.runs import Runs
+from tests.support import REPO
+
+NUMBERS = {
+    "linear": {"accuracy": 0.97, "steps": 980},
+    "baseline": {"accuracy": 0.95},
+    "data": {"one_image": 0.0005},
+}
+
+
+@pytest.fixture
+def pages():
+    """Return hooks/pages.py, loaded as MkDocs loads it, with made-up numbers."""
+    spec = importlib.util.spec_from_file_location("pages_under_test", REPO / "hooks" / "pages.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    module.build["numbers"] = NUMBERS
+    return module
+
+
+def test_a_true_claim_shows_nothing_and_a_false_one_fails(pages):
+    text = "Learning wins.{{ claim: linear.accuracy > baseline.accuracy }} Next."
+    assert pages._claims(text, "page.md") == "Learning wins. Next."
+    with pytest.raises(
+        PluginError,
+        match=r"a claim is false on this build's data: "
+        r"linear.accuracy < baseline.accuracy \(baseline.accuracy = 0.95, "
+        r"linear.accuracy = 0.97\)",
+    ):
+        pages._claims("{{ claim: linear.accuracy < baseline.accuracy }}", "page.md")
+
+
+def test_a_choice_takes_its_wording_from_the_numbers(pages):
+    text = "It {{ choose: linear.accuracy > baseline.accuracy | beats | loses to }} it."
+    assert pages._claims(text, "page.md") == "It beats it."
+    NUMBERS["baseline"]["accuracy"] = 0.99
+    try:
+        assert pages._claims(text, "page.md") == "It loses to it."
+    finally:
+        NUMBERS["baseline"]["accuracy"] = 0.95
+    nested = "{{ choose: linear.steps >= 980 | {{ linear.steps }} steps | too few }}"
+    assert pages._claims(nested, "page.md") == "{{ linear.steps }} steps"
+
+
+@pytest.mark.parametrize(
+    ("expression", "value"),
+    [
+        ("abs(linear.accuracy - baseline.accuracy) < 2 * data.one_image", False),
+        ("0.9 < linear.accuracy <= 1 and not linear.steps == 0", True),
+        ("max(linear.accuracy, baseline.accuracy) == linear.accuracy", True),
+        ("-linear.steps / 2 < 0", True),
+    ],
+)
+def test_expressions(pages, expression, value):
+    assert pages.evaluate(expression, "page.md") is value
+
+
+@pytest.mark.parametrize(
+    ("expression", "says"),
+    [
+        ("linear.nope > 0", "no number named 'linear.nope'"),
+        ("__import__('os')", "a claim can't use"),
+        ("linear.accuracy.real > 0", "no number named"),
+        ("linear.accuracy >", "is not an expression"),
+    ],
+)
+def test_anything_else_is_refused(pages, expression, says):
+    with pytest.raises(PluginError, match=re.escape(says)):
+        pages.evaluate(expression, "page.md")
+
+
+def page_claims() -> list[tuple[str, str, str]]:
+    """Return (page, "claim" or "choose", expression) for every claim and choice of a page."""
+    found = []
+    for page in sorted((REPO / "docs").glob("*.md")):
+        for kind, expression in re.findall(
+            r"\{\{\s*(claim|choose):([^{}|]*?)\s*(?:\||\}\})", page.read_text()
+        ):
+            found.append((page.name, kind, expression))
+    return found
+
+
+def test_pages_make_claims():
+    pages_with_claims = {page for page, _, _ in page_claims()}
+    assert {"gradient-descent.md", "multiply.md", "layer.md", "loss.md", "bias.md"} <= (
+        pages_with_claims
+    )
+
+
+@pytest.fixture(scope="module")
+def real_numbers(real_mnist_folder) -> dict:
+    return json.loads(json.dumps(numbers(Runs(str(real_mnist_folder)))))
+
+
+def test_every_claim_holds_on_real_mnist(pages, real_numbers):
+    pages.build["numbers"] = real_numbers
+    for page, kind, expression in page_claims():
+        value = pages.evaluate(expression, page)
+        assert value is True if kind == "claim" else isinstance(value, bool), (page, expression)
