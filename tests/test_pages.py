@@ -92,3 +92,13 @@ def test_apples_and_pears_numbers_come_from_the_lesson(built):
     learned_fee = apples_pears.descend(receipts, learn_fee=True).fees[-1]
     assert f"fee {learned_fee:.3f}" in text
     assert "7.25" in text and "slip" in text  # the forum's slip, said kindly
+
+
+def test_every_lesson_ends_with_self_check_questions_from_the_build():
+    for page in LESSONS:
+        text = (DOCS / page).read_text()
+        assert "## Check yourself" in text, page
+        section = text.split("## Check yourself", 1)[1].split("\n## ", 1)[0]
+        questions = re.findall(r'^\?\?\? question "', section, flags=re.MULTILINE)
+        assert 2 <= len(questions) <= 4, (page, len(questions))
+        assert PLACEHOLDER.search(section), f"{page}: no number from the build in its self-check"
