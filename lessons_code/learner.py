@@ -15,7 +15,7 @@ Research): a model whose parameters get their gradients from `loss.backward()` (
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -149,7 +149,10 @@ def dataloaders(data, batch_size: int, rng: np.random.Generator) -> DataLoaders:
 
 # --8<-- [start:train_epoch]
 def train_epoch(
-    params: Params, calc_grad: CalcGrad, batches: DataLoader, learning_rate: float
+    params: Params,
+    calc_grad: CalcGrad,
+    batches: Iterable[tuple[np.ndarray, np.ndarray]],
+    learning_rate: float,
 ) -> None:
     """Take one SGD step per mini-batch of the training set (updates params)."""
     for xb, yb in batches:
@@ -238,17 +241,17 @@ class Learner:
 
     def fit(self, epochs: int, lr: float) -> list[EpochStats]:
         """Train for some epochs; return the loss and metric of both sets after each."""
-        opt = self.opt_func(self.model.parameters(), lr)  # step 1 was the model's own start
+        opt = self.opt_func(self.model.parameters(), lr)  # step 1 was making the model
         history = []
-        for epoch in range(1, epochs + 1):
+        for epoch in range(1, epochs + 1):  # step 6: repeat; step 7: stop after `epochs`
             for xb, yb in self.dls.train:
                 predictions = self.model(xb)  # step 2: predict
                 loss = self.loss_func(predictions, yb)  # step 3: the loss
-                loss.backward()  # step 4: the gradients, into each parameter's .grad
+                loss.backward()  # step 4: the gradients, added to each parameter's .grad
                 opt.step()  # step 5: step the weights
-                opt.zero_grad()
-            history.append(epoch_stats(epoch, self.dls, self.validate))  # step 6: repeat
-        return history  # step 7: stop after `epochs`
+                opt.zero_grad()  # and forget the gradients before the next batch
+            history.append(epoch_stats(epoch, self.dls, self.validate))
+        return history
 
     def validate(self, dataset: Dataset) -> tuple[float, float]:
         """Return (loss, metric) of the model on a whole set of images."""

@@ -23,6 +23,7 @@ from lessons_code.website.runs import (
     WEIGHT_EPOCHS,
     Runs,
     digit_name,
+    wiggly_curve,
 )
 
 
@@ -118,6 +119,10 @@ FIGURES: dict[str, FigureSpec] = {
     ),
     "sigmoid": FigureSpec(figures.sigmoid_curve, lambda runs: (np.array(SIGMOID_SCORES),)),
     "hidden-units": FigureSpec(figures.hidden_units, lambda runs: (runs.net.params["w1"], 10)),
+    "relu-pieces": FigureSpec(figures.relu_pieces, lambda runs: (*wiggly_curve(), runs.relu_fits)),
+    "computational-graph": FigureSpec(
+        figures.computational_graph, lambda runs: (runs.loss_graph(),)
+    ),
 }
 """Every figure of the site, by the name a page gives it: `{{ figure:NAME }}`."""
 
