@@ -92,3 +92,17 @@ def test_apples_and_pears_numbers_come_from_the_lesson(built):
     learned_fee = apples_pears.descend(receipts, learn_fee=True).fees[-1]
     assert f"fee {learned_fee:.3f}" in text
     assert "7.25" in text and "slip" in text  # the forum's slip, said kindly
+
+
+def test_every_pytorch_file_is_shown_and_every_step_has_both_tabs():
+    pages = "".join((DOCS / page).read_text() for page in MARKDOWN_PAGES)
+    for path in (REPO / "docs_src" / "pytorch").glob("*.py"):
+        if path.name != "__init__.py":
+            assert f'"docs_src/pytorch/{path.name}:' in pages, f"{path.name} is on no page"
+    sections = re.split(r"\n## ", (DOCS / "pytorch.md").read_text())[1:]
+    steps = [section for section in sections if not section.startswith("Try it")]
+    assert len(steps) >= 8
+    for section in steps:
+        title = section.splitlines()[0]
+        assert '=== "numpy (this site)"' in section, title
+        assert '=== "PyTorch (the chapter)"' in section, title
