@@ -29,6 +29,10 @@ class Tensor:
 
     def __init__(self, data, requires_grad: bool = False, name: str = ""):
         self.data = np.asarray(data)
+        if requires_grad and not np.issubdtype(self.data.dtype, np.floating):
+            raise TypeError(
+                f"only floats can have a gradient, got {self.data.dtype}: use 3.0, not 3"
+            )
         self.requires_grad = requires_grad  # True for parameters: give me a .grad
         self.grad: np.ndarray | None = None  # d loss / d this tensor, after backward()
         self.name = name  # a label for drawing the graph, e.g. "weights"

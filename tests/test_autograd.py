@@ -156,3 +156,8 @@ def test_numbers_beside_a_tensor_keep_its_dtype():
 def test_matmul_says_which_shapes_it_takes():
     with pytest.raises(ValueError, match=r"@ takes a batch \(n, k\)"):
         Tensor(np.ones(3)) @ Tensor(np.ones(3))
+
+
+def test_only_floats_can_require_a_gradient():
+    with pytest.raises(TypeError, match="only floats can have a gradient, got int64"):
+        Tensor(np.array([3, 4, 10]), requires_grad=True)

@@ -23,7 +23,7 @@ from lessons_code import data, linear_model, nn
 from lessons_code.autograd import Tensor
 
 x = Tensor(np.array([3.0, 4.0, 10.0]), requires_grad=True)
-y = (x**2).sum()  # the chapter's f(x) = (x**2).sum()
+y = (x**2).sum()
 y.backward()
 print("x.grad =", x.grad, "(the slope of x**2 is 2x)")
 

@@ -19,6 +19,8 @@
 # and compare. Where it is not, they say so and the numpy side stands alone.
 
 # %%
+import importlib
+import importlib.util
 from dataclasses import asdict
 
 import numpy as np
@@ -54,11 +56,7 @@ print(summaries.format_history([asdict(stats) for stats in history]))
 # The chapter's PyTorch, if it is installed here.
 
 # %%
-try:
-    import torch
-except ImportError:
-    torch = None
-
+torch = importlib.import_module("torch") if importlib.util.find_spec("torch") else None
 if torch is None:
     print("PyTorch is not installed where this notebook ran: the cells above are the numpy")
     print("side alone. Install PyTorch and run it again to see the chapter's code beside it.")
