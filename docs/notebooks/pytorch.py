@@ -19,9 +19,10 @@
 # and compare. Where it is not, they say so and the numpy side stands alone.
 
 # %%
-import importlib
 import importlib.util
+import sys
 from dataclasses import asdict
+from pathlib import Path
 
 import numpy as np
 
@@ -53,14 +54,21 @@ history = nn.fit(nn.linear1, mnist, linear_model.RECIPE)
 print(summaries.format_history([asdict(stats) for stats in history]))
 
 # %% [markdown]
-# The chapter's PyTorch, if it is installed here.
+# The chapter's PyTorch, if it is installed here. Its files are in the repository, in
+# `docs_src/pytorch/`, so this cell looks for the repository above the notebook too.
 
 # %%
-torch = importlib.import_module("torch") if importlib.util.find_spec("torch") else None
-if torch is None:
+repository = next((p for p in [Path.cwd(), *Path.cwd().parents] if (p / "docs_src").is_dir()), None)
+if importlib.util.find_spec("torch") is None:
     print("PyTorch is not installed where this notebook ran: the cells above are the numpy")
     print("side alone. Install PyTorch and run it again to see the chapter's code beside it.")
+elif repository is None:
+    print("The chapter's PyTorch files (docs_src/pytorch/) are in the site's repository;")
+    print("run this notebook inside a clone of it to see them beside the numpy side.")
 else:
+    sys.path.insert(0, str(repository))
+    import torch
+
     from docs_src.pytorch import broadcasting, tensors
 
     as_bytes = [torch.from_numpy(np.rint(image * 255).astype(np.uint8)) for image in threes]
