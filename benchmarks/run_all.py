@@ -5,7 +5,7 @@ python -m benchmarks.run_all      # real MNIST ($LESSONS_DATA or ../shared/data/
 
 from __future__ import annotations
 
-from benchmarks import build_time, data_load, serve_rebuild, train_speed
+from benchmarks import build_time, data_load, pytorch_parity, serve_rebuild, train_speed
 from tests.support import PAGE_LIMIT, SITE_LIMIT, real_mnist
 
 
@@ -24,6 +24,23 @@ def main() -> None:
             f"train speed: numpy {speed['numpy_seconds_per_epoch'] * 1000:.2f} ms/epoch, "
             f"PyTorch {speed['torch_seconds_per_epoch'] * 1000:.2f} ms/epoch, ratio "
             f"{speed['ratio']:.2f} (target ≤ {train_speed.TARGET_RATIO})"
+        )
+    parity = pytorch_parity.measure(data_dir)
+    if parity is None:
+        print("PyTorch parity: PyTorch not installed, nothing to compare")
+    else:
+        worst = max(
+            max(
+                found.scores,
+                found.loss,
+                found.gradients,
+                abs(found.accuracy[0] - found.accuracy[1]),
+            )
+            for found in parity["pairs"].values()
+        )
+        print(
+            f"PyTorch parity over one epoch: largest difference {worst:.1e} "
+            f"(target ≤ {pytorch_parity.TARGET:g})"
         )
     load = data_load.measure(data_dir)
     print(f"data load: {load:.3f} s (target < {data_load.TARGET_SECONDS} s)")

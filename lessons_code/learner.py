@@ -1,16 +1,22 @@
 """The training loop both models share: mini-batch SGD, epoch after epoch.
 
-A model is two functions, `predict(params, xb)` and `calc_grad(params, xb, yb)`; the
-loop does not care which model it trains. It steps every parameter against its
-gradient, then measures the loss and a metric on both sets after each epoch. This is
-what fastai's `Learner` does for the chapter: `fit(epochs, lr)`.
+The pieces are the chapter's. A `Dataset` pairs each image with its target, as
+`zip(train_x, train_y)` does; a `DataLoader` cuts it into mini-batches, shuffled by
+the run's generator; `train_epoch` takes one step per batch. With hand-derived
+gradients a model is two functions, `predict(params, xb)` and `calc_grad(params, xb,
+yb)`, and `train_model` trains it; the loop does not care which model it trains.
+
+`Learner` is the same loop as fastai writes it, from scratch (the chapter's Further
+Research): a model whose parameters get their gradients from `loss.backward()` (our
+`autograd`), an optimizer like the chapter's `BasicOptim`, a loss and a metric, and
+`fit(epochs, lr)`. Both measure the loss and the metric on both sets after each epoch.
 """
 
 from __future__ import annotations
 
 import math
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -115,21 +121,70 @@ class TrainingRun:
         return float(np.median(self.epoch_seconds))
 
 
+# --8<-- [start:dataloader]
+@dataclass(frozen=True)
+class Dataset:
+    """Images and their targets side by side: dataset[i] is the pair (x[i], y[i]), as zip gives."""
+
+    x: np.ndarray  # (n_images, 784)
+    y: np.ndarray  # (n_images,): 1 for a 3, 0 for a 7
+
+    def __len__(self) -> int:
+        return len(self.x)
+
+    def __getitem__(self, index) -> tuple[np.ndarray, np.ndarray]:
+        return self.x[index], self.y[index]
+
+
+@dataclass(frozen=True)
+class DataLoader:
+    """Mini-batches of a dataset; with the run's generator, in a new random order every pass."""
+
+    dataset: Dataset
+    batch_size: int
+    rng: np.random.Generator | None = None  # None: in order, as for validation
+
+    def __iter__(self) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+        n_images = len(self.dataset)
+        order = np.arange(n_images) if self.rng is None else self.rng.permutation(n_images)
+        for start in range(0, n_images, self.batch_size):
+            yield self.dataset[order[start : start + self.batch_size]]  # (xb, yb)
+
+    def __len__(self) -> int:
+        return -(-len(self.dataset) // self.batch_size)  # the last batch may be smaller
+
+
+# --8<-- [end:dataloader]
+
+
+@dataclass(frozen=True)
+class DataLoaders:
+    """The training batches and the validation batches, as fastai's DataLoaders holds them."""
+
+    train: DataLoader
+    valid: DataLoader
+
+
+def dataloaders(data, batch_size: int, rng: np.random.Generator) -> DataLoaders:
+    """Return the training set shuffled by the run's generator, and the validation set in order."""
+    train_x = np.asarray(data.train_x, dtype=np.float32)
+    train_y = np.asarray(data.train_y, dtype=np.float32)
+    return DataLoaders(
+        DataLoader(Dataset(train_x, train_y), batch_size, rng),
+        DataLoader(Dataset(data.valid_x, data.valid_y), batch_size),
+    )
+
+
 # --8<-- [start:train_epoch]
 def train_epoch(
     params: Params,
     calc_grad: CalcGrad,
-    train_x: np.ndarray,
-    train_y: np.ndarray,
+    batches: Iterable[tuple[np.ndarray, np.ndarray]],
     learning_rate: float,
-    batch_size: int,
-    rng: np.random.Generator,
 ) -> None:
-    """Take one SGD step per mini-batch over the shuffled training set (updates params)."""
-    order = rng.permutation(len(train_x))
-    for start in range(0, len(order), batch_size):
-        batch = order[start : start + batch_size]
-        _, grads = calc_grad(params, train_x[batch], train_y[batch])
+    """Take one SGD step per mini-batch of the training set (updates params)."""
+    for xb, yb in batches:
+        _, grads = calc_grad(params, xb, yb)
         for name, grad in grads.items():
             params[name] -= learning_rate * grad  # step downhill: against the gradient
 
@@ -143,6 +198,15 @@ def validate_epoch(
     """Return (loss, metric) of the model on a whole set of images."""
     predictions = predict(params, x)
     return loss(predictions, y), metric(predictions, y)
+
+
+def epoch_stats(
+    epoch: int, dls: DataLoaders, measure: Callable[[Dataset], tuple[float, float]]
+) -> EpochStats:
+    """Return the loss and metric of both whole sets, measured after an epoch."""
+    train_loss, train_accuracy = measure(dls.train.dataset)
+    valid_loss, valid_accuracy = measure(dls.valid.dataset)
+    return EpochStats(epoch, train_loss, valid_loss, train_accuracy, valid_accuracy)
 
 
 def train_model(
@@ -159,26 +223,75 @@ def train_model(
     """Train a copy of params with mini-batch SGD and return the run and its history."""
     check_recipe(recipe)
     initial, params = copy_params(params), copy_params(params)
-    train_x = np.asarray(data.train_x, dtype=np.float32)
-    train_y = np.asarray(data.train_y, dtype=np.float32)
+    dls = dataloaders(data, recipe.batch_size, rng)
+
+    def measure(dataset: Dataset) -> tuple[float, float]:
+        return validate_epoch(predict, params, dataset.x, dataset.y, loss, metric)
+
     snapshots = [copy_params(params)] if keep_snapshots else []
     history, epoch_seconds = [], []
-    epochs = recipe.epochs_on(len(train_x))
+    epochs = recipe.epochs_on(len(dls.train.dataset))
     for epoch in range(1, epochs + 1):
         started = time.perf_counter()
-        train_epoch(
-            params, calc_grad, train_x, train_y, recipe.learning_rate, recipe.batch_size, rng
-        )
+        train_epoch(params, calc_grad, dls.train, recipe.learning_rate)
         epoch_seconds.append(time.perf_counter() - started)
-        train_loss, train_accuracy = validate_epoch(predict, params, train_x, train_y, loss, metric)
-        valid_loss, valid_accuracy = validate_epoch(
-            predict, params, data.valid_x, data.valid_y, loss, metric
-        )
-        history.append(EpochStats(epoch, train_loss, valid_loss, train_accuracy, valid_accuracy))
+        history.append(epoch_stats(epoch, dls, measure))
         if keep_snapshots:
             snapshots.append(copy_params(params))
-    steps = epochs * math.ceil(len(train_x) / recipe.batch_size)
+    steps = epochs * len(dls.train)
     return TrainingRun(recipe, initial, params, history, steps, snapshots, epoch_seconds)
+
+
+# --8<-- [start:basic_optim]
+class BasicOptim:
+    """The chapter's optimizer: step every parameter against its gradient, then forget it."""
+
+    def __init__(self, params, lr: float):
+        self.params, self.lr = list(params), lr
+
+    def step(self) -> None:
+        for p in self.params:
+            p.data -= p.grad * self.lr
+
+    def zero_grad(self) -> None:
+        for p in self.params:
+            p.grad = None  # backward() adds to .grad: start the next batch from nothing
+
+
+# --8<-- [end:basic_optim]
+
+
+# --8<-- [start:learner]
+class Learner:
+    """fastai's Learner from scratch: data, a model, an optimizer, a loss and a metric."""
+
+    def __init__(self, dls: DataLoaders, model, opt_func, loss_func, metrics: Measure):
+        self.dls, self.model, self.opt_func = dls, model, opt_func
+        self.loss_func, self.metrics = loss_func, metrics
+
+    def fit(self, epochs: int, lr: float) -> list[EpochStats]:
+        """Train for some epochs; return the loss and metric of both sets after each."""
+        opt = self.opt_func(self.model.parameters(), lr)  # step 1 was making the model
+        history = []
+        for epoch in range(1, epochs + 1):  # step 6: repeat; step 7: stop after `epochs`
+            for xb, yb in self.dls.train:
+                predictions = self.model(xb)  # step 2: predict
+                loss = self.loss_func(predictions, yb)  # step 3: the loss
+                loss.backward()  # step 4: the gradients, added to each parameter's .grad
+                opt.step()  # step 5: step the weights
+                opt.zero_grad()  # and forget the gradients before the next batch
+            history.append(epoch_stats(epoch, self.dls, self.validate))
+        return history
+
+    def validate(self, dataset: Dataset) -> tuple[float, float]:
+        """Return (loss, metric) of the model on a whole set of images."""
+        predictions = self.model(dataset.x)
+        return float(self.loss_func(predictions, dataset.y)), self.metrics(
+            predictions.data, dataset.y
+        )
+
+
+# --8<-- [end:learner]
 
 
 def copy_params(params: Params) -> Params:

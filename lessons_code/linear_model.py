@@ -66,11 +66,14 @@ def mnist_loss(predictions: np.ndarray, targets: np.ndarray) -> float:
 
 # --8<-- [start:mnist_loss_grad]
 def mnist_loss_grad(predictions: np.ndarray, targets: np.ndarray) -> np.ndarray:
-    """Return d mnist_loss / d predictions, one number per image."""
+    """Return d mnist_loss / d predictions, one number per image: the chain rule."""
     probabilities = sigmoid(predictions)
-    slope = probabilities * (1 - probabilities)  # d sigmoid(z) / dz
-    # A 3 (target 1) wants a higher score: raising its score lowers the loss.
-    return np.where(targets == 1, -slope, slope) / len(predictions)
+    # d loss / d probability, the loss being a mean over n images: a 3's loss is 1 - p, so
+    # -1/n (raising its probability lowers the loss); a 7's loss is p, so +1/n.
+    sign = np.where(targets == 1, -1, 1).astype(probabilities.dtype)
+    d_probabilities = sign / len(predictions)
+    slope = probabilities * (1 - probabilities)  # d probability / d score: the sigmoid's slope
+    return d_probabilities * slope
 
 
 # --8<-- [end:mnist_loss_grad]

@@ -101,6 +101,20 @@ def calc_grad(params: Params, xb: np.ndarray, yb: np.ndarray) -> tuple[float, Pa
 # --8<-- [end:calc_grad]
 
 
+# --8<-- [start:relu_pieces]
+def relu_pieces(xs: np.ndarray, ys: np.ndarray, n_units: int) -> np.ndarray:
+    """Return the closest fit to the curve (xs, ys) that n_units hidden ReLUs can make:
+    straight lines joined at n_units evenly spaced points."""
+    bends = np.linspace(xs.min(), xs.max(), n_units, endpoint=False)
+    hidden = relu(xs[:, None] - bends)  # layer 1 (weight 1, bias -bend), ReLU: (n, n_units)
+    features = np.column_stack([hidden, np.ones_like(xs)])  # and a bias for layer 2
+    weights, *_ = np.linalg.lstsq(features, ys, rcond=None)  # layer 2: the best weights
+    return features @ weights  # (n, n_units + 1) @ (n_units + 1,) -> (n,)
+
+
+# --8<-- [end:relu_pieces]
+
+
 def train(data, recipe: Recipe = RECIPE, n_hidden: int = N_HIDDEN) -> TrainingRun:
     """Train the two-layer net on 3s (1) and 7s (0) and return the run."""
     rng = np.random.default_rng(recipe.seed)  # the run's only source of randomness

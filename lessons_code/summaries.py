@@ -32,16 +32,22 @@ def format_run(summary: dict, timing: bool = True) -> str:
         f"recipe: lr {summary['learning_rate']}, batch {summary['batch_size']}, "
         f"{summary['epochs']} epoch{'' if summary['epochs'] == 1 else 's'} "
         f"({summary['steps']} steps), seed {summary['seed']}",
-        "epoch  train loss  valid loss  train acc  valid acc",
+        format_history(summary["history"]),
+        f"final valid accuracy: {summary['final_valid_accuracy']:.4f}",
     ]
-    for row in summary["history"]:
+    if timing:
+        lines.append(f"time: {summary['seconds_per_epoch'] * 1000:.1f} ms per epoch (median)")
+    return "\n".join(lines)
+
+
+def format_history(history: list[dict]) -> str:
+    """Return the per-epoch table: the loss and the accuracy on both sets after each epoch."""
+    lines = ["epoch  train loss  valid loss  train acc  valid acc"]
+    for row in history:
         lines.append(
             f"{row['epoch']:>5}  {row['train_loss']:>10.4f}  {row['valid_loss']:>10.4f}  "
             f"{row['train_accuracy']:>9.4f}  {row['valid_accuracy']:>9.4f}"
         )
-    lines.append(f"final valid accuracy: {summary['final_valid_accuracy']:.4f}")
-    if timing:
-        lines.append(f"time: {summary['seconds_per_epoch'] * 1000:.1f} ms per epoch (median)")
     return "\n".join(lines)
 
 

@@ -102,3 +102,17 @@ def test_every_lesson_ends_with_self_check_questions_from_the_build():
         questions = re.findall(r'^\?\?\? question "', section, flags=re.MULTILINE)
         assert 2 <= len(questions) <= 4, (page, len(questions))
         assert PLACEHOLDER.search(section), f"{page}: no number from the build in its self-check"
+
+
+def test_every_pytorch_file_is_shown_and_every_step_has_both_tabs():
+    pages = "".join((DOCS / page).read_text() for page in MARKDOWN_PAGES)
+    for path in (REPO / "docs_src" / "pytorch").glob("*.py"):
+        if path.name != "__init__.py":
+            assert f'"docs_src/pytorch/{path.name}:' in pages, f"{path.name} is on no page"
+    sections = re.split(r"\n## ", (DOCS / "pytorch.md").read_text())[1:]
+    steps = [section for section in sections if not section.startswith("Try it")]
+    assert len(steps) >= 8
+    for section in steps:
+        title = section.splitlines()[0]
+        assert '=== "numpy (this site)"' in section, title
+        assert '=== "PyTorch (the chapter)"' in section, title

@@ -193,4 +193,46 @@ def test_a_lesson_edit_shows_in_a_rebuild_in_the_same_process_and_in_a_new_build
 def test_mkdocs_serve_watches_every_input():
     config = (REPO / "mkdocs.yml").read_text()
     (watched,) = re.findall(r"\nwatch:.*\n((?:  - .*\n)+)", config)
-    assert {line.strip("- \n") for line in watched.splitlines()} == {"lessons_code", "hooks"}
+    watched = {line.strip("- \n") for line in watched.splitlines()}
+    assert watched == {"lessons_code", "docs_src", "hooks"}
+
+
+SEARCHED = {
+    "requires_grad": ("autograd", "requires_grad"),
+    "backward": ("autograd", "backward"),
+    "zeroing the gradients": ("autograd", "must be zeroed"),
+    "computational graph": ("autograd", "the computational graph"),
+    "DataLoader": ("pytorch", "the dataloader"),
+    "Learner": ("pytorch", "learner"),
+    "broadcasting": ("pytorch", "broadcasting"),
+    "rank": ("pytorch", "rank and shape"),
+    "shape": ("pytorch", "rank and shape"),
+    "view": ("pytorch", "view, reshape"),
+    "nn.Linear": ("pytorch", "nn.linear"),
+    "F.relu": ("pytorch", "nn.relu and f.relu"),
+    "nn.ReLU": ("pytorch", "nn.relu and f.relu"),
+    "seven steps": ("pytorch", "the seven steps"),
+    "universal approximation": ("layer", "more than one"),
+}
+"""The chapter's words a reader searches for: the page, and the section of it, that explains
+each one."""
+
+
+def test_the_search_index_finds_the_chapters_words_where_they_are_explained(built):
+    index = json.loads((built / "site" / "search" / "search_index.json").read_text())
+    sections = [
+        (
+            entry["location"],
+            re.sub(r"<[^>]+>", "", entry["title"]).lower(),
+            re.sub(r"<[^>]+>", "", entry["title"] + " " + entry["text"]).lower(),
+        )
+        for entry in index["docs"]
+    ]
+    for term, (page, heading) in SEARCHED.items():
+        explaining = [
+            text
+            for location, title, text in sections
+            if location.startswith(f"{page}/#") and heading in title
+        ]
+        assert explaining, f"no section {heading!r} on {page}/ in the search index"
+        assert any(term.lower() in text for text in explaining), (term, page, heading)

@@ -6,11 +6,21 @@ from __future__ import annotations
 
 import numpy as np
 
-from lessons_code import apples_pears, learner, linear_model, neural_net, summaries
+from lessons_code import (
+    apples_pears,
+    arrays,
+    baseline,
+    learner,
+    linear_model,
+    neural_net,
+    nn,
+    summaries,
+)
 from lessons_code.data import digit_name
 from lessons_code.learner import TrainingRun, validate_epoch
 from lessons_code.website.runs import (
     ASCENT_RATE,
+    GRAPH_BATCH,
     LOSS_EXAMPLES,
     NUDGE,
     NUDGE_SAMPLE,
@@ -20,6 +30,7 @@ from lessons_code.website.runs import (
     VARIANT_EPOCHS,
     VARIANT_LEARNING_RATE,
     Runs,
+    wiggly_curve,
 )
 
 
@@ -333,12 +344,134 @@ def _net(runs: Runs) -> dict:
             "about the same": "about the same as",
         }[_verdict(runs.net.final_valid_accuracy, small_start, len(runs.mnist.valid_x))],
         "gain_images": gain * len(runs.mnist.valid_x),
+        **_collapsed_layers(runs.net, runs.mnist.valid_x),
+    }
+
+
+def _shape(shape: tuple[int, ...]) -> str:
+    """Return a shape as Python prints it: "(400, 28, 28)", "(200,)"."""
+    return str(tuple(int(size) for size in shape))
+
+
+def _arrays(mnist) -> dict:
+    threes = arrays.digit_images(mnist.train_x, mnist.train_y, 1.0)
+    sevens = arrays.digit_images(mnist.train_x, mnist.train_y, 0.0)
+    stacked_threes = arrays.stack_digits(threes)
+    valid_threes = arrays.stack_digits(arrays.digit_images(mnist.valid_x, mnist.valid_y, 1.0))
+    mean3 = stacked_threes.mean(0)
+    train_x = arrays.as_rows(arrays.stack_digits(threes + sevens))
+    ideal_3, _ = baseline.ideal_digits(mnist.train_x, mnist.train_y)
+    valid_rows = arrays.as_rows(valid_threes)
+    return {
+        "threes": len(threes),
+        "sevens": len(sevens),
+        "stacked_threes_shape": _shape(stacked_threes.shape),
+        "stacked_threes_rank": arrays.rank(stacked_threes),
+        "image_shape": _shape(threes[0].shape),
+        "mean3_shape": _shape(mean3.shape),
+        "mean3_rank": arrays.rank(mean3),
+        "valid_threes_shape": _shape(valid_threes.shape),
+        "difference_shape": _shape((valid_threes - mean3).shape),
+        "train_x_shape": _shape(train_x.shape),
+        "train_y_shape": _shape((len(train_x), 1)),  # the chapter's unsqueeze(1)
+        "rows_shape": _shape(valid_rows.shape),
+        "ideal_shape": _shape(ideal_3.shape),
+        "rows_difference_shape": _shape((valid_rows - ideal_3).shape),
+        "distances_shape": _shape(baseline.mnist_distance(valid_rows, ideal_3).shape),
+    }
+
+
+def _dataloader(mnist) -> dict:
+    recipe = linear_model.RECIPE
+    dls = learner.dataloaders(mnist, recipe.batch_size, np.random.default_rng(recipe.seed))
+    sizes = [len(xb) for xb, _ in dls.train]
+    xb, yb = next(iter(dls.train))
+    return {
+        "batch_size": recipe.batch_size,
+        "batches": len(dls.train),
+        "last_batch_size": sizes[-1],
+        "first_xb_shape": _shape(xb.shape),
+        "first_yb_shape": _shape(yb.shape),
+    }
+
+
+def _autograd(runs: Runs) -> dict:
+    """Our autograd's gradients beside the hand-derived ones, in float64, on this data."""
+    mnist, seed = runs.mnist, linear_model.RECIPE.seed
+    n_images = linear_model.RECIPE.batch_size
+    xb, yb = mnist.train_x[:n_images].astype(np.float64), mnist.train_y[:n_images].astype(float)
+
+    def float64(params: dict) -> dict:
+        return {name: value.astype(np.float64) for name, value in params.items()}
+
+    start = float64(linear_model.init_linear(np.random.default_rng(seed)))
+    _, by_hand = linear_model.calc_grad(start, xb, yb)
+    model = nn.Linear(start["weights"], start["bias"])
+    nn.calc_grad(xb, yb, model)
+    net_start = float64(neural_net.init_net(np.random.default_rng(seed)))
+    _, net_by_hand = neural_net.calc_grad(net_start, xb, yb)
+    net = nn.Sequential(
+        nn.Linear(net_start["w1"], net_start["b1"]),
+        nn.ReLU(),
+        nn.Linear(net_start["w2"], net_start["b2"]),
+    )
+    nn.calc_grad(xb, yb, net)
+    net_difference = max(
+        float(np.abs(p.grad - net_by_hand[name]).max())
+        for name, p in zip(("w1", "b1", "w2", "b2"), net.parameters(), strict=True)
+    )
+
+    twice = nn.Linear(start["weights"], start["bias"])  # the chapter's batch = train_x[:4]
+    nn.calc_grad(xb[:GRAPH_BATCH], yb[:GRAPH_BATCH], twice)
+    once = {"weights_mean": float(twice.weights.grad.mean()), "bias": float(twice.bias.grad)}
+    nn.calc_grad(xb[:GRAPH_BATCH], yb[:GRAPH_BATCH], twice)
+    histories = runs.learner_histories
+    return {
+        "batch_size": n_images,
+        "graph_batch": GRAPH_BATCH,
+        "parameters": len(model.weights.data) + 1,
+        "bias_grad_by_hand": float(by_hand["bias"]),
+        "bias_grad_autograd": float(model.bias.grad),
+        "weights_grad_mean_by_hand": float(by_hand["weights"].mean()),
+        "weights_grad_mean_autograd": float(model.weights.grad.mean()),
+        "linear_largest_difference": max(
+            float(np.abs(model.weights.grad - by_hand["weights"]).max()),
+            abs(float(model.bias.grad - by_hand["bias"])),
+        ),
+        "net_parameters": sum(p.data.size for p in net.parameters()),
+        "net_largest_difference": net_difference,
+        "once_weights_grad_mean": once["weights_mean"],
+        "once_bias_grad": once["bias"],
+        "twice_weights_grad_mean": float(twice.weights.grad.mean()),
+        "twice_bias_grad": float(twice.bias.grad),
+        "twice_over_once": float(twice.bias.grad) / once["bias"],
+        "learner_linear_final_valid_accuracy": histories["linear"][-1].valid_accuracy,
+        "learner_net_final_valid_accuracy": histories["net"][-1].valid_accuracy,
+        "learner_linear_identical_epochs": sum(
+            a == b for a, b in zip(histories["linear"], runs.linear.history, strict=True)
+        ),
+        "learner_net_identical_epochs": sum(
+            a == b for a, b in zip(histories["net"], runs.net.history, strict=True)
+        ),
+    }
+
+
+def _collapsed_layers(run: TrainingRun, x: np.ndarray) -> dict:
+    """Two linear layers with no ReLU between them are one: the trained net's, checked."""
+    p = {name: value.astype(np.float64) for name, value in run.params.items()}
+    x = x.astype(np.float64)
+    two_layers = (x @ p["w1"] + p["b1"]) @ p["w2"] + p["b2"]
+    one_layer = x @ (p["w1"] @ p["w2"]) + (p["b1"] @ p["w2"] + p["b2"])  # (784,) and ()
+    return {
+        "collapsed_weights": len(p["w1"] @ p["w2"]),
+        "collapsed_largest_difference": float(np.abs(two_layers - one_layer).max()),
     }
 
 
 def numbers(runs: Runs) -> dict:
     """Return every number the pages state, by name (nested dicts of plain values)."""
     mnist = runs.mnist
+    _, curve = wiggly_curve()
     return {
         "prediction": _prediction(runs),
         "nudge": _nudge(runs),
@@ -358,6 +491,13 @@ def numbers(runs: Runs) -> dict:
         },
         "linear": _linear(runs),
         "net": _net(runs),
+        "relu_pieces": {
+            f"fit_{index}": {"units": n, "largest_miss": float(np.abs(fit - curve).max())}
+            for index, (n, fit) in enumerate(runs.relu_fits.items())
+        },
+        "arrays": _arrays(mnist),
+        "dataloader": _dataloader(mnist),
+        "autograd": _autograd(runs),
         "baseline": {
             "accuracy_3": runs.similarity.accuracy_3,
             "accuracy_7": runs.similarity.accuracy_7,

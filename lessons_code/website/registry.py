@@ -24,6 +24,7 @@ from lessons_code.website.runs import (
     N_MISTAKES,
     SIGMOID_SCORES,
     Runs,
+    wiggly_curve,
 )
 
 
@@ -130,6 +131,10 @@ FIGURES: dict[str, FigureSpec] = {
             runs.linear.params["weights"],
             float(runs.linear.params["bias"]),
         ),
+    ),
+    "relu-pieces": FigureSpec(figures.relu_pieces, lambda runs: (*wiggly_curve(), runs.relu_fits)),
+    "computational-graph": FigureSpec(
+        figures.computational_graph, lambda runs: (runs.loss_graph(),)
     ),
 }
 """Every figure of the site, by the name a page gives it: `{{ figure:NAME }}`."""

@@ -12,7 +12,8 @@ from functools import cached_property
 
 import numpy as np
 
-from lessons_code import apples_pears, baseline, data, learner, linear_model, neural_net
+from lessons_code import apples_pears, baseline, data, learner, linear_model, neural_net, nn
+from lessons_code.autograd import Tensor
 
 LEARNING_RATES = (0.01, 1.0, 10.0, 100.0)
 """The learning rates compared on the site: too small, the chapter's, bigger, too large."""
@@ -55,6 +56,20 @@ ASCENT_STEPS, ASCENT_RATE = 20, 0.05
 ASCENT_SHOWN = (0, 1, 2, 5, ASCENT_STEPS)
 """The steps the figure shows."""
 
+GRAPH_BATCH = 4
+"""How many training images the computational-graph figure runs through linear1, as the
+chapter's `batch = train_x[:4]`."""
+
+RELU_UNITS = (3, 6, 24)
+"""How many hidden ReLUs the universal-approximation figure fits a wiggly curve with."""
+
+
+def wiggly_curve() -> tuple[np.ndarray, np.ndarray]:
+    """Return the curve the universal-approximation figure fits: no straight line would do."""
+    xs = np.linspace(-3.0, 3.0, 601)
+    return xs, np.sin(2 * xs) + 0.3 * xs
+
+
 LOSS_EXAMPLES = {
     "three_scored_2": (1.0, 2.0),
     "seven_scored_2": (0.0, 2.0),
@@ -83,6 +98,27 @@ class Runs:
     def net(self) -> learner.TrainingRun:
         """Return the chapter's two-layer net, trained with its recipe."""
         return neural_net.train(self.mnist)
+
+    @cached_property
+    def learner_histories(self) -> dict[str, list[learner.EpochStats]]:
+        """Return the histories of our Learner (gradients by our autograd) training linear1
+        and simple_net with the chapter's recipes, started as the hand-derived runs."""
+        return {
+            "linear": nn.fit(nn.linear1, self.mnist, linear_model.RECIPE),
+            "net": nn.fit(nn.simple_net, self.mnist, neural_net.RECIPE),
+        }
+
+    @cached_property
+    def relu_fits(self) -> dict[int, np.ndarray]:
+        """Return the wiggly curve's closest fit with each number of hidden ReLUs."""
+        xs, ys = wiggly_curve()
+        return {n: neural_net.relu_pieces(xs, ys, n) for n in RELU_UNITS}
+
+    def loss_graph(self) -> Tensor:
+        """Return mnist_loss(linear1(images)) of the first training images, with its graph."""
+        model = nn.linear1(np.random.default_rng(linear_model.RECIPE.seed))
+        images = Tensor(self.mnist.train_x[:GRAPH_BATCH], name="images")
+        return nn.mnist_loss(model(images), self.mnist.train_y[:GRAPH_BATCH])
 
     @cached_property
     def similarity(self) -> baseline.PixelSimilarity:

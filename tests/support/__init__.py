@@ -1,7 +1,8 @@
 """What the tests and the benchmarks share: where things are, how to build the site in a
 copy of the project, how to run the command line, and how to read and weigh a built page.
-Its modules: `browser` (Chromium and axe-core), `gradcheck` (finite differences) and
-`reproducible` (two builds compared byte for byte).
+Its modules: `browser` (Chromium and axe-core), `gradcheck` (finite differences),
+`reproducible` (two builds compared byte for byte) and `pytorch_parity` (the chapter's
+PyTorch files beside lessons_code).
 
 Tests and benchmarks import from `lessons_code` and from this package, never from each
 other.
@@ -19,11 +20,12 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
+import pytest
 import yaml
 
 REPO = Path(__file__).resolve().parents[2]
 SHARED_MNIST = REPO.parent / "shared" / "data" / "mnist"
-PROJECT_FILES = ("mkdocs.yml", "docs", "hooks", "lessons_code")
+PROJECT_FILES = ("mkdocs.yml", "docs", "docs_src", "hooks", "lessons_code")
 """What a build of the site reads: copied to make a project without caches or a site."""
 
 PAGE_LIMIT, SITE_LIMIT = 400_000, 20_000_000
@@ -45,6 +47,21 @@ def real_mnist_env() -> dict[str, str]:
 
 
 NO_REAL_MNIST = f"real MNIST not found: neither $LESSONS_DATA nor {SHARED_MNIST} is a folder"
+
+NO_TORCH = "PyTorch is not installed: it is an optional extra (pip install torch==2.13.0)"
+
+
+def require_torch():
+    """Return torch, or skip the calling test module; with LESSONS_REQUIRE_TORCH=1, fail.
+
+    `.ci/run` installs torch and sets LESSONS_REQUIRE_TORCH=1, so that in CI the PyTorch
+    tests run and never skip.
+    """
+    if os.environ.get("LESSONS_REQUIRE_TORCH") == "1":
+        import torch
+
+        return torch
+    return pytest.importorskip("torch", reason=NO_TORCH)
 
 
 def copy_project(destination: Path) -> Path:

@@ -1,0 +1,1 @@
+"""Code the pages show that is not part of the lessons: real files, imported by the tests."""

@@ -1,0 +1,24 @@
+"""The chapter's dataset, a list of (image, target) pairs made by zip, and its DataLoader."""
+
+from __future__ import annotations
+
+import torch
+from torch.utils.data import DataLoader
+
+
+# --8<-- [start:dataset]
+def dataset(x: torch.Tensor, y: torch.Tensor) -> list[tuple[torch.Tensor, torch.Tensor]]:
+    """Return the pairs (image, target): dset[0] is the first image and its target."""
+    return list(zip(x, y, strict=True))
+
+
+# --8<-- [end:dataset]
+
+
+# --8<-- [start:dataloader]
+def training_batches(dset: list, batch_size: int = 256) -> DataLoader:
+    """Return mini-batches (xb, yb) in a new random order every epoch."""
+    return DataLoader(dset, batch_size=batch_size, shuffle=True)
+
+
+# --8<-- [end:dataloader]

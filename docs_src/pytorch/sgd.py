@@ -1,0 +1,80 @@
+"""The seven steps of SGD, in the chapter's PyTorch: init_params, linear1, mnist_loss,
+calc_grad with backward, and train_epoch, which zeroes each gradient after its step.
+
+The chapter keeps `weights`, `bias` and `dl` in global variables; here they are arguments.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+import torch
+
+
+# --8<-- [start:init_params]
+def init_params(size, std: float = 1.0) -> torch.Tensor:
+    """Step 1: return random parameters that record what is computed from them."""
+    return (torch.randn(size) * std).requires_grad_()
+
+
+# --8<-- [end:init_params]
+
+
+# --8<-- [start:linear1]
+def linear1(xb: torch.Tensor, weights: torch.Tensor, bias: torch.Tensor) -> torch.Tensor:
+    """Step 2: return one score per image."""
+    return xb @ weights + bias  # (n, 784) @ (784, 1) + (1,) -> (n, 1)
+
+
+# --8<-- [end:linear1]
+
+
+# --8<-- [start:mnist_loss]
+def mnist_loss(predictions: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
+    """Step 3: return how far the probabilities are from the targets."""
+    predictions = predictions.sigmoid()
+    return torch.where(targets == 1, 1 - predictions, predictions).mean()
+
+
+# --8<-- [end:mnist_loss]
+
+
+# --8<-- [start:calc_grad]
+def calc_grad(xb: torch.Tensor, yb: torch.Tensor, model: Callable) -> None:
+    """Step 4: add the batch's gradients to the .grad of every parameter."""
+    predictions = model(xb)
+    loss = mnist_loss(predictions, yb)
+    loss.backward()
+
+
+# --8<-- [end:calc_grad]
+
+
+# --8<-- [start:train_epoch]
+def train_epoch(model: Callable, lr: float, params: Iterable[torch.Tensor], dl) -> None:
+    """Steps 2 to 6 for every mini-batch of one epoch."""
+    for xb, yb in dl:
+        calc_grad(xb, yb, model)
+        for p in params:
+            p.data -= p.grad * lr  # step 5: step the weights
+            p.grad.zero_()  # backward() adds to .grad: empty it for the next batch
+
+
+# --8<-- [end:train_epoch]
+
+
+# --8<-- [start:batch_accuracy]
+def batch_accuracy(xb: torch.Tensor, yb: torch.Tensor) -> torch.Tensor:
+    """Return the fraction of images on the right side of probability 0.5."""
+    preds = xb.sigmoid()
+    correct = (preds > 0.5) == yb
+    return correct.float().mean()
+
+
+def validate_epoch(model: Callable, valid_dl) -> float:
+    """Return the mean batch accuracy over the validation batches."""
+    accs = [batch_accuracy(model(xb), yb) for xb, yb in valid_dl]
+    return round(torch.stack(accs).mean().item(), 4)
+
+
+# --8<-- [end:batch_accuracy]

@@ -1,0 +1,34 @@
+"""Adding a nonlinearity: simple_net as a plain function with F.relu, then as nn.Sequential."""
+
+from __future__ import annotations
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+
+# --8<-- [start:simple_net_function]
+def simple_net(
+    xb: torch.Tensor, w1: torch.Tensor, b1: torch.Tensor, w2: torch.Tensor, b2: torch.Tensor
+) -> torch.Tensor:
+    """Return one score per image: a linear layer, a ReLU, a second linear layer."""
+    res = xb @ w1 + b1  # (n, 784) @ (784, 30) -> (n, 30)
+    res = F.relu(res)  # the chapter writes res.max(tensor(0.0)): the same numbers
+    res = res @ w2 + b2  # (n, 30) @ (30, 1) -> (n, 1)
+    return res
+
+
+# --8<-- [end:simple_net_function]
+
+
+# --8<-- [start:sequential]
+def simple_net_module() -> nn.Sequential:
+    """Return the same net as layers: PyTorch makes and starts every weight."""
+    return nn.Sequential(
+        nn.Linear(28 * 28, 30),
+        nn.ReLU(),  # a layer that calls F.relu; it has no parameters
+        nn.Linear(30, 1),
+    )
+
+
+# --8<-- [end:sequential]

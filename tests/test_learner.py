@@ -1,0 +1,127 @@
+"""The shared loop's pieces: Dataset, DataLoader, BasicOptim, Learner and the layers, and
+the proof that building `train_model` on them changed no result."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+import pytest
+
+from lessons_code import learner, linear_model, neural_net, nn
+from lessons_code.autograd import Tensor
+from lessons_code.learner import BasicOptim, DataLoader, Dataset, EpochStats, Recipe
+
+
+def test_a_dataset_pairs_each_image_with_its_target_as_zip_does(tiny_data):
+    dataset = Dataset(tiny_data.train_x, tiny_data.train_y)
+    zipped = list(zip(tiny_data.train_x, tiny_data.train_y, strict=True))
+    assert len(dataset) == len(zipped)
+    for index in (0, 7, len(zipped) - 1):
+        x, y = dataset[index]
+        np.testing.assert_array_equal(x, zipped[index][0])
+        assert y == zipped[index][1]
+
+
+def test_a_dataloader_visits_every_image_once_per_epoch_in_a_new_order():
+    indices = np.arange(10)
+    loader = DataLoader(Dataset(indices, indices * 10), 4, np.random.default_rng(0))
+    first, second = list(loader), list(loader)
+    assert len(loader) == len(first) == 3
+    assert [len(xb) for xb, _ in first] == [4, 4, 2]  # the last batch holds what is left
+    for epoch in (first, second):
+        seen = np.concatenate([xb for xb, _ in epoch])
+        assert sorted(seen) == list(indices)
+        np.testing.assert_array_equal(np.concatenate([yb for _, yb in epoch]), seen * 10)
+    assert not np.array_equal(first[0][0], second[0][0])  # reshuffled every pass
+
+
+def test_without_a_generator_batches_come_in_order():
+    indices = np.arange(5)
+    batches = [xb.tolist() for xb, _ in DataLoader(Dataset(indices, indices), 2)]
+    assert batches == [[0, 1], [2, 3], [4]]
+
+
+def loop_before_the_dataloader(params, predict, calc_grad, data, recipe, rng, loss, metric):
+    """The shared loop as it was before it took a DataLoader: the oracle for the refactor."""
+    train_x = np.asarray(data.train_x, dtype=np.float32)
+    train_y = np.asarray(data.train_y, dtype=np.float32)
+    params = {name: value.copy() for name, value in params.items()}
+    history = []
+    for epoch in range(1, recipe.epochs + 1):
+        order = rng.permutation(len(train_x))
+        for start in range(0, len(order), recipe.batch_size):
+            batch = order[start : start + recipe.batch_size]
+            _, grads = calc_grad(params, train_x[batch], train_y[batch])
+            for name, grad in grads.items():
+                params[name] -= recipe.learning_rate * grad
+        train = learner.validate_epoch(predict, params, train_x, train_y, loss, metric)
+        valid = learner.validate_epoch(predict, params, data.valid_x, data.valid_y, loss, metric)
+        history.append(EpochStats(epoch, train[0], valid[0], train[1], valid[1]))
+    return params, history
+
+
+@pytest.mark.parametrize(
+    ("lesson", "init", "predict"),
+    [
+        (linear_model, linear_model.init_linear, linear_model.predict),
+        (neural_net, neural_net.init_net, neural_net.simple_net),
+    ],
+)
+def test_train_is_byte_identical_to_the_loop_before_the_dataloader(
+    tiny_data, lesson, init, predict
+):
+    recipe = replace(lesson.RECIPE, epochs=4, batch_size=48, seed=11, keep_chapter_steps=False)
+    run = lesson.train(tiny_data, recipe)
+    rng = np.random.default_rng(recipe.seed)
+    params, history = loop_before_the_dataloader(
+        init(rng),
+        predict,
+        lesson.calc_grad,
+        tiny_data,
+        recipe,
+        rng,
+        linear_model.mnist_loss,
+        linear_model.batch_accuracy,
+    )
+    assert run.history == history
+    for name, value in params.items():
+        assert np.asarray(run.params[name]).tobytes() == np.asarray(value).tobytes(), name
+
+
+def test_basic_optim_steps_against_the_gradient_then_forgets_it():
+    weights = Tensor(np.array([1.0, 2.0]), requires_grad=True)
+    weights.grad = np.array([0.5, -1.0])
+    opt = BasicOptim([weights], lr=0.1)
+    opt.step()
+    np.testing.assert_allclose(weights.data, [0.95, 2.1])
+    opt.zero_grad()
+    assert weights.grad is None
+
+
+def test_layers_list_their_parameters():
+    net = nn.simple_net(np.random.default_rng(0))
+    shapes = [p.shape for p in net.parameters()]
+    assert shapes == [(784, 30), (30,), (30,), ()]
+    assert nn.ReLU().parameters() == []
+    assert all(p.requires_grad for p in net.parameters())
+    assert nn.linear1(np.random.default_rng(0)).parameters()[0].shape == (784,)
+
+
+def test_relu_the_function_and_relu_the_layer_give_the_same_numbers():
+    x = Tensor(np.array([-2.0, -0.5, 0.0, 0.5, 2.0]))
+    np.testing.assert_array_equal(nn.relu(x).data, [0.0, 0.0, 0.0, 0.5, 2.0])
+    np.testing.assert_array_equal(nn.ReLU()(x).data, nn.relu(x).data)
+
+
+def test_the_learner_learns_and_reports_every_epoch(tiny_data):
+    recipe = Recipe(learning_rate=1.0, batch_size=32, epochs=5)
+    history = nn.fit(nn.linear1, tiny_data, recipe)
+    assert [stats.epoch for stats in history] == [1, 2, 3, 4, 5]
+    assert history[-1].train_loss < history[0].train_loss
+    assert history[-1].valid_accuracy > 0.9
+
+
+def test_the_learner_refuses_an_impossible_recipe(tiny_data):
+    with pytest.raises(ValueError, match="batch size must be"):
+        nn.fit(nn.linear1, tiny_data, Recipe(batch_size=0))

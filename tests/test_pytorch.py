@@ -1,0 +1,211 @@
+"""The chapter's PyTorch files (docs_src/pytorch): every one runs, and started from the same
+weights and fed the same batches, PyTorch and lessons_code agree to 1e-5 in float32 on the
+scores, the loss, the gradients and the accuracy after one epoch.
+
+Skipped, with the reason, where torch is not installed; `.ci/run` installs it and sets
+LESSONS_REQUIRE_TORCH=1, so that there they cannot skip.
+"""
+
+from __future__ import annotations
+
+import ast
+import importlib
+
+import numpy as np
+import pytest
+
+from tests.support import REPO, require_torch
+
+torch = require_torch()
+
+from docs_src.pytorch import (  # noqa: E402
+    broadcasting,
+    dataloader,
+    optimizer,
+    sgd,
+    simple_net,
+    tensors,
+)
+from lessons_code import arrays, baseline, data, linear_model, neural_net  # noqa: E402
+from lessons_code.learner import DataLoader, Dataset  # noqa: E402
+from tests.support.pytorch_parity import PAIRS, parity  # noqa: E402
+
+FILES = sorted(p for p in (REPO / "docs_src" / "pytorch").glob("*.py") if p.name != "__init__.py")
+AGREE = 1e-5
+"""How close PyTorch and lessons_code must be, in float32."""
+
+
+@pytest.fixture(scope="module")
+def sample() -> data.MnistData:
+    """Return the bundled sample, whatever $LESSONS_DATA says."""
+    return data.load_threes_sevens(data.SAMPLE_DIR)
+
+
+def as_tensors(images: list[np.ndarray]) -> list[torch.Tensor]:
+    """Return 28×28 images in [0, 1] as the chapter reads its PNGs: tensors of 0-255 bytes."""
+    return [torch.from_numpy(np.rint(image * 255).astype(np.uint8)) for image in images]
+
+
+def test_every_pytorch_file_imports_and_every_function_in_it_is_run_here():
+    tests = REPO / "tests"
+    this_test = (tests / "test_pytorch.py").read_text()
+    this_test += (tests / "support" / "pytorch_parity.py").read_text()
+    assert {path.stem for path in FILES} == {
+        "broadcasting",
+        "dataloader",
+        "optimizer",
+        "sgd",
+        "simple_net",
+        "tensors",
+    }
+    for path in FILES:
+        module = importlib.import_module(f"docs_src.pytorch.{path.stem}")
+        tree = ast.parse(path.read_text())
+        defined = [
+            node.name for node in tree.body if isinstance(node, ast.FunctionDef | ast.ClassDef)
+        ]
+        assert defined, path.name
+        for name in defined:
+            assert hasattr(module, name)
+            assert f"{path.stem}.{name}(" in this_test, f"{path.name}: {name} is never run"
+
+
+def test_stacking_gives_the_same_rank_3_tensor_as_numpy(sample):
+    threes = arrays.digit_images(sample.train_x, sample.train_y, 1.0)
+    stacked_threes = tensors.stack_digits(as_tensors(threes))
+    ours = arrays.stack_digits(threes)
+    assert tuple(stacked_threes.shape) == ours.shape == (len(threes), 28, 28)
+    assert tensors.rank(stacked_threes) == arrays.rank(ours) == stacked_threes.ndim == 3
+    np.testing.assert_array_equal(stacked_threes.numpy(), ours)
+
+
+def test_view_lays_each_image_out_as_a_row_like_reshape(sample):
+    threes = arrays.digit_images(sample.train_x, sample.train_y, 1.0)
+    sevens = arrays.digit_images(sample.train_x, sample.train_y, 0.0)
+    train_x, train_y = tensors.training_set(
+        tensors.stack_digits(as_tensors(threes)), tensors.stack_digits(as_tensors(sevens))
+    )
+    assert tuple(train_x.shape) == (len(threes) + len(sevens), 784)
+    assert tuple(train_y.shape) == (len(threes) + len(sevens), 1)
+    ours = arrays.as_rows(arrays.stack_digits(threes + sevens))
+    np.testing.assert_array_equal(train_x.numpy(), ours)
+    assert train_y[: len(threes)].eq(1).all() and train_y[len(threes) :].eq(0).all()
+
+
+def test_the_mean_3_and_mnist_distance_broadcast_as_numpy_does(sample):
+    threes = arrays.digit_images(sample.train_x, sample.train_y, 1.0)
+    sevens = arrays.digit_images(sample.train_x, sample.train_y, 0.0)
+    mean3 = broadcasting.ideal_digit(tensors.stack_digits(as_tensors(threes)))
+    mean7 = broadcasting.ideal_digit(tensors.stack_digits(as_tensors(sevens)))
+    ideal_3, ideal_7 = baseline.ideal_digits(sample.train_x, sample.train_y)
+    assert tuple(mean3.shape) == (28, 28)
+    np.testing.assert_allclose(mean3.numpy().reshape(-1), ideal_3, atol=AGREE)
+    valid = tensors.stack_digits(as_tensors(list(sample.valid_x.reshape(-1, 28, 28))))
+    distances = broadcasting.mnist_distance(valid, mean3)  # (n, 28, 28) - (28, 28)
+    assert tuple(distances.shape) == (len(sample.valid_x),)
+    ours = baseline.mnist_distance(sample.valid_x, ideal_3)  # (n, 784) - (784,)
+    np.testing.assert_allclose(distances.numpy(), ours, atol=AGREE)
+    called_3 = broadcasting.is_3(valid, mean3, mean7).numpy()
+    np.testing.assert_array_equal(called_3, baseline.is_3(sample.valid_x, ideal_3, ideal_7))
+
+
+def test_the_chapters_functions_give_our_numbers(sample):
+    torch.manual_seed(0)
+    weights, bias = sgd.init_params((28 * 28, 1)), sgd.init_params(1)
+    assert weights.requires_grad and tuple(weights.shape) == (784, 1)
+    xb = torch.from_numpy(sample.train_x[:4])
+    yb = torch.from_numpy(sample.train_y[:4]).unsqueeze(1)
+    scores = sgd.linear1(xb, weights, bias)
+    assert tuple(scores.shape) == (4, 1)
+    ours = linear_model.linear1(sample.train_x[:4], weights.detach().numpy()[:, 0], bias.item())
+    np.testing.assert_allclose(scores.detach().numpy()[:, 0], ours, atol=AGREE)
+    loss = sgd.mnist_loss(scores, yb).item()
+    assert loss == pytest.approx(linear_model.mnist_loss(ours, sample.train_y[:4]), abs=AGREE)
+    assert sgd.batch_accuracy(scores, yb).item() == linear_model.batch_accuracy(
+        ours, sample.train_y[:4]
+    )
+
+
+def test_backward_adds_so_the_chapter_zeroes_the_gradients(sample):
+    torch.manual_seed(0)
+    weights, bias = sgd.init_params((28 * 28, 1)), sgd.init_params(1)
+    xb = torch.from_numpy(sample.train_x[:4])
+    yb = torch.from_numpy(sample.train_y[:4]).unsqueeze(1)
+
+    def model(x):
+        return sgd.linear1(x, weights, bias)
+
+    sgd.calc_grad(xb, yb, model)
+    once = bias.grad.clone()
+    sgd.calc_grad(xb, yb, model)
+    assert torch.equal(bias.grad, 2 * once)
+    dl = [(xb, yb)]
+    sgd.train_epoch(model, 1.0, (weights, bias), dl)  # one step, then zero_()
+    assert bias.grad.eq(0).all() and weights.grad.eq(0).all()
+    assert 0 <= sgd.validate_epoch(model, dl) <= 1
+
+
+def test_the_chapters_dataset_and_dataloader_give_every_pair_once_per_epoch(sample):
+    x, y = torch.from_numpy(sample.train_x), torch.from_numpy(sample.train_y).unsqueeze(1)
+    dset = dataloader.dataset(x, y)
+    first_x, first_y = dset[0]
+    assert tuple(first_x.shape) == (784,) and tuple(first_y.shape) == (1,)
+    torch.manual_seed(0)
+    dl = dataloader.training_batches(dset, batch_size=256)
+    ours = DataLoader(Dataset(sample.train_x, sample.train_y), 256, np.random.default_rng(0))
+    batches = list(dl)
+    assert len(dl) == len(batches) == len(ours)
+    assert [len(xb) for xb, _ in batches] == [len(xb) for xb, _ in ours]
+    assert tuple(batches[0][0].shape) == (256, 784) and tuple(batches[0][1].shape) == (256, 1)
+    seen = torch.cat([yb for _, yb in batches])
+    assert seen.sum().item() == sample.train_y.sum()
+    assert not torch.equal(batches[0][0], x[:256])  # shuffled
+
+
+def test_nn_linear_and_basic_optim_train(sample):
+    torch.manual_seed(0)
+    model = optimizer.linear_model()
+    weight, bias = model.parameters()
+    assert tuple(weight.shape) == (1, 784) and tuple(bias.shape) == (1,)
+    x, y = torch.from_numpy(sample.train_x), torch.from_numpy(sample.train_y).unsqueeze(1)
+    dl = dataloader.training_batches(dataloader.dataset(x, y))
+    valid_dl = [(torch.from_numpy(sample.valid_x), torch.from_numpy(sample.valid_y).unsqueeze(1))]
+    opt = optimizer.BasicOptim(model.parameters(), 1.0)
+    accuracies = optimizer.train_model(model, opt, dl, valid_dl, epochs=5)
+    assert len(accuracies) == 5 and accuracies[-1] > 0.8
+    assert weight.grad is None  # zero_grad forgets the gradient after each step
+
+
+def test_f_relu_and_nn_relu_are_the_same_function(sample):
+    torch.manual_seed(0)
+    net = simple_net.simple_net_module()
+    assert [tuple(p.shape) for p in net.parameters()] == [(30, 784), (30,), (1, 30), (1,)]
+    relu_layer = net[1]
+    assert list(relu_layer.parameters()) == []
+    values = torch.linspace(-2, 2, 9)
+    assert torch.equal(relu_layer(values), torch.nn.functional.relu(values))
+    xb = torch.from_numpy(sample.train_x[:8])
+    first, last = net[0], net[2]
+    as_function = simple_net.simple_net(xb, first.weight.T, first.bias, last.weight.T, last.bias)
+    assert torch.allclose(as_function, net(xb))
+    with_max = (xb @ first.weight.T + first.bias).max(torch.tensor(0.0)) @ last.weight.T + last.bias
+    assert torch.equal(as_function, with_max)  # the chapter's res.max(tensor(0.0))
+
+
+@pytest.mark.parametrize("pair", PAIRS)
+def test_pytorch_and_lessons_code_agree_over_one_epoch(sample, pair):
+    recipe = linear_model.RECIPE if pair.startswith("linear") else neural_net.RECIPE
+    found = parity(pair, sample, recipe)
+    assert found.scores <= AGREE, found
+    assert found.loss <= AGREE, found
+    assert found.gradients <= AGREE, found
+    ours, theirs = found.accuracy
+    assert abs(ours - theirs) <= AGREE, found
+
+
+@pytest.mark.parametrize("pair", PAIRS)
+def test_they_agree_on_real_mnist_too(real_data, pair):
+    recipe = linear_model.RECIPE if pair.startswith("linear") else neural_net.RECIPE
+    found = parity(pair, real_data, recipe)
+    assert max(found.scores, found.loss, found.gradients) <= AGREE, found
+    assert abs(found.accuracy[0] - found.accuracy[1]) <= AGREE, found
