@@ -204,7 +204,7 @@ def most_confused(confusion: np.ndarray, k: int = 3) -> list[tuple[int, int, int
     np.fill_diagonal(mistakes, 0)
     order = np.argsort(-mistakes, axis=None, kind="stable")[:k]
     pairs = [divmod(int(index), N_DIGITS) for index in order]
-    return [(true, said, int(mistakes[true, said])) for true, said in pairs]
+    return [(true, said, int(mistakes[true, said])) for true, said in pairs if mistakes[true, said]]
 
 
 # --8<-- [end:confusion_matrix]

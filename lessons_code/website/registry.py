@@ -16,9 +16,13 @@ from dataclasses import dataclass
 import numpy as np
 from matplotlib.figure import Figure
 
+from lessons_code import digits
 from lessons_code.website import figures, widgets
 from lessons_code.website.runs import (
+    N_CONFUSED_PAIRS,
     N_MISTAKES,
+    PUBLISHED_ERRORS,
+    PUBLISHED_LABELS,
     SIGMOID_SCORES,
     WEIGHT_EPOCHS,
     Runs,
@@ -78,6 +82,34 @@ def mistakes_inputs(runs: Runs) -> tuple:
     return images, captions, alt, N_MISTAKES
 
 
+def confused_inputs(runs: Runs) -> tuple:
+    """Return real examples of the most frequent mistakes, a row per mistake, captioned."""
+    found = runs.confused_examples()
+    images, captions, parts = [], [], []
+    for true, said, examples in found:
+        images += list(examples)
+        captions += [f"a {true}, called {said}"] * len(examples)
+        parts.append(f"{len(examples)} {true}s the model called {said}")
+    alt = (
+        "Real validation images behind the most frequent mistakes of the ten-digit linear "
+        "model, one row per mistake: " + "; ".join(parts) + "."
+    )
+    return images, captions, alt, max(len(examples) for *_, examples in found)
+
+
+def ladder_inputs(runs: Runs) -> tuple:
+    """Return this build's accuracies on all ten digits and the published ones."""
+    ours = {
+        "chance": digits.CHANCE,
+        "nearest ideal digit (L1)": runs.ten_nearest["l1"].accuracy,
+        "nearest ideal digit (L2)": runs.ten_nearest["l2"].accuracy,
+        "linear model 784 → 10": runs.ten_linear.final_valid_accuracy,
+        f"net 784 → {digits.N_HIDDEN} → 10": runs.ten_net.final_valid_accuracy,
+    }
+    published = {PUBLISHED_LABELS[name]: 1 - error for name, error in PUBLISHED_ERRORS.items()}
+    return ours, published
+
+
 FIGURES: dict[str, FigureSpec] = {
     "task": FigureSpec(figures.digit_grid, task_inputs),
     "mistakes": FigureSpec(figures.digit_grid, mistakes_inputs),
@@ -118,6 +150,21 @@ FIGURES: dict[str, FigureSpec] = {
     ),
     "sigmoid": FigureSpec(figures.sigmoid_curve, lambda runs: (np.array(SIGMOID_SCORES),)),
     "hidden-units": FigureSpec(figures.hidden_units, lambda runs: (runs.net.params["w1"], 10)),
+    "digit-templates": FigureSpec(
+        figures.digit_templates, lambda runs: (runs.ten_linear.params["weights"],)
+    ),
+    "digit-confusion": FigureSpec(
+        figures.confusion_heatmap,
+        lambda runs: (
+            runs.ten_confusion,
+            digits.most_confused(runs.ten_confusion, N_CONFUSED_PAIRS),
+        ),
+    ),
+    "digit-confused-examples": FigureSpec(figures.digit_grid, confused_inputs),
+    "digit-ladder": FigureSpec(figures.accuracy_ladder, ladder_inputs),
+    "digit-learning-rates": FigureSpec(
+        figures.learning_rates, lambda runs: (runs.ten_learning_rates,)
+    ),
 }
 """Every figure of the site, by the name a page gives it: `{{ figure:NAME }}`."""
 
@@ -126,5 +173,6 @@ WIDGETS: dict[str, Widget] = {
     "receipts": Widget("receipts.json", widgets.receipts),
     "replay": Widget("training.json", widgets.replay),
     "nudge": Widget("nudge.json", widgets.nudge),
+    "ten-digit-pad": Widget("ten-digits.json", widgets.ten_digit_pad),
 }
 """Every widget of the site, by the name a page gives it: `<div data-widget="NAME">`."""

@@ -14,6 +14,10 @@ import numpy as np
 from lessons_code import apples_pears, data
 from lessons_code.website.runs import N_EXAMPLES, NUDGE_SAMPLE, NUDGED_PIXEL, Runs, digit_name
 
+TEMPLATE_DECIMALS = 4
+"""Decimals kept of the ten-digit pad's weights: the scores move by under 0.01, the file
+stays small."""
+
 PRICE_RANGES = {"apple": (0.0, 6.0), "pear": (0.0, 10.0), "fee": (0.0, 6.0)}
 """The range of each price and of the fee on the receipts playground: sliders, typed
 values and the loss map's axes all keep to it."""
@@ -46,6 +50,26 @@ def digit_pad(runs: Runs) -> dict:
         "weights": [float(w) for w in linear.params["weights"]],  # float32, exact
         "bias": float(linear.params["bias"]),
         "examples": _examples(runs.mnist),
+    }
+
+
+def ten_digit_pad(runs: Runs) -> dict:
+    """Return the trained ten-digit linear model, a template per digit, and one real
+    validation image of each digit."""
+    params, mnist = runs.ten_linear.params, runs.ten_digits
+    first_of_each = [int(np.flatnonzero(mnist.valid_y == digit)[0]) for digit in range(10)]
+    return {
+        "about": "the ten-digit linear model of the site: score of digit d = pixels . "
+        "templates[d] + biases[d]",
+        "templates": [_rounded(column, TEMPLATE_DECIMALS) for column in params["weights"].T],
+        "biases": _rounded(params["bias"], TEMPLATE_DECIMALS),
+        "examples": [
+            {
+                "label": str(mnist.valid_y[i]),
+                "pixels": np.round(mnist.valid_x[i] * 255).astype(int).tolist(),
+            }
+            for i in first_of_each
+        ],
     }
 
 
