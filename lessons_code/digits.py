@@ -92,7 +92,7 @@ def batch_accuracy(predictions: np.ndarray, targets: np.ndarray) -> float:
 # --8<-- [end:batch_accuracy]
 
 
-# --8<-- [start:linear]
+# --8<-- [start:ten_scores]
 def init_linear(rng: np.random.Generator) -> Params:
     """Return ten columns of 784 weights and ten biases: one linear model per digit."""
     return {
@@ -106,6 +106,10 @@ def predict(params: Params, xb: np.ndarray) -> np.ndarray:
     return linear1(xb, params["weights"], params["bias"])  # (n, 784) @ (784, 10) -> (n, 10)
 
 
+# --8<-- [end:ten_scores]
+
+
+# --8<-- [start:calc_grad]
 def calc_grad(params: Params, xb: np.ndarray, yb: np.ndarray) -> tuple[float, Params]:
     """Return the batch's cross-entropy and its gradient for the weights and the biases."""
     predictions = predict(params, xb)
@@ -117,7 +121,7 @@ def calc_grad(params: Params, xb: np.ndarray, yb: np.ndarray) -> tuple[float, Pa
     return cross_entropy(predictions, yb), grads
 
 
-# --8<-- [end:linear]
+# --8<-- [end:calc_grad]
 
 
 # --8<-- [start:net]

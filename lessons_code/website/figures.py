@@ -51,7 +51,7 @@ _COMMON = {
     "axes.spines.top": False,
     "axes.spines.right": False,
     "legend.frameon": False,
-    "image.interpolation": "nearest",
+    "image.interpolation": "none",  # each image kept at 28 × 28, drawn pixelated: small SVGs
     "lines.linewidth": 2,
 }
 LIGHT = {
@@ -767,38 +767,4 @@ def confusion_heatmap(confusion: np.ndarray, pairs: Sequence[tuple[int, int, int
     bar = figure.colorbar(image, ax=ax, shrink=0.8, aspect=25)
     bar.set_label("how often this mistake happens")
     bar.set_ticks([0, most], labels=["never", f"{most}×"])
-    return figure
-
-
-def accuracy_ladder(ours: dict[str, float], published: dict[str, float]) -> Figure:
-    """Return the validation accuracy of each method as a bar, ours beside published ones."""
-    rows = [(name, value, False) for name, value in ours.items()]
-    rows += [(name, value, True) for name, value in published.items()]
-    rows.sort(key=lambda row: row[1])
-    figure = _figure(
-        8.5,
-        0.42 * len(rows) + 1.2,
-        "Validation accuracy on all ten digits, lowest first. This build: "
-        + "; ".join(f"{name} {value:.1%}" for name, value in ours.items())
-        + ". Published, for comparison: "
-        + "; ".join(f"{name} {value:.1%}" for name, value in published.items())
-        + ".",
-    )
-    ax = figure.add_subplot()
-    for position, (_, value, is_published) in enumerate(rows):
-        ax.barh(
-            position,
-            value,
-            color=GREEN if is_published else BLUE,
-            hatch="//" if is_published else None,
-            edgecolor=_ink() if is_published else BLUE,
-            linewidth=0.6,
-            height=0.7,
-        )
-        ax.text(value + 0.01, position, f"{value:.1%}", va="center", fontsize=10)
-    ax.set_yticks(range(len(rows)), labels=[f"{n} (published)" if p else n for n, _, p in rows])
-    ax.set_xlim(0, 1.12)
-    ax.xaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
-    ax.set_xticks([0, 0.25, 0.5, 0.75, 1.0])
-    ax.set(xlabel="validation accuracy, all ten digits")
     return figure

@@ -21,8 +21,6 @@ from lessons_code.website import figures, widgets
 from lessons_code.website.runs import (
     N_CONFUSED_PAIRS,
     N_MISTAKES,
-    PUBLISHED_ERRORS,
-    PUBLISHED_LABELS,
     SIGMOID_SCORES,
     WEIGHT_EPOCHS,
     Runs,
@@ -97,19 +95,6 @@ def confused_inputs(runs: Runs) -> tuple:
     return images, captions, alt, max(len(examples) for *_, examples in found)
 
 
-def ladder_inputs(runs: Runs) -> tuple:
-    """Return this build's accuracies on all ten digits and the published ones."""
-    ours = {
-        "chance": digits.CHANCE,
-        "nearest ideal digit (L1)": runs.ten_nearest["l1"].accuracy,
-        "nearest ideal digit (L2)": runs.ten_nearest["l2"].accuracy,
-        "linear model 784 → 10": runs.ten_linear.final_valid_accuracy,
-        f"net 784 → {digits.N_HIDDEN} → 10": runs.ten_net.final_valid_accuracy,
-    }
-    published = {PUBLISHED_LABELS[name]: 1 - error for name, error in PUBLISHED_ERRORS.items()}
-    return ours, published
-
-
 FIGURES: dict[str, FigureSpec] = {
     "task": FigureSpec(figures.digit_grid, task_inputs),
     "mistakes": FigureSpec(figures.digit_grid, mistakes_inputs),
@@ -161,7 +146,6 @@ FIGURES: dict[str, FigureSpec] = {
         ),
     ),
     "digit-confused-examples": FigureSpec(figures.digit_grid, confused_inputs),
-    "digit-ladder": FigureSpec(figures.accuracy_ladder, ladder_inputs),
     "digit-learning-rates": FigureSpec(
         figures.learning_rates, lambda runs: (runs.ten_learning_rates,)
     ),

@@ -59,13 +59,6 @@ N_CONFUSED_EXAMPLES = 3
 TWO_CLASS_SCORES = (1.0, 3.0)
 """A worked example: the scores of "7" and "3" whose softmax is the sigmoid of 3 - 1."""
 
-PUBLISHED_LABELS = {
-    "lecun_linear": "LeCun et al.: linear classifier",
-    "lecun_net_300": "LeCun et al.: 2-layer net, 300 hidden units",
-    "tensorflow_softmax": "TensorFlow tutorial: softmax regression",
-}
-"""How the accuracy ladder names each published result."""
-
 PUBLISHED_ERRORS = {
     "lecun_linear": 0.12,  # LeCun's MNIST table: linear classifier (1-layer NN), 12.0% error
     "lecun_net_300": 0.047,  # the same table: 2-layer NN, 300 hidden units, 4.7% error

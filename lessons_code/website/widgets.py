@@ -54,22 +54,14 @@ def digit_pad(runs: Runs) -> dict:
 
 
 def ten_digit_pad(runs: Runs) -> dict:
-    """Return the trained ten-digit linear model, a template per digit, and one real
-    validation image of each digit."""
-    params, mnist = runs.ten_linear.params, runs.ten_digits
-    first_of_each = [int(np.flatnonzero(mnist.valid_y == digit)[0]) for digit in range(10)]
+    """Return the trained ten-digit linear model: a template of 784 weights and a bias per
+    digit."""
+    params = runs.ten_linear.params
     return {
         "about": "the ten-digit linear model of the site: score of digit d = pixels . "
         "templates[d] + biases[d]",
         "templates": [_rounded(column, TEMPLATE_DECIMALS) for column in params["weights"].T],
         "biases": _rounded(params["bias"], TEMPLATE_DECIMALS),
-        "examples": [
-            {
-                "label": str(mnist.valid_y[i]),
-                "pixels": np.round(mnist.valid_x[i] * 255).astype(int).tolist(),
-            }
-            for i in first_of_each
-        ],
     }
 
 

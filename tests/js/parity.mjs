@@ -2,10 +2,17 @@
 // with the widgets' own numbers on stdout. Driven by tests/test_widget_parity.py.
 import { readFileSync } from "node:fs";
 
-import { mnistLoss, receiptsStep, score } from "../../docs/javascripts/widgets/lessons.mjs";
+import {
+  mnistLoss, receiptsStep, score, softmax, tenScores,
+} from "../../docs/javascripts/widgets/lessons.mjs";
 import { decodeImages, nudged } from "../../docs/javascripts/widgets/nudge.mjs";
 
-const { model, nudge, receipts, delta } = JSON.parse(readFileSync(0, "utf8"));
+const request = JSON.parse(readFileSync(0, "utf8"));
+const { model, nudge, receipts, delta } = request;
+const tenDigits = request["ten-digits"];
+const tenDigitScores = request.ten_pixels.map((pixels) =>
+  tenScores(pixels, tenDigits.templates, tenDigits.biases),
+);
 const examples = model.examples.map((e) =>
   score(e.pixels.map((v) => v / 255), model.weights, model.bias),
 );
@@ -24,5 +31,7 @@ process.stdout.write(
     nudge_loss: mnistLoss(scores, nudge.labels),
     nudged: nudged(images, scores, nudge.labels, nudge.pixel, delta),
     receipts_steps: steps,
+    ten_scores: tenDigitScores,
+    ten_probabilities: tenDigitScores.map(softmax),
   }),
 );
