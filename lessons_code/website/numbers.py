@@ -101,6 +101,9 @@ def _cli_output(runs: Runs) -> dict:
         "train": summaries.format_run(summary, timing=False),
         "baseline": summaries.format_baseline(summaries.baseline_summary(runs.mnist)),
         "apples_pears": summaries.format_apples_pears(summaries.apples_pears_summary(runs.story)),
+        "train_digits": summaries.format_digits(
+            summaries.digits_summary(runs.ten_digits, runs.ten_linear, "linear"), timing=False
+        ),
     }
 
 

@@ -34,7 +34,6 @@ export default function setup(root, model) {
   const verdict = root.querySelector("[data-testid=ten-digit-prediction]");
   const sureness = root.querySelector("[data-testid=ten-digit-probability]");
   const bars = makeBars(root.querySelector("[data-testid=ten-digit-probabilities]"), 10);
-  const limit = Math.max(...model.templates.map((t) => Math.max(...t.map(Math.abs))));
 
   function update() {
     const pixels = toMnist(pad);
@@ -65,7 +64,9 @@ export default function setup(root, model) {
     });
     verdict.textContent = String(winner);
     sureness.textContent = `${fmt(100 * probabilities[winner], 1)}%`;
-    paintGrid(template, model.templates[winner], (v) => diverging(v / limit));
+    const weights = model.templates[winner];
+    const limit = Math.max(...weights.map(Math.abs)) || 1; // each template on its own scale
+    paintGrid(template, weights, (v) => diverging(v / limit));
     templateCaption.textContent = `the template of “${winner}”`;
     template.setAttribute(
       "aria-label",
