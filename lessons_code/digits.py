@@ -59,9 +59,9 @@ def log_softmax(scores: np.ndarray) -> np.ndarray:
 
 def cross_entropy(predictions: np.ndarray, targets: np.ndarray) -> float:
     """Return the mean of -log(probability of the right digit) over the images."""
-    digits = np.asarray(targets, dtype=np.intp)  # the right digit of each image, 0 to 9
+    right_digits = np.asarray(targets, dtype=np.intp)  # the true digit of each image, 0 to 9
     log_probabilities = log_softmax(predictions)  # (n_images, 10)
-    return float(-log_probabilities[np.arange(len(digits)), digits].mean())
+    return float(-log_probabilities[np.arange(len(right_digits)), right_digits].mean())
 
 
 # --8<-- [end:cross_entropy]
