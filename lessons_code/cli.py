@@ -10,11 +10,12 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import asdict, replace
 
 from lessons_code import (
     apples_pears,
     data,
+    digits,
     learner,
     linear_model,
     neural_net,
@@ -66,16 +67,20 @@ def _add_json(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="print one JSON object instead")
 
 
-def _add_recipe(parser: argparse.ArgumentParser, recipe: learner.Recipe) -> None:
+def _add_recipe(parser: argparse.ArgumentParser, recipe: learner.Recipe | None) -> None:
+    """Add the recipe's flags; with recipe None they default to the chosen model's recipe."""
+    defaults = asdict(recipe) if recipe else dict.fromkeys(FLAGS)
     parser.add_argument(
         "--epochs",
         type=_whole_number,
         help=f"passes over the training images (default: {recipe.epochs} over the chapter's "
-        f"12,396 images, or as many as make the same number of steps on a smaller set)",
+        f"12,396 images, or as many as make the same number of steps on a smaller set)"
+        if recipe and recipe.keep_chapter_steps
+        else None,
     )
-    parser.add_argument("--lr", type=_real_number, default=recipe.learning_rate)
-    parser.add_argument("--batch-size", type=_whole_number, default=recipe.batch_size)
-    parser.add_argument("--seed", type=_whole_number, default=recipe.seed)
+    parser.add_argument("--lr", type=_real_number, default=defaults["learning_rate"])
+    parser.add_argument("--batch-size", type=_whole_number, default=defaults["batch_size"])
+    parser.add_argument("--seed", type=_whole_number, default=defaults["seed"])
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -89,6 +94,19 @@ def build_parser() -> argparse.ArgumentParser:
         _add_data_dir(command)
         _add_recipe(command, recipe)
         _add_json(command)
+
+    train_digits = commands.add_parser(
+        "train-digits", help="all ten digits: softmax and cross-entropy, linear or net"
+    )
+    train_digits.add_argument(
+        "--model",
+        choices=tuple(digits.MODELS),
+        default="linear",
+        help="linear: 784 -> 10 (the default); net: 784 -> 100 -> ReLU -> 10",
+    )
+    _add_data_dir(train_digits)
+    _add_recipe(train_digits, None)
+    _add_json(train_digits)
 
     similarity = commands.add_parser("baseline", help="pixel similarity: the ideal 3 and 7")
     _add_data_dir(similarity)
@@ -108,7 +126,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _recipe(args: argparse.Namespace, default: learner.Recipe) -> learner.Recipe:
-    recipe = replace(default, learning_rate=args.lr, batch_size=args.batch_size, seed=args.seed)
+    given = {"learning_rate": args.lr, "batch_size": args.batch_size, "seed": args.seed}
+    recipe = replace(
+        default, **{field: value for field, value in given.items() if value is not None}
+    )
     if args.epochs is None:
         return recipe
     return replace(recipe, epochs=args.epochs, keep_chapter_steps=False)
@@ -119,6 +140,14 @@ def _train(args: argparse.Namespace, model) -> dict:
     learner.check_recipe(recipe)  # before any data is read
     mnist = data.load_threes_sevens(args.data_dir)
     return summaries.run_summary(mnist, model.train(mnist, recipe))
+
+
+def _train_digits(args: argparse.Namespace) -> dict:
+    train, _, default = digits.MODELS[args.model]
+    recipe = _recipe(args, default)
+    learner.check_recipe(recipe)  # before any data is read
+    mnist = data.load_digits(args.data_dir)
+    return summaries.digits_summary(mnist, train(mnist, recipe), args.model)
 
 
 def _predict(args: argparse.Namespace) -> dict:
@@ -154,6 +183,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             summary, show = _train(args, linear_model), summaries.format_run
         elif args.command == "train-net":
             summary, show = _train(args, neural_net), summaries.format_run
+        elif args.command == "train-digits":
+            summary, show = _train_digits(args), summaries.format_digits
         elif args.command == "baseline":
             mnist = data.load_threes_sevens(args.data_dir)
             summary, show = summaries.baseline_summary(mnist), summaries.format_baseline

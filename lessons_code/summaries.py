@@ -6,7 +6,9 @@ from __future__ import annotations
 
 from dataclasses import asdict
 
-from lessons_code import apples_pears, baseline, data
+import numpy as np
+
+from lessons_code import apples_pears, baseline, data, digits
 from lessons_code.learner import TrainingRun
 
 
@@ -48,6 +50,50 @@ def format_history(history: list[dict]) -> str:
             f"{row['epoch']:>5}  {row['train_loss']:>10.4f}  {row['valid_loss']:>10.4f}  "
             f"{row['train_accuracy']:>9.4f}  {row['valid_accuracy']:>9.4f}"
         )
+    return "\n".join(lines)
+
+
+def digits_summary(mnist: data.MnistData, run: TrainingRun, model: digits.Model) -> dict:
+    """Return the JSON summary of a ten-digit run: the run's, and how each digit fares."""
+    _, predict, _ = digits.MODELS[model]
+    confusion = digits.confusion_matrix(predict(run.params, mnist.valid_x), mnist.valid_y)
+    return {
+        "model": model,
+        **run_summary(mnist, run),
+        "per_class_accuracy": digits.per_class_accuracy(confusion).tolist(),
+        "confusion_matrix": confusion.tolist(),
+        "most_confused": [
+            {"true": true, "predicted": said, "count": count}
+            for true, said, count in digits.most_confused(confusion)
+        ],
+    }
+
+
+def format_confusion(confusion: list[list[int]]) -> str:
+    """Return the confusion matrix as a table: a row per true digit, a column per answer."""
+    width = max(5, len(f"{np.max(confusion):,}") + 1)
+    lines = [
+        "confusion matrix (rows: the true digit; columns: what the model said)",
+        "true " + "".join(f"{digit:>{width}}" for digit in range(len(confusion))),
+    ]
+    for digit, row in enumerate(confusion):
+        lines.append(f"{digit:>4} " + "".join(f"{count:>{width},}" for count in row))
+    return "\n".join(lines)
+
+
+def format_digits(summary: dict, timing: bool = True) -> str:
+    """Return the human output of a ten-digit run: epochs, confusion, most-confused pairs."""
+    lines = [f"model: {summary['model']}", format_run(summary, timing)]
+    accuracies = "  ".join(
+        f"{digit}: {accuracy:.3f}" for digit, accuracy in enumerate(summary["per_class_accuracy"])
+    )
+    lines.append(f"valid accuracy per digit: {accuracies}")
+    lines.append(format_confusion(summary["confusion_matrix"]))
+    pairs = ", ".join(
+        f"{pair['true']} called {pair['predicted']} ({pair['count']:,} times)"
+        for pair in summary["most_confused"]
+    )
+    lines.append(f"most confused: {pairs}")
     return "\n".join(lines)
 
 

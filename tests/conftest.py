@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from lessons_code.data import MnistData, load_threes_sevens
+from lessons_code.data import MnistData, load_digits, load_threes_sevens
 from tests.support import NO_REAL_MNIST, build_site, copy_project, real_mnist
 from tests.support.browser import launch
 
@@ -21,6 +21,28 @@ def synthetic_digits(n_images: int, rng: np.random.Generator) -> tuple[np.ndarra
     images[labels == 0, 6:10, 8:20] = 1.0
     images += rng.uniform(0, 1, images.shape) * (rng.uniform(size=images.shape) < 0.05)
     return np.clip(images, 0, 1).reshape(n_images, 784), labels
+
+
+def synthetic_ten_digits(n_images: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """Return fake digits 0 to 9: each digit a 6×5 block of ink in a place of its own."""
+    labels = np.arange(n_images) % 10
+    images = np.zeros((n_images, 28, 28), dtype=np.float32)
+    for digit in range(10):
+        top, left = 2 + 8 * (digit // 4), 2 + 6 * (digit % 4)
+        images[labels == digit, top : top + 6, left : left + 5] = 1.0
+    images += rng.uniform(0, 1, images.shape) * (rng.uniform(size=images.shape) < 0.05)
+    return np.clip(images, 0, 1).reshape(n_images, 784), labels
+
+
+@pytest.fixture(scope="session")
+def tiny_digits() -> MnistData:
+    """Return 300 training and 100 validation synthetic images of all ten digits; one
+    validation image in 20 is labelled as the next digit, so every model makes mistakes."""
+    rng = np.random.default_rng(0)
+    train_x, train_y = synthetic_ten_digits(300, rng)
+    valid_x, valid_y = synthetic_ten_digits(100, rng)
+    valid_y[::20] = (valid_y[::20] + 1) % 10
+    return MnistData(train_x, train_y, valid_x, valid_y, source="synthetic ten digits")
 
 
 @pytest.fixture(scope="session")
@@ -45,6 +67,12 @@ def real_mnist_folder() -> Path:
 def real_data(real_mnist_folder) -> MnistData:
     """Return the 3s and 7s of the real MNIST files, or skip."""
     return load_threes_sevens(real_mnist_folder)
+
+
+@pytest.fixture(scope="session")
+def real_digits(real_mnist_folder) -> MnistData:
+    """Return all ten digits of the real MNIST files, or skip."""
+    return load_digits(real_mnist_folder)
 
 
 @pytest.fixture(scope="session")

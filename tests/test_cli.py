@@ -50,6 +50,64 @@ def test_train_human_output_has_a_table_and_the_data_source():
     assert lines[-1].endswith("ms per epoch (median)")
 
 
+DIGITS_KEYS = SUMMARY_KEYS | {"model", "per_class_accuracy", "confusion_matrix", "most_confused"}
+
+
+@pytest.mark.parametrize("model", ["linear", "net"])
+def test_train_digits_json_has_ten_digits_and_a_confusion_matrix(model):
+    result = run_cli("train-digits", "--model", model, "--epochs", "2", "--seed", "1", "--json")
+    assert result.returncode == 0, result.stderr
+    summary = json.loads(result.stdout)
+    assert set(summary) >= DIGITS_KEYS and summary["model"] == model
+    assert (summary["train_size"], summary["valid_size"]) == (4000, 1000)
+    assert summary["epochs"] == 2 and summary["seed"] == 1 and summary["batch_size"] == 256
+    assert [set(row) for row in summary["history"]] == [HISTORY_KEYS] * 2
+    confusion = summary["confusion_matrix"]
+    assert len(confusion) == 10 and all(len(row) == 10 for row in confusion)
+    assert sum(map(sum, confusion)) == 1000
+    correct = sum(confusion[digit][digit] for digit in range(10))
+    assert correct / 1000 == pytest.approx(summary["final_valid_accuracy"])
+    assert len(summary["per_class_accuracy"]) == 10
+    assert summary["per_class_accuracy"][3] == pytest.approx(confusion[3][3] / sum(confusion[3]))
+    first = summary["most_confused"][0]
+    assert first["count"] == max(confusion[t][s] for t in range(10) for s in range(10) if t != s)
+
+
+def test_train_digits_defaults_to_each_models_recipe():
+    from lessons_code import digits
+
+    for model, recipe in (("linear", digits.LINEAR_RECIPE), ("net", digits.NET_RECIPE)):
+        summary = json.loads(
+            run_cli("train-digits", "--model", model, "--epochs", "1", "--json").stdout
+        )
+        assert summary["learning_rate"] == recipe.learning_rate, model
+
+
+def test_train_digits_human_output():
+    result = run_cli("train-digits", "--epochs", "2")
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0] == "model: linear" and lines[1].startswith("data: bundled sample")
+    assert "valid acc" in lines[3]
+    assert lines[-14].startswith("valid accuracy per digit: 0: ")
+    assert lines[-13].startswith("confusion matrix (rows: the true digit")
+    assert lines[-12].split() == ["true", *map(str, range(10))]
+    assert [line.split()[0] for line in lines[-11:-1]] == list(map(str, range(10)))
+    assert lines[-1].startswith("most confused: ") and " called " in lines[-1]
+
+
+@pytest.mark.parametrize(("model", "bar"), [("linear", 0.91), ("net", 0.96)])
+def test_train_digits_on_real_mnist(real_mnist_folder, model, bar):
+    result = run_cli(
+        "train-digits", "--model", model, "--data-dir", str(real_mnist_folder), "--json"
+    )
+    assert result.returncode == 0, result.stderr
+    summary = json.loads(result.stdout)
+    assert (summary["train_size"], summary["valid_size"]) == (22_699, 10_000)
+    assert summary["final_valid_accuracy"] >= bar
+    assert sum(map(sum, summary["confusion_matrix"])) == 10_000
+
+
 def test_baseline_json():
     summary = json.loads(run_cli("baseline", "--json").stdout)
     assert set(summary["l1"]) == {"accuracy_3", "accuracy_7", "accuracy"}
@@ -75,6 +133,11 @@ def test_apples_pears_output():
         (["train-net", "--batch-size", "0"], "--batch-size"),
         (["train", "--seed", "-2"], "--seed"),
         (["train", "--data-dir", "/no/such/folder"], "/no/such/folder"),
+        (["train-digits", "--epochs", "0"], "--epochs"),
+        (["train-digits", "--lr", "-1"], "--lr"),
+        (["train-digits", "--model", "net", "--batch-size", "0"], "--batch-size"),
+        (["train-digits", "--model", "cnn"], "invalid choice"),
+        (["train-digits", "--data-dir", "/no/such/folder"], "/no/such/folder"),
         (["nonsense"], "invalid choice"),
     ],
 )
@@ -84,6 +147,16 @@ def test_bad_input_is_one_line_and_exit_2(args, says):
     assert "Traceback" not in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1, result.stderr
     assert says in result.stderr
+
+
+def test_train_digits_on_the_threes_and_sevens_only_names_the_missing_digits(tmp_path):
+    for split in ("train", "valid"):
+        for digit in ("3", "7"):
+            (tmp_path / split / digit).mkdir(parents=True)
+    result = run_cli("train-digits", "--data-dir", str(tmp_path))
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert "lacks the digits 0, 1, 2, 3, 4, 5, 6, 7, 8, 9" in result.stderr
 
 
 def test_console_script_runs_the_same_cli():

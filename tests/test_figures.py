@@ -19,10 +19,11 @@ from lessons_code.website.runs import Runs
 
 
 @pytest.fixture(scope="module")
-def runs(tiny_data) -> Runs:
+def runs(tiny_data, tiny_digits) -> Runs:
     """Return the site's runs with the synthetic digits in place of MNIST."""
     runs = Runs()
     runs.mnist = tiny_data  # a cached_property: set, it is never loaded
+    runs.ten_digits = tiny_digits
     return runs
 
 

@@ -14,7 +14,7 @@ import subprocess
 import numpy as np
 import pytest
 
-from lessons_code import apples_pears, linear_model
+from lessons_code import apples_pears, digits, linear_model
 from tests.support import REPO
 from tests.support.browser import require
 
@@ -27,8 +27,14 @@ def exported(built) -> dict:
     data = built / "site" / "data"
     return {
         name: json.loads((data / f"{name}.json").read_text())
-        for name in ("model", "nudge", "receipts")
+        for name in ("model", "nudge", "receipts", "ten-digits")
     }
+
+
+def ten_pixels() -> np.ndarray:
+    """Return images to score on the ten-digit pad: blank, full ink, and random ink."""
+    rng = np.random.default_rng(17)
+    return np.vstack([np.zeros(784), np.ones(784), rng.uniform(0, 1, (8, 784))])
 
 
 @pytest.fixture(scope="module")
@@ -37,7 +43,7 @@ def widgets(exported) -> dict:
     node = shutil.which("node")
     if node is None:
         require("node", "apt-get install -y nodejs")
-    request = json.dumps({**exported, "delta": DELTA})
+    request = json.dumps({**exported, "delta": DELTA, "ten_pixels": ten_pixels().tolist()})
     result = subprocess.run(
         [node, str(REPO / "tests" / "js" / "parity.mjs")],
         input=request,
@@ -94,3 +100,16 @@ def test_the_pads_drawing_of_its_3_is_ascend_pixels(exported, widgets):
         weights, model["ascent"]["steps"], model["ascent"]["learning_rate"]
     )
     np.testing.assert_allclose(widgets["ascent"], images[-1], rtol=0, atol=TOLERANCE)
+
+
+def test_the_ten_digit_pads_scores_and_softmax_are_the_lessons(exported, widgets):
+    model = exported["ten-digits"]
+    params = {"weights": np.array(model["templates"]).T, "bias": np.array(model["biases"])}
+    assert params["weights"].shape == (784, 10) and params["bias"].shape == (10,)
+    scores = digits.predict(params, ten_pixels())
+    np.testing.assert_allclose(widgets["ten_scores"], scores, rtol=0, atol=TOLERANCE)
+    np.testing.assert_allclose(
+        widgets["ten_probabilities"], digits.softmax(scores), rtol=0, atol=TOLERANCE
+    )
+    said = np.argmax(widgets["ten_probabilities"], axis=1)
+    assert len(set(said.tolist())) > 1  # the inputs do not all land on one digit

@@ -10,6 +10,7 @@ from lessons_code import (
     apples_pears,
     arrays,
     baseline,
+    digits,
     learner,
     linear_model,
     neural_net,
@@ -22,10 +23,13 @@ from lessons_code.website.runs import (
     ASCENT_RATE,
     GRAPH_BATCH,
     LOSS_EXAMPLES,
+    N_CONFUSED_PAIRS,
     NUDGE,
     NUDGE_SAMPLE,
     NUDGED_PIXEL,
+    PUBLISHED_ERRORS,
     SATURATED_SCORE,
+    TWO_CLASS_SCORES,
     VARIANT_BATCH_SIZE,
     VARIANT_EPOCHS,
     VARIANT_LEARNING_RATE,
@@ -278,6 +282,9 @@ def _cli_output(runs: Runs) -> dict:
         "train": summaries.format_run(summary, timing=False),
         "baseline": summaries.format_baseline(summaries.baseline_summary(runs.mnist)),
         "apples_pears": summaries.format_apples_pears(summaries.apples_pears_summary(runs.story)),
+        "train_digits": summaries.format_digits(
+            summaries.digits_summary(runs.ten_digits, runs.ten_linear, "linear"), timing=False
+        ),
     }
 
 
@@ -468,6 +475,77 @@ def _collapsed_layers(run: TrainingRun, x: np.ndarray) -> dict:
     }
 
 
+def _first_image(runs: Runs) -> dict:
+    """Return the linear model's ten scores for the first validation image, worked through."""
+    image, digit = runs.ten_digits.valid_x[:1], int(runs.ten_digits.valid_y[0])
+    scores = digits.predict(runs.ten_linear.params, image)  # (1, 10)
+    probabilities = digits.softmax(scores)[0]
+    top = int(scores.argmax())
+    return {
+        "digit": digit,
+        "score": float(scores[0, digit]),
+        "probability": float(probabilities[digit]),
+        "loss": digits.cross_entropy(scores, np.array([digit])),
+        "top_digit": top,
+        "top_score": float(scores[0, top]),
+        "top_probability": float(probabilities[top]),
+        "probability_sum": float(probabilities.sum()),
+    }
+
+
+def _two_classes() -> dict:
+    seven, three = TWO_CLASS_SCORES
+    scores = np.array([[seven, three]])
+    return {
+        "score_7": seven,
+        "score_3": three,
+        "softmax_3": float(digits.softmax(scores)[0, 1]),
+        "sigmoid": float(linear_model.sigmoid(three - seven)),
+    }
+
+
+def _ten_digits(runs: Runs) -> dict:
+    mnist, confusion = runs.ten_digits, runs.ten_confusion
+    per_digit = digits.per_class_accuracy(confusion)
+    easiest, hardest = int(per_digit.argmax()), int(per_digit.argmin())
+    pairs = digits.most_confused(confusion, N_CONFUSED_PAIRS)
+    rates = runs.ten_learning_rates
+    return {
+        "train_size": len(mnist.train_x),
+        "valid_size": len(mnist.valid_x),
+        "chance": digits.CHANCE,
+        "nearest_l1": runs.ten_nearest["l1"].accuracy,
+        "nearest_l2": runs.ten_nearest["l2"].accuracy,
+        "linear": _history(runs.ten_linear),
+        "net": {**_history(runs.ten_net), "hidden_units": digits.N_HIDDEN},
+        "right": int(np.trace(confusion)),
+        "wrong": int(confusion.sum() - np.trace(confusion)),
+        "easiest_digit": easiest,
+        "easiest_accuracy": float(per_digit[easiest]),
+        "hardest_digit": hardest,
+        "hardest_accuracy": float(per_digit[hardest]),
+        **{
+            f"confused_{rank}": {"true": true, "said": said, "count": count}
+            for rank, (true, said, count) in enumerate(pairs, start=1)
+        },
+        "first_image": _first_image(runs),
+        "two_classes": _two_classes(),
+        "unscaled_accuracy": runs.ten_unscaled.final_valid_accuracy,
+        "two_class_loss_accuracy": runs.ten_two_class_loss.final_valid_accuracy,
+        "learning_rates": {
+            f"lr_{index}": {"learning_rate": rate, **_history(run)}
+            for index, (rate, run) in enumerate(rates.items())
+        },
+    }
+
+
+def _published() -> dict:
+    return {
+        **{f"{name}_error": error for name, error in PUBLISHED_ERRORS.items()},
+        **{f"{name}_accuracy": 1 - error for name, error in PUBLISHED_ERRORS.items()},
+    }
+
+
 def numbers(runs: Runs) -> dict:
     """Return every number the pages state, by name (nested dicts of plain values)."""
     mnist = runs.mnist
@@ -522,4 +600,6 @@ def numbers(runs: Runs) -> dict:
         "thresholds": _thresholds(runs),
         "variants": _variants(runs),
         "apples_pears": _apples_pears(runs.story),
+        "ten_digits": _ten_digits(runs),
+        "published": _published(),
     }

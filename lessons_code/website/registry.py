@@ -16,11 +16,13 @@ from dataclasses import dataclass
 import numpy as np
 from matplotlib.figure import Figure
 
+from lessons_code import digits
 from lessons_code.data import digit_name
 from lessons_code.website import figures, widgets
 from lessons_code.website.runs import (
     ASCENT_SHOWN,
     EARLY_EPOCHS,
+    N_CONFUSED_PAIRS,
     N_MISTAKES,
     SIGMOID_SCORES,
     Runs,
@@ -58,6 +60,21 @@ def task_inputs(runs: Runs) -> tuple:
         "grey pixels. The task: look at such an image and say 3 or 7."
     )
     return list(runs.mnist.train_x[chosen]), captions, alt
+
+
+def confused_inputs(runs: Runs) -> tuple:
+    """Return real examples of the most frequent mistakes, a row per mistake, captioned."""
+    found = runs.confused_examples()
+    images, captions, parts = [], [], []
+    for true, said, examples in found:
+        images += list(examples)
+        captions += [f"a {true}, called {said}"] * len(examples)
+        parts.append(f"{len(examples)} {true}s the model called {said}")
+    alt = (
+        "Real validation images behind the most frequent mistakes of the ten-digit linear "
+        "model, one row per mistake: " + "; ".join(parts) + "."
+    )
+    return images, captions, alt, max(len(examples) for *_, examples in found)
 
 
 FIGURES: dict[str, FigureSpec] = {
@@ -136,6 +153,20 @@ FIGURES: dict[str, FigureSpec] = {
     "computational-graph": FigureSpec(
         figures.computational_graph, lambda runs: (runs.loss_graph(),)
     ),
+    "digit-templates": FigureSpec(
+        figures.digit_templates, lambda runs: (runs.ten_linear.params["weights"],)
+    ),
+    "digit-confusion": FigureSpec(
+        figures.confusion_heatmap,
+        lambda runs: (
+            runs.ten_confusion,
+            digits.most_confused(runs.ten_confusion, N_CONFUSED_PAIRS),
+        ),
+    ),
+    "digit-confused-examples": FigureSpec(figures.digit_grid, confused_inputs),
+    "digit-learning-rates": FigureSpec(
+        figures.learning_rates, lambda runs: (runs.ten_learning_rates,)
+    ),
 }
 """Every figure of the site, by the name a page gives it: `{{ figure:NAME }}`."""
 
@@ -144,5 +175,6 @@ WIDGETS: dict[str, Widget] = {
     "receipts": Widget("receipts.json", widgets.receipts),
     "replay": Widget("training.json", widgets.replay),
     "nudge": Widget("nudge.json", widgets.nudge),
+    "ten-digit-pad": Widget("ten-digits.json", widgets.ten_digit_pad),
 }
 """Every widget of the site, by the name a page gives it: `<div data-widget="NAME">`."""

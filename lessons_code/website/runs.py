@@ -12,7 +12,16 @@ from functools import cached_property
 
 import numpy as np
 
-from lessons_code import apples_pears, baseline, data, learner, linear_model, neural_net, nn
+from lessons_code import (
+    apples_pears,
+    baseline,
+    data,
+    digits,
+    learner,
+    linear_model,
+    neural_net,
+    nn,
+)
 from lessons_code.autograd import Tensor
 
 LEARNING_RATES = (0.01, 1.0, 10.0, 100.0)
@@ -76,6 +85,27 @@ LOSS_EXAMPLES = {
     "three_scored_minus_1": (1.0, -1.0),
 }
 """Worked examples of mnist_loss: (target, score)."""
+
+
+TEN_DIGIT_LEARNING_RATES = (0.005, digits.LINEAR_RECIPE.learning_rate, 5.0, 50.0)
+"""The learning rates compared on the ten-digit page: too small, the recipe's, bigger, far
+too big."""
+
+N_CONFUSED_PAIRS = 3
+"""How many of the most frequent mistakes the ten-digit page names."""
+
+N_CONFUSED_EXAMPLES = 3
+"""How many real validation images the ten-digit page shows of each of those mistakes."""
+
+TWO_CLASS_SCORES = (1.0, 3.0)
+"""A worked example: the scores of "7" and "3" whose softmax is the sigmoid of 3 - 1."""
+
+PUBLISHED_ERRORS = {
+    "lecun_linear": 0.12,  # LeCun's MNIST table: linear classifier (1-layer NN), 12.0% error
+    "lecun_net_300": 0.047,  # the same table: 2-layer NN, 300 hidden units, 4.7% error
+    "tensorflow_softmax": 0.08,  # TensorFlow's beginners' softmax regression: about 92%
+}
+"""Published test error rates on all ten digits, cited on the ten-digit page."""
 
 
 class Runs:
@@ -167,6 +197,69 @@ class Runs:
             rate: linear_model.train(self.mnist, replace(linear_model.RECIPE, learning_rate=rate))
             for rate in LEARNING_RATES
         }
+
+    @cached_property
+    def ten_digits(self) -> data.MnistData:
+        """Return all ten digits the site is built from."""
+        return data.load_digits(self.data_dir)
+
+    @cached_property
+    def ten_linear(self) -> learner.TrainingRun:
+        """Return the linear model 784 -> 10, trained with its recipe."""
+        return digits.train_linear(self.ten_digits)
+
+    @cached_property
+    def ten_net(self) -> learner.TrainingRun:
+        """Return the two-layer net 784 -> 100 -> 10, trained with its recipe."""
+        return digits.train_net(self.ten_digits)
+
+    @cached_property
+    def ten_nearest(self) -> dict[str, digits.NearestIdeal]:
+        """Return the ten-ideal-digits baseline with each distance."""
+        return {kind: digits.nearest_ideal_baseline(self.ten_digits, kind) for kind in ("l1", "l2")}
+
+    @cached_property
+    def ten_confusion(self) -> np.ndarray:
+        """Return the linear model's 10 × 10 confusion matrix on the validation set."""
+        scores = digits.predict(self.ten_linear.params, self.ten_digits.valid_x)
+        return digits.confusion_matrix(scores, self.ten_digits.valid_y)
+
+    @cached_property
+    def ten_learning_rates(self) -> dict[float, learner.TrainingRun]:
+        """Return the ten-digit linear model trained at each compared learning rate."""
+        return {
+            rate: self.ten_linear
+            if rate == digits.LINEAR_RECIPE.learning_rate
+            else digits.train_linear(
+                self.ten_digits, replace(digits.LINEAR_RECIPE, learning_rate=rate)
+            )
+            for rate in TEN_DIGIT_LEARNING_RATES
+        }
+
+    @cached_property
+    def ten_unscaled(self) -> learner.TrainingRun:
+        """Return the ten-digit linear model trained on grey levels 0 to 255, not 0 to 1."""
+        mnist = self.ten_digits
+        unscaled = replace(mnist, train_x=mnist.train_x * 255, valid_x=mnist.valid_x * 255)
+        return digits.train_linear(unscaled)
+
+    @cached_property
+    def ten_two_class_loss(self) -> learner.TrainingRun:
+        """Return the ten-score linear model trained with mnist_loss, not cross-entropy."""
+        return digits.train_linear_two_class_loss(self.ten_digits)
+
+    def confused_examples(self) -> list[tuple[int, int, np.ndarray]]:
+        """Return (true digit, said digit, images) of the most frequent mistakes."""
+        mnist = self.ten_digits
+        said = digits.predict(self.ten_linear.params, mnist.valid_x).argmax(axis=1)
+        return [
+            (
+                true,
+                wrong,
+                mnist.valid_x[(mnist.valid_y == true) & (said == wrong)][:N_CONFUSED_EXAMPLES],
+            )
+            for true, wrong, _ in digits.most_confused(self.ten_confusion, N_CONFUSED_PAIRS)
+        ]
 
     @cached_property
     def story(self) -> apples_pears.Story:

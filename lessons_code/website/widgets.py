@@ -22,6 +22,10 @@ from lessons_code.website.runs import (
     Runs,
 )
 
+TEMPLATE_DECIMALS = 4
+"""Decimals kept of the ten-digit pad's weights: the scores move by under 0.01, the file
+stays small."""
+
 PRICE_RANGES = {"apple": (0.0, 6.0), "pear": (0.0, 10.0), "fee": (0.0, 6.0)}
 """The range of each price and of the fee on the receipts playground: sliders, typed
 values and the loss map's axes all keep to it."""
@@ -60,6 +64,18 @@ def digit_pad(runs: Runs) -> dict:
 
 REPLAY_FRAMES = 21
 """How many epochs the training replay shows (the start, the end, evenly between)."""
+
+
+def ten_digit_pad(runs: Runs) -> dict:
+    """Return the trained ten-digit linear model: a template of 784 weights and a bias per
+    digit."""
+    params = runs.ten_linear.params
+    return {
+        "about": "the ten-digit linear model of the site: score of digit d = pixels . "
+        "templates[d] + biases[d]",
+        "templates": [_rounded(column, TEMPLATE_DECIMALS) for column in params["weights"].T],
+        "biases": _rounded(params["bias"], TEMPLATE_DECIMALS),
+    }
 
 
 def replay(runs: Runs) -> dict:

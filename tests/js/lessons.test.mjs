@@ -4,8 +4,8 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 
 import {
-  ascendPixels, batchAccuracy, diverging, fmt, grey, mnistLoss, receiptsErrors, receiptsLoss, receiptsStep,
-  score, sigmoid,
+  argmax, ascendPixels, batchAccuracy, diverging, fmt, grey, mnistLoss, receiptsErrors,
+  receiptsLoss, receiptsStep, score, sigmoid, softmax, tenScores,
 } from "../../docs/javascripts/widgets/lessons.mjs";
 import { decodeImages, nudged } from "../../docs/javascripts/widgets/nudge.mjs";
 
@@ -81,4 +81,31 @@ test("gradient ascent on the pixels adds the weights, kept in [0, 1]", () => {
   assert.ok(Math.abs(images[3][0] - 0.6) < 1e-12 && images[3][1] === 0);
   assert.ok(Math.abs(images[3][2] - 0.075) < 1e-12);
   assert.deepEqual(ascendPixels([20], 2, 1)[2], [1]);
+});
+
+test("softmax gives probabilities that add up to 1, finite even at ±1000", () => {
+  const p = softmax([1000, -1000, 0]);
+  assert.deepEqual(p, [1, 0, 0]);
+  const q = softmax([-1000, -1000]);
+  assert.deepEqual(q, [0.5, 0.5]);
+  const r = softmax([1, 2, 3]);
+  const total = Math.exp(1) + Math.exp(2) + Math.exp(3);
+  r.forEach((value, i) => assert.ok(Math.abs(value - Math.exp(i + 1) / total) < 1e-15));
+  assert.ok(Math.abs(r.reduce((a, b) => a + b, 0) - 1) < 1e-15);
+});
+
+test("with two scores, softmax is the sigmoid of their difference", () => {
+  for (const [seven, three] of [[1, 3], [-2, 0.5], [40, -40]]) {
+    assert.ok(Math.abs(softmax([seven, three])[1] - sigmoid(three - seven)) < 1e-15);
+  }
+});
+
+test("ten scores: one per template, pixels · template + bias; the verdict is the largest", () => {
+  const templates = Array.from({ length: 10 }, (_, d) => [d, -d, 1]);
+  const biases = Array.from({ length: 10 }, (_, d) => d / 10);
+  const scores = tenScores([1, 0.5, 2], templates, biases);
+  scores.forEach((s, d) => assert.ok(Math.abs(s - (d - d / 2 + 2 + d / 10)) < 1e-15));
+  assert.equal(argmax(scores), 9);
+  assert.equal(argmax([0.1, 0.7, 0.2]), 1);
+  assert.equal(argmax([0.5, 0.5]), 0); // a tie goes to the first, as numpy's argmax
 });

@@ -3,11 +3,16 @@
 import { readFileSync } from "node:fs";
 
 import {
-  ascendPixels, mnistLoss, receiptsStep, score,
+  ascendPixels, mnistLoss, receiptsStep, score, softmax, tenScores,
 } from "../../docs/javascripts/widgets/lessons.mjs";
 import { decodeImages, nudged } from "../../docs/javascripts/widgets/nudge.mjs";
 
-const { model, nudge, receipts, delta } = JSON.parse(readFileSync(0, "utf8"));
+const request = JSON.parse(readFileSync(0, "utf8"));
+const { model, nudge, receipts, delta } = request;
+const tenDigits = request["ten-digits"];
+const tenDigitScores = request.ten_pixels.map((pixels) =>
+  tenScores(pixels, tenDigits.templates, tenDigits.biases),
+);
 const examples = model.examples.map((e) =>
   score(e.pixels.map((v) => v / 255), model.weights, model.bias),
 );
@@ -27,5 +32,7 @@ process.stdout.write(
     nudged: nudged(images, scores, nudge.labels, nudge.pixel, delta),
     receipts_steps: steps,
     ascent: ascendPixels(model.weights, model.ascent.steps, model.ascent.learning_rate).at(-1),
+    ten_scores: tenDigitScores,
+    ten_probabilities: tenDigitScores.map(softmax),
   }),
 );

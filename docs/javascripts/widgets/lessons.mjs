@@ -85,3 +85,20 @@ export const grey = (v) => {
   const level = Math.round(255 * (1 - v));
   return [level, level, level];
 };
+
+/** softmax: each score as a probability, exp(score) / the sum of exp(scores), computed
+ * from score − the largest score so that it stays finite (digits.softmax). */
+export function softmax(scores) {
+  const largest = Math.max(...scores);
+  const exps = scores.map((s) => Math.exp(s - largest));
+  const total = exps.reduce((a, b) => a + b, 0);
+  return exps.map((e) => e / total);
+}
+
+/** The ten-digit linear model: one score per digit, pixels · its template + its bias
+ * (digits.predict, with templates[d] the column of weights of digit d). */
+export const tenScores = (pixels, templates, biases) =>
+  templates.map((weights, digit) => score(pixels, weights, biases[digit]));
+
+/** The index of the largest number: the digit the model says. */
+export const argmax = (values) => values.reduce((best, v, i) => (v > values[best] ? i : best), 0);
