@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from lessons_code.learner import Params, Recipe, TrainingRun, train_model
+from lessons_code.learner import OnEpoch, Params, Recipe, TrainingRun, train_model
 
 RECIPE = Recipe()
 """The chapter's recipe for the linear model: lr 1.0, batch 256, 20 epochs."""
@@ -47,6 +47,17 @@ def sigmoid(x: np.ndarray | float) -> np.ndarray:
 
 
 # --8<-- [end:sigmoid]
+
+
+SATURATED_SLOPE = 1e-9
+"""Below this slope of the sigmoid a prediction is saturated: its gradient is nearly zero."""
+
+
+def saturated(predictions: np.ndarray) -> bool:
+    """Return whether every prediction sits where the sigmoid is flat (or is not a number)."""
+    probabilities = sigmoid(predictions)
+    slope = probabilities * (1 - probabilities)  # d sigmoid(z) / dz
+    return bool(np.all(~(slope >= SATURATED_SLOPE)))  # NaN counts as saturated too
 
 
 # --8<-- [start:mnist_loss]
@@ -115,12 +126,23 @@ def init_linear(rng: np.random.Generator) -> Params:
 
 
 # --8<-- [start:train]
-def train(data, recipe: Recipe = RECIPE, keep_snapshots: bool = False) -> TrainingRun:
+def train(
+    data, recipe: Recipe = RECIPE, keep_snapshots: bool = False, on_epoch: OnEpoch | None = None
+) -> TrainingRun:
     """Train the chapter's linear model on 3s (1) and 7s (0) and return the run."""
     rng = np.random.default_rng(recipe.seed)  # the run's only source of randomness
     params = init_linear(rng)
     return train_model(
-        params, predict, calc_grad, data, recipe, rng, mnist_loss, batch_accuracy, keep_snapshots
+        params,
+        predict,
+        calc_grad,
+        data,
+        recipe,
+        rng,
+        mnist_loss,
+        batch_accuracy,
+        keep_snapshots,
+        on_epoch,
     )
 
 

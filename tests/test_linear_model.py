@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from lessons_code import linear_model
+from lessons_code.learner import RecipeError, check_recipe
 from lessons_code.linear_model import (
     RECIPE,
     Recipe,
@@ -115,3 +116,25 @@ def test_training_never_changes_the_images(tiny_data):
 def test_impossible_recipes_are_refused(tiny_data, recipe):
     with pytest.raises(ValueError, match="must be"):
         train(tiny_data, recipe)
+
+
+def test_watching_each_epoch_changes_nothing_in_the_run(tiny_data):
+    """The command line prints rows through on_epoch; the run must be the same bytes."""
+    recipe = replace(linear_model.RECIPE, epochs=4, batch_size=50)
+    seen = []
+    watched = linear_model.train(tiny_data, recipe, on_epoch=seen.append)
+    plain = linear_model.train(tiny_data, recipe)
+    assert seen == plain.history == watched.history
+    for name, value in plain.params.items():
+        assert value.tobytes() == watched.params[name].tobytes(), name
+
+
+def test_saturated_means_every_sigmoid_is_flat():
+    assert linear_model.saturated(np.array([1e10, -1e10, 40.0, np.nan]))
+    assert not linear_model.saturated(np.array([1e10, -1e10, 0.5]))
+
+
+def test_a_batch_larger_than_the_training_set_is_refused():
+    with pytest.raises(RecipeError, match="at most the 800 training images"):
+        check_recipe(replace(linear_model.RECIPE, batch_size=801), n_train=800)
+    check_recipe(replace(linear_model.RECIPE, batch_size=800), n_train=800)
