@@ -137,8 +137,10 @@ import subprocess
 import sys
 
 if importlib.util.find_spec("lessons_code") is None:
-    package = "{package}"
-    subprocess.run([sys.executable, "-m", "pip", "install", package], check=True)
+    pip = [sys.executable, "-m", "pip", "install", "{package}"]
+    done = subprocess.run(pip, capture_output=True, text=True)
+    print(done.stdout[-2000:], done.stderr[-2000:])  # pip's own words, here in the notebook
+    done.check_returncode()
     importlib.invalidate_caches()"""
 
 
