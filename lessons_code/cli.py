@@ -34,6 +34,8 @@ from lessons_code import (
 EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, as a shell reports a program stopped by Ctrl-C
 EXIT_CLOSED_PIPE = 141  # 128 + SIGPIPE, as a shell reports `yes | head`
+PROGRESS_DELAY = 1.0
+"""Seconds a run goes before its progress bar appears: a quick run needs none."""
 
 DESCRIPTION = (
     "Run the lessons of fast.ai lesson 4 (fastbook chapter 4, 3s versus 7s on MNIST) "
@@ -199,11 +201,11 @@ class ProgressBar:
     wiped before each row is printed, so the rows and the bar never mix.
     """
 
-    def __init__(self, epochs: int, stream: TextIO | None = None, delay: float = 1.0):
+    def __init__(self, epochs: int, stream: TextIO | None = None, delay: float | None = None):
         self.epochs = epochs
         self.stream = stream or sys.stderr
         self.started = time.perf_counter()
-        self.delay = delay
+        self.delay = PROGRESS_DELAY if delay is None else delay
         self.drawn = 0  # characters of the bar on the line now
         self.on_terminal = self.stream.isatty()
 

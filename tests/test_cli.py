@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import re
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
 from PIL import Image
 
-from lessons_code import __version__, data, learner, linear_model, neural_net
-from lessons_code.cli import build_parser
+from lessons_code import __version__, cli, data, learner, linear_model, neural_net
+from lessons_code.cli import ProgressBar, build_parser
 from lessons_code.weights_file import load_weights, npz_bytes
 from tests.support import REPO, run_cli
 
@@ -116,18 +118,17 @@ def test_console_script_runs_the_same_cli():
     assert refused.returncode == 2 and "--lr" in refused.stderr
 
 
-def cli_process(*args: str, **popen) -> subprocess.Popen:
+def cli_process(*args: str, stdout=subprocess.PIPE, stderr=subprocess.PIPE) -> subprocess.Popen:
     """Start `python -m lessons_code ARGS` with its output piped back to the test."""
     env = {k: v for k, v in os.environ.items() if k != "LESSONS_DATA"}
     env["XDG_CACHE_HOME"] = str(REPO / ".pytest_cache" / "empty-cache")
     return subprocess.Popen(
         [sys.executable, "-m", "lessons_code", *args],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
+        stdout=stdout,
+        stderr=stderr,
         text=True,
         env=env,
         cwd=REPO,
-        **popen,
     )
 
 
@@ -149,6 +150,17 @@ def test_ctrl_c_prints_the_rows_so_far_and_exits_130():
     (said,) = err.strip().splitlines()
     assert said == f"interrupted after epoch {len(rows)}"
     assert [int(row.split()[0]) for row in rows] == list(range(1, len(rows) + 1))
+
+
+def test_ctrl_c_with_json_prints_one_object_of_the_epochs_done():
+    process = cli_process("train", "--epochs", "100000000", "--json")
+    time.sleep(3)  # well into training; nothing is printed before the end with --json
+    process.send_signal(signal.SIGINT)
+    out, err = process.communicate(timeout=60)
+    assert process.returncode == 130 and "Traceback" not in err
+    summary = json.loads(out)
+    assert summary["interrupted_after_epoch"] == len(summary["history"]) > 0
+    assert err.strip() == f"interrupted after epoch {len(summary['history'])}"
 
 
 def test_a_closed_pipe_ends_quietly():
@@ -238,3 +250,37 @@ def test_rows_are_the_same_streamed_or_summarised():
             round(stats[key], 4)
             for key in ("train_loss", "valid_loss", "train_accuracy", "valid_accuracy")
         ]
+
+
+class Terminal(io.StringIO):
+    """A stream that says it is a terminal."""
+
+    def isatty(self) -> bool:
+        return True
+
+
+def test_the_progress_bar_shows_on_a_terminal_after_a_while_and_wipes_itself():
+    screen = Terminal()
+    bar = ProgressBar(epochs=20, stream=screen, delay=0)
+    bar.update(5)
+    assert "epoch 5/20 [" in screen.getvalue() and "25%" in screen.getvalue()
+    drawn = len(screen.getvalue())
+    bar.clear()
+    assert screen.getvalue()[drawn:] == "\r" + " " * drawn + "\r"
+    quick = Terminal()
+    ProgressBar(epochs=20, stream=quick, delay=60).update(5)  # a run under its delay
+    piped = io.StringIO()
+    ProgressBar(epochs=20, stream=piped, delay=0).update(5)  # not a terminal
+    assert quick.getvalue() == piped.getvalue() == ""
+
+
+def test_on_a_terminal_the_bar_goes_to_stderr_and_stdout_stays_rows(monkeypatch, capsys):
+    monkeypatch.delenv("LESSONS_DATA", raising=False)
+    monkeypatch.setattr(cli, "PROGRESS_DELAY", 0)  # as a run past its first second
+    screen = Terminal()
+    monkeypatch.setattr(sys, "stderr", screen)
+    assert cli.main(["train", "--data-dir", str(data.SAMPLE_DIR), "--epochs", "5"]) == 0
+    assert "epoch 4/5 [" in screen.getvalue()
+    assert screen.getvalue().endswith("\r")  # wiped: the terminal is left clean
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 3 + 5 + 2 and all(ROW.match(line) for line in lines[3:-2])
