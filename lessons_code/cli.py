@@ -17,6 +17,7 @@ import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
+from pathlib import Path
 from typing import TextIO
 
 from lessons_code import (
@@ -271,6 +272,8 @@ def _train(args: argparse.Namespace) -> int:
     save = getattr(args, "save", None)
     if save is not None and not save.endswith(".npz"):
         raise weights_file.WeightsFileError(f"{save}: expected a file name ending in .npz")
+    if save is not None and not Path(save).resolve().parent.is_dir():
+        raise weights_file.WeightsFileError(f"{save}: cannot write it (no such folder)")
     history: list[learner.EpochStats] = []
     bar = ProgressBar(recipe.epochs)
 

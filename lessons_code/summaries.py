@@ -4,7 +4,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
+from dataclasses import asdict, fields
 
 import numpy as np
 
@@ -84,7 +84,7 @@ def format_run_end(summary: dict, timing: bool = True) -> str:
 
 def format_run(summary: dict, timing: bool = True) -> str:
     """Return the human output of a training run; timing=False leaves out the wall time."""
-    recipe = Recipe(*(summary[name] for name in Recipe.__dataclass_fields__))
+    recipe = Recipe(**{field.name: summary[field.name] for field in fields(Recipe)})
     rows = [format_epoch(EpochStats(**row)) for row in summary["history"]]
     start, end = format_run_start(summary["data_source"], recipe), format_run_end(summary, timing)
     return "\n".join([start, *rows, end])

@@ -75,7 +75,15 @@ def _read_npz(path: Path, head: bytes) -> tuple[object, object]:
             if missing:
                 raise _not_weights(path, f"an archive without {' or '.join(sorted(missing))}")
             return archive["weights"], archive["bias"]
-    except (OSError, ValueError, EOFError, zipfile.BadZipFile, zlib.error):
+    except (
+        OSError,
+        ValueError,
+        EOFError,
+        RuntimeError,  # an encrypted archive
+        NotImplementedError,  # a compression numpy's zip reader does not know
+        zipfile.BadZipFile,
+        zlib.error,
+    ):
         # numpy's own message here suggests allow_pickle: loading pickles runs code.
         raise _not_weights(path, "a damaged archive, or arrays of Python objects") from None
 
@@ -83,8 +91,8 @@ def _read_npz(path: Path, head: bytes) -> tuple[object, object]:
 def _read_json(path: Path) -> tuple[object, object]:
     try:
         document = json.loads(path.read_text(encoding="utf-8"))
-    except (UnicodeDecodeError, ValueError) as error:
-        raise _not_weights(path, f"text that is not JSON ({error})") from None
+    except (UnicodeDecodeError, ValueError, RecursionError) as error:
+        raise _not_weights(path, f"text that is not JSON ({type(error).__name__})") from None
     if not isinstance(document, dict) or not {"weights", "bias"} <= set(document):
         raise _not_weights(path, "JSON without the keys 'weights' and 'bias'")
     return document["weights"], document["bias"]
@@ -102,10 +110,12 @@ def load_weights(path: str | Path) -> tuple[np.ndarray, float]:
         raise WeightsFileError(f"{path}: cannot read it ({error.strerror or error})") from None
     weights, bias = _read_json(path) if path.suffix == ".json" else _read_npz(path, head)
     try:
-        weights = np.asarray(weights, dtype=np.float64)
-        bias = np.asarray(bias, dtype=np.float64)
-    except (ValueError, TypeError):
+        weights, bias = np.asarray(weights), np.asarray(bias)
+    except (ValueError, TypeError, OverflowError, RecursionError):
         raise _not_weights(path, "weights or a bias that are not numbers") from None
+    if weights.dtype.kind not in "fiub" or bias.dtype.kind not in "fiub":
+        raise _not_weights(path, f"{weights.dtype} weights and a {bias.dtype} bias, not numbers")
+    weights, bias = weights.astype(np.float64), bias.astype(np.float64)
     if weights.shape != (N_PIXELS,) or bias.size != 1:
         raise WeightsFileError(
             f"{path}: expected 784 weights and one bias, found weights of shape "
