@@ -210,6 +210,7 @@ def test_every_option_has_help():
     for name, sub in commands.choices.items():
         for action in sub._actions:
             assert action.help, f"lessons {name} {action.option_strings or action.dest}"
+        assert "`" not in sub.format_help(), f"lessons {name} --help shows Markdown"
 
 
 def test_a_saturating_learning_rate_is_named_as_the_likely_cause():
