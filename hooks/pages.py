@@ -16,8 +16,14 @@ number is always the code on disk, under `mkdocs serve` too.
   another.
 - `<div data-widget="NAME">` gets the address of the JSON file that widget reads.
 - LaTeX between \\( \\) or \\[ \\] becomes MathML at build time: no script, no font request.
-- Notebooks (jupytext `.py` files) are offered as `.ipynb` downloads; their executed
-  output is cached under the same key as everything else.
+- Notebooks (jupytext `.py` files) are executed once, here, into an `.ipynb` that
+  starts with a cell installing `lessons-code` where it is missing; the page is drawn
+  from it and readers download it, outputs and all. It is cached under the same key as
+  everything else.
+- With `REPO_URL` set (the Pages workflow sets it), every page links to its source
+  ("edit this page", "view source") and each notebook page offers Colab and Binder,
+  which open the built notebooks the workflow publishes to the `notebooks` branch.
+  Without it, none of these appear.
 """
 
 from __future__ import annotations
@@ -32,18 +38,26 @@ import posixpath
 import re
 import subprocess
 import sys
+import tempfile
 from importlib.metadata import version
 from pathlib import Path
+from urllib.parse import quote, urlsplit
 
 import jupytext
+import nbformat
 from latex2mathml.converter import convert as latex_to_mathml
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File
+from nbclient import NotebookClient
+from nbclient.exceptions import CellExecutionError
 
 log = logging.getLogger("mkdocs.hooks.build")
 
 THEMES = ("light", "dark")
 NOTEBOOKS = "notebooks"
+NOTEBOOKS_BRANCH = "notebooks"
+"""The branch the Pages workflow fills with the built notebooks, for Colab and Binder."""
+NOTEBOOK_TIMEOUT = 900  # seconds one cell may take: training on real MNIST included
 
 build: dict = {}  # what this build found: the cache entry, its manifest, the numbers
 
@@ -84,6 +98,8 @@ def on_config(config):
     found = _computed_files(root)
     entry = Path(found["entry"])
     manifest = json.loads((entry / "manifest.json").read_text())
+    if not config.repo_url:
+        config.edit_uri = None  # no repository, no "edit this page"
     build.clear()
     build.update(
         root=root,
@@ -91,6 +107,7 @@ def on_config(config):
         manifest=manifest,
         data_folder=Path(found["data_folder"]),
         numbers=json.loads((entry / "data" / "numbers.json").read_text()),
+        repo_url=(config.repo_url or "").rstrip("/"),
     )
     jupyter = config.plugins.get("mkdocs-jupyter")
     if jupyter is not None:
@@ -119,25 +136,77 @@ def on_env(env, config, files):
     return env
 
 
-def _cached_notebook(source: Path) -> str:
-    """Return the .ipynb of a jupytext notebook, converting it only if the cache lacks it."""
+INSTALL_CELL = """\
+# Colab, Binder or a new environment: install the lessons' package if it is
+# missing. Where lessons_code is installed already, this cell does nothing.
+import importlib.util
+import subprocess
+import sys
+
+if importlib.util.find_spec("lessons_code") is None:
+    pip = [sys.executable, "-m", "pip", "install", "{package}"]
+    done = subprocess.run(pip, capture_output=True, text=True)
+    print(done.stdout[-2000:], done.stderr[-2000:])  # pip's own words, here in the notebook
+    done.check_returncode()
+    importlib.invalidate_caches()"""
+
+
+def _install_cell() -> str:
+    """Return the first cell of every notebook: install lessons-code where it is missing.
+
+    From the repository the site names (REPO_URL), else from the package index.
+    """
+    repo_url = build["repo_url"]
+    package = f"lessons-code @ git+{repo_url}" if repo_url else "lessons-code"
+    return INSTALL_CELL.format(package=package)
+
+
+def _executed_notebook(source: Path) -> Path:
+    """Return the executed .ipynb of a jupytext notebook, running it only if not cached.
+
+    Its first cell installs lessons-code where it is missing; every other cell is the
+    notebook's own, with the outputs this build's code gave.
+    """
+    install = _install_cell()
     content = b"\0".join(
-        [build["manifest"]["key"].encode(), source.read_bytes(), version("jupytext").encode()]
+        [
+            build["manifest"]["key"].encode(),
+            source.read_bytes(),
+            install.encode(),
+            version("jupytext").encode(),
+            version("nbclient").encode(),
+        ]
     )
-    key = hashlib.sha256(content).hexdigest()
-    path = build["root"] / ".cache" / "ipynb" / f"{source.stem}-{key[:16]}.ipynb"
+    key = hashlib.sha256(content).hexdigest()[:16]
+    path = build["root"] / ".cache" / "ipynb" / key / NOTEBOOKS / f"{source.stem}.ipynb"
     try:
-        notebook = path.read_text(encoding="utf-8")
-        json.loads(notebook)  # a truncated cache file is converted again
-        return notebook
+        nbformat.reads(path.read_text(encoding="utf-8"), as_version=4)
+        return path  # a truncated cache file is executed again
     except (OSError, ValueError):
-        notebook = jupytext.writes(jupytext.read(source), fmt="ipynb")
-        _write_atomically(path, notebook.encode("utf-8"))
-        return notebook
+        pass
+    notebook = jupytext.read(source)
+    notebook.metadata.pop("jupytext", None)  # a plain notebook, not one paired with a .py
+    notebook.cells.insert(0, nbformat.v4.new_code_cell(install))
+    with tempfile.TemporaryDirectory() as folder:  # what a notebook writes goes nowhere
+        client = NotebookClient(
+            notebook,
+            timeout=NOTEBOOK_TIMEOUT,
+            kernel_name="python3",
+            resources={"metadata": {"path": folder}},
+        )
+        try:
+            client.execute()
+        except CellExecutionError as error:
+            raise PluginError(f"notebook {source.name} failed when run:\n{error}") from None
+    _write_atomically(path, nbformat.writes(notebook).encode("utf-8"))
+    return path
 
 
 def on_files(files, config):
-    """Add every computed file (figures, data) and each notebook's .ipynb to the site."""
+    """Add every computed file (figures, data) and each notebook's .ipynb to the site.
+
+    A notebook's page is drawn from its executed .ipynb, the very file readers download.
+    """
     entry, manifest = build["entry"], build["manifest"]
     computed = [
         path for record in manifest["figures"].values() for path in record["files"].values()
@@ -147,8 +216,11 @@ def on_files(files, config):
         files.append(File.generated(config, path, abs_src_path=str(entry / path)))
     for file in list(files):
         if file.src_uri.startswith(f"{NOTEBOOKS}/") and file.src_uri.endswith(".py"):
-            notebook = _cached_notebook(Path(file.abs_src_path))
-            files.append(File.generated(config, file.src_uri[:-3] + ".ipynb", content=notebook))
+            executed = _executed_notebook(Path(file.abs_src_path))
+            file.abs_src_path = str(executed)  # mkdocs-jupyter draws the page from it
+            files.append(
+                File.generated(config, file.src_uri[:-3] + ".ipynb", abs_src_path=str(executed))
+            )
     return files
 
 
@@ -292,6 +364,9 @@ WIDGET = re.compile(r'(<div\b[^>]*\bdata-widget=")([^"]*)(")')
 NOTEBOOK_CSS = "assets/notebook.css"
 INLINE_STYLE = re.compile(r'<style type="text/css">(.*?)</style>', re.DOTALL)
 NOTEBOOK_CODE_CELL = re.compile(r'<div class="highlight-ipynb([^"]*)">')
+CSS_LIST_AGAIN = re.compile(r"\s*<style>\s*\['.*?'\]\s*</style>", re.DOTALL)
+"""What mkdocs-jupyter appends to a page drawn from an .ipynb: the code colours the page
+already has, again, written as a Python list (so not even valid CSS)."""
 
 
 def _share_notebook_css(content: str, page) -> str:
@@ -337,18 +412,35 @@ def on_page_content(content, page, config, files):
     content = _widget_data(MATH.sub(to_mathml, content), page)
     source = page.file.src_uri
     if source.startswith(f"{NOTEBOOKS}/") and source.endswith(".py"):
-        content = NOTEBOOK_MATHJAX.sub("", content)
+        content = CSS_LIST_AGAIN.sub("", NOTEBOOK_MATHJAX.sub("", content))
         content = _share_notebook_css(content, page)
         # A code cell wider than the page scrolls: the keyboard must reach it too.
         content = NOTEBOOK_CODE_CELL.sub(r'<div class="highlight-ipynb\1" tabindex="0">', content)
-        download = posixpath.basename(source)[:-3] + ".ipynb"
-        link = (
-            f'<p class="notebook-download"><a href="../{download}" download>'
-            f"Download this notebook ({download})</a> and run it with "
-            f"<code>lessons_code</code> installed.</p>"
-        )
-        content = link + content
+        content = _notebook_links(posixpath.basename(source)[:-3] + ".ipynb") + content
     return content
+
+
+def _notebook_links(notebook: str) -> str:
+    """Return the links above a notebook: the download, then Colab and Binder if known."""
+    links = (
+        f'<a href="../{notebook}" download>Download this notebook ({notebook})</a>: its '
+        f"first cell installs <code>lessons-code</code> if your Python lacks it."
+    )
+    parts = urlsplit(build["repo_url"])
+    repository = parts.path.strip("/")
+    if parts.netloc == "github.com" and repository.count("/") == 1:
+        colab = (
+            f"https://colab.research.google.com/github/{repository}/blob/"
+            f"{NOTEBOOKS_BRANCH}/{quote(notebook)}"
+        )
+        binder = (
+            f"https://mybinder.org/v2/gh/{repository}/{NOTEBOOKS_BRANCH}?labpath={quote(notebook)}"
+        )
+        links += (
+            f' Or run it online: <a href="{colab}" data-launch="colab">Open in Colab</a>, '
+            f'<a href="{binder}" data-launch="binder">Launch Binder</a>.'
+        )
+    return f'<p class="notebook-download">{links}</p>'
 
 
 SEARCH_DIALOG = '<div class="md-search" data-md-component="search" role="dialog">'

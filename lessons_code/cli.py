@@ -1,20 +1,30 @@
 """The command line: `python -m lessons_code <lesson>` (or `lessons <lesson>`).
 
 Every mistake a user can make (a bad number, a missing folder, a corrupt file)
-ends as one line on stderr and exit code 2, never a traceback.
+ends as one line on stderr and exit code 2, never a traceback. Ctrl-C ends a run
+with the rows so far and exit code 130; a closed pipe (`lessons train | head`)
+ends it quietly.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
+import signal
 import sys
-from collections.abc import Sequence
-from dataclasses import asdict, replace
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import replace
+from pathlib import Path
+from typing import TextIO
 
 from lessons_code import (
+    __version__,
     apples_pears,
     data,
+    digit_image,
     digits,
     learner,
     linear_model,
@@ -24,6 +34,21 @@ from lessons_code import (
 )
 
 EXIT_USAGE = 2
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as a shell reports a program stopped by Ctrl-C
+EXIT_CLOSED_PIPE = 141  # 128 + SIGPIPE, as a shell reports `yes | head`
+PROGRESS_DELAY = 1.0
+"""Seconds a run goes before its progress bar appears: a quick run needs none."""
+
+DESCRIPTION = (
+    "Run the lessons of fast.ai lesson 4 (fastbook chapter 4, 3s versus 7s on MNIST) "
+    "on your machine: train the chapter's models, score your own digit, and print the "
+    "numbers the site was built from."
+)
+EPILOG = (
+    "Data is looked for in --data-dir, then $LESSONS_DATA, then the download cache "
+    "(lessons download), then the bundled sample of 1,000 digits. "
+    "lessons COMMAND --help describes each command."
+)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -58,88 +83,267 @@ FLAGS = {
 def _add_data_dir(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--data-dir",
+        metavar="DIR",
         help="a folder of MNIST IDX files or fastai's MNIST_SAMPLE (default: $LESSONS_DATA, "
         "then the download cache, then the bundled sample)",
     )
 
 
 def _add_json(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--json", action="store_true", help="print one JSON object instead")
+    parser.add_argument("--json", action="store_true", help="print one JSON object instead of text")
 
 
-def _add_recipe(parser: argparse.ArgumentParser, recipe: learner.Recipe | None) -> None:
-    """Add the recipe's flags; with recipe None they default to the chosen model's recipe."""
-    defaults = asdict(recipe) if recipe else dict.fromkeys(FLAGS)
+def _add_recipe(parser: argparse.ArgumentParser, recipes: dict[str, learner.Recipe]) -> None:
+    """Add the recipe's flags with their defaults; with a recipe per --model, each model's."""
+    (recipe, *others) = recipes.values()
+
+    def default(field: str):
+        return getattr(recipe, field) if not others else None
+
+    def said(field: str, unit: str = "") -> str:
+        if not others:
+            return f"default: {getattr(recipe, field)}{unit}"
+        each = ", ".join(f"{getattr(r, field)}{unit} for {name}" for name, r in recipes.items())
+        return f"default: {each}"
+
+    if recipe.keep_chapter_steps:
+        steps = recipe.epochs * -(-learner.MNIST_SAMPLE_TRAIN_SIZE // recipe.batch_size)
+        epochs_help = (
+            f"passes over the chapter's {learner.MNIST_SAMPLE_TRAIN_SIZE:,} training images "
+            f"({said('epochs')}); on a smaller set, as many as make its {steps:,} steps"
+        )
+    else:
+        epochs_help = f"passes over the training images ({said('epochs')})"
     parser.add_argument(
         "--epochs",
         type=_whole_number,
-        help=f"passes over the training images (default: {recipe.epochs} over the chapter's "
-        f"12,396 images, or as many as make the same number of steps on a smaller set)"
-        if recipe and recipe.keep_chapter_steps
-        else None,
+        help=epochs_help,
     )
-    parser.add_argument("--lr", type=_real_number, default=defaults["learning_rate"])
-    parser.add_argument("--batch-size", type=_whole_number, default=defaults["batch_size"])
-    parser.add_argument("--seed", type=_whole_number, default=defaults["seed"])
+    parser.add_argument(
+        "--lr",
+        type=_real_number,
+        default=default("learning_rate"),
+        help=f"learning rate: how far each step moves the parameters ({said('learning_rate')})",
+    )
+    parser.add_argument(
+        "--batch-size",
+        type=_whole_number,
+        default=default("batch_size"),
+        help=f"images per gradient step, at most the training set ({said('batch_size')})",
+    )
+    parser.add_argument(
+        "--seed",
+        type=_whole_number,
+        default=default("seed"),
+        help=f"seed of the random start and the shuffling ({said('seed')})",
+    )
+
+
+def _add_command(commands, name: str, summary: str, details: str = "") -> argparse.ArgumentParser:
+    return commands.add_parser(
+        name, help=summary, description=f"{summary[0].upper()}{summary[1:]}. {details}".strip()
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
     """Return the parser for every lesson command."""
-    parser = _Parser(prog="lessons", description=__doc__.splitlines()[0])
-    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    parser = _Parser(prog="lessons", description=DESCRIPTION, epilog=EPILOG)
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    commands = parser.add_subparsers(
+        dest="command", metavar="COMMAND", title="commands", parser_class=_Parser
+    )
 
-    train = commands.add_parser("train", help="train the chapter's linear model")
-    train_net = commands.add_parser("train-net", help="train the two-layer net 784-30-1")
+    train = _add_command(
+        commands,
+        "train",
+        "train the chapter's linear model: one weight per pixel plus a bias",
+        "Prints a row of losses and accuracies as each epoch ends.",
+    )
+    train_net = _add_command(
+        commands,
+        "train-net",
+        "train the chapter's two-layer net, 784 -> 30 -> ReLU -> 1",
+        "Prints a row of losses and accuracies as each epoch ends.",
+    )
     for command, recipe in ((train, linear_model.RECIPE), (train_net, neural_net.RECIPE)):
         _add_data_dir(command)
-        _add_recipe(command, recipe)
+        _add_recipe(command, {command.prog: recipe})
         _add_json(command)
+    train.add_argument(
+        "--save",
+        metavar="FILE.npz",
+        help="save the trained weights and bias, for lessons predict --weights FILE.npz",
+    )
 
-    train_digits = commands.add_parser(
-        "train-digits", help="all ten digits: softmax and cross-entropy, linear or net"
+    train_digits = _add_command(
+        commands,
+        "train-digits",
+        "all ten digits: ten scores, softmax and cross-entropy, linear or net",
+        "Prints the epochs, the accuracy of each digit, the confusion matrix and the "
+        "most-confused pairs.",
     )
     train_digits.add_argument(
         "--model",
         choices=tuple(digits.MODELS),
         default="linear",
-        help="linear: 784 -> 10 (the default); net: 784 -> 100 -> ReLU -> 10",
+        help=f"linear: 784 -> 10 (the default); net: 784 -> {digits.N_HIDDEN} -> ReLU -> 10",
     )
     _add_data_dir(train_digits)
-    _add_recipe(train_digits, None)
+    _add_recipe(train_digits, {name: recipe for name, (_, _, recipe) in digits.MODELS.items()})
     _add_json(train_digits)
 
-    similarity = commands.add_parser("baseline", help="pixel similarity: the ideal 3 and 7")
+    similarity = _add_command(
+        commands, "baseline", "pixel similarity: is each digit closer to the ideal 3 or 7?"
+    )
     _add_data_dir(similarity)
     _add_json(similarity)
 
-    receipts = commands.add_parser("apples-pears", help="find prices from receipts")
+    receipts = _add_command(
+        commands, "apples-pears", "find prices from receipts: weights and bias by analogy"
+    )
     _add_json(receipts)
 
-    predict = commands.add_parser("predict", help="score your own 28x28 PNG with saved weights")
-    predict.add_argument("--weights", required=True, help="a weights .npz or .json (the site's)")
-    predict.add_argument("image", help="a 28x28 PNG of a 3 or a 7")
+    predict = _add_command(
+        commands,
+        "predict",
+        "score your own digit (a photo, a scan or a drawing) with trained weights",
+        "The image is reduced as MNIST's digits were: the ink's bounding box scaled into "
+        "20x20, centred by its centre of mass in 28x28 (a 28x28 image is used as it is).",
+    )
+    predict.add_argument(
+        "--weights",
+        required=True,
+        metavar="FILE",
+        help="a weights .npz (lessons train --save, or the site's weights.npz) or the "
+        "site's model.json",
+    )
+    predict.add_argument("image", help="an image of one digit: PNG, JPEG or any Pillow reads")
+    predict.add_argument(
+        "--show", action="store_true", help="print the 28x28 input the model sees, as text"
+    )
     _add_json(predict)
 
-    download = commands.add_parser("download", help="fetch real MNIST into the cache")
-    download.add_argument("--dest", help=f"target folder (default: {data.cache_dir()})")
+    download = _add_command(
+        commands, "download", "fetch the real MNIST files into the cache, checked by md5"
+    )
+    download.add_argument(
+        "--dest", metavar="DIR", help=f"target folder (default: {data.cache_dir()})"
+    )
     return parser
+
+
+class ProgressBar:
+    """`epoch 12/20 [######    ] 60%` on one line of a terminal's stderr.
+
+    It appears only on a terminal and only once a run has taken a second, and it is
+    wiped before each row is printed, so the rows and the bar never mix.
+    """
+
+    def __init__(self, epochs: int, stream: TextIO | None = None, delay: float | None = None):
+        self.epochs = epochs
+        self.stream = stream or sys.stderr
+        self.started = time.perf_counter()
+        self.delay = PROGRESS_DELAY if delay is None else delay
+        self.drawn = 0  # characters of the bar on the line now
+        self.on_terminal = self.stream.isatty()
+
+    def update(self, epoch: int, width: int = 30) -> None:
+        """Draw the bar after `epoch` epochs, if the run has taken long enough."""
+        elapsed = time.perf_counter() - self.started
+        if not self.on_terminal or elapsed < self.delay or epoch >= self.epochs:
+            return
+        filled = width * epoch // self.epochs
+        left = elapsed / epoch * (self.epochs - epoch)
+        bar = (
+            f"epoch {epoch:,}/{self.epochs:,} [{'#' * filled}{' ' * (width - filled)}] "
+            f"{100 * epoch // self.epochs}%, about {left:,.0f} s left"
+        )
+        self.clear()
+        self.stream.write(bar)
+        self.stream.flush()
+        self.drawn = len(bar)
+
+    def clear(self) -> None:
+        """Wipe the bar from its line."""
+        if self.drawn:
+            self.stream.write(f"\r{' ' * self.drawn}\r")
+            self.stream.flush()
+            self.drawn = 0
 
 
 def _recipe(args: argparse.Namespace, default: learner.Recipe) -> learner.Recipe:
     given = {"learning_rate": args.lr, "batch_size": args.batch_size, "seed": args.seed}
-    recipe = replace(
-        default, **{field: value for field, value in given.items() if value is not None}
-    )
+    recipe = replace(default, **{name: value for name, value in given.items() if value is not None})
     if args.epochs is None:
         return recipe
     return replace(recipe, epochs=args.epochs, keep_chapter_steps=False)
 
 
-def _train(args: argparse.Namespace, model) -> dict:
+MODELS = {
+    "train": (linear_model, linear_model.predict),
+    "train-net": (neural_net, neural_net.simple_net),
+}
+"""Each training command's lesson module and its predict function."""
+
+
+@contextmanager
+def _ctrl_c_held() -> Iterator[None]:
+    """Hold Ctrl-C (SIGINT) back until the block is done, where the system allows it."""
+    if not hasattr(signal, "pthread_sigmask"):  # Windows: Ctrl-C stops at once
+        yield
+        return
+    before = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, before)
+
+
+def _train(args: argparse.Namespace) -> int:
+    """Train, printing each epoch's row as it ends; return the exit code."""
+    model, predict = MODELS[args.command]
     recipe = _recipe(args, model.RECIPE)
     learner.check_recipe(recipe)  # before any data is read
-    mnist = data.load_threes_sevens(args.data_dir)
-    return summaries.run_summary(mnist, model.train(mnist, recipe))
+    save = getattr(args, "save", None)
+    if save is not None and not save.endswith(".npz"):
+        raise weights_file.WeightsFileError(f"{save}: expected a file name ending in .npz")
+    if save is not None and not Path(save).resolve().parent.is_dir():
+        raise weights_file.WeightsFileError(f"{save}: cannot write it (no such folder)")
+    history: list[learner.EpochStats] = []
+    bar = None  # made once the training set, and so the number of epochs, is known
+
+    def on_epoch(stats: learner.EpochStats) -> None:
+        with _ctrl_c_held():  # so "interrupted after epoch N" follows exactly N rows
+            history.append(stats)
+            if not args.json:
+                bar.clear()
+                print(summaries.format_epoch(stats), flush=True)
+            bar.update(stats.epoch)
+
+    try:
+        mnist = data.load_threes_sevens(args.data_dir)
+        n_train = len(mnist.train_x)
+        learner.check_recipe(recipe, n_train=n_train)
+        epochs = recipe.epochs_on(n_train)
+        bar = ProgressBar(epochs)
+        if not args.json:
+            steps = epochs * -(-n_train // recipe.batch_size)
+            print(summaries.format_run_start(mnist.source, recipe, epochs, steps), flush=True)
+        run = model.train(mnist, recipe, on_epoch=on_epoch)
+    except KeyboardInterrupt:
+        if bar is not None:
+            bar.clear()
+        if args.json:
+            print(json.dumps(summaries.interrupted_summary(recipe, history)))
+        print(f"interrupted after epoch {len(history)}", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    bar.clear()
+    summary = summaries.run_summary(mnist, run, predict)
+    if save is not None:
+        weights_file.save_weights(save, run.params["weights"], float(run.params["bias"]))
+        summary["saved_to"] = save
+    print(json.dumps(summary) if args.json else summaries.format_run_end(summary))
+    return 0
 
 
 def _train_digits(args: argparse.Namespace) -> dict:
@@ -152,26 +356,33 @@ def _train_digits(args: argparse.Namespace) -> dict:
 
 def _predict(args: argparse.Namespace) -> dict:
     weights, bias = weights_file.load_weights(args.weights)
-    pixels, inverted = weights_file.read_digit(args.image)
-    score = float(linear_model.linear1(pixels, weights, bias))  # (784,) @ (784,) -> a score
-    return {
-        "image": args.image,
-        "inverted": inverted,
-        "score": score,
-        "probability_of_3": float(linear_model.sigmoid(score)),
-        "verdict": "3" if score > 0 else "7",
-    }
+    digit = digit_image.read_digit(args.image)
+    return summaries.predict_summary(args.image, digit, weights, bias, args.show)
 
 
-def _format_predict(summary: dict) -> str:
-    lines = []
-    if summary["inverted"]:
-        lines.append("dark ink on a light background: inverted to MNIST's light ink on black")
-    lines.append(
-        f"score {summary['score']:.4f}, probability of a 3 {summary['probability_of_3']:.4f}: "
-        f"the model says {summary['verdict']}"
-    )
-    return "\n".join(lines)
+def _run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    """Run the chosen command; return its exit code."""
+    if args.command is None:
+        parser.print_help()
+        return 0
+    if args.command in MODELS:
+        return _train(args)
+    if args.command == "train-digits":
+        summary, show = _train_digits(args), summaries.format_digits
+    elif args.command == "baseline":
+        mnist = data.load_threes_sevens(args.data_dir)
+        summary, show = summaries.baseline_summary(mnist), summaries.format_baseline
+    elif args.command == "apples-pears":
+        story = apples_pears.tell_story()
+        summary, show = summaries.apples_pears_summary(story), summaries.format_apples_pears
+    elif args.command == "predict":
+        summary, show = _predict(args), summaries.format_predict
+    else:
+        data.download(args.dest, progress=data.progress_bar())
+        print(f"MNIST is ready in {data.cache_dir() if args.dest is None else args.dest}")
+        return 0
+    print(json.dumps(summary) if getattr(args, "json", False) else show(summary))
+    return 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -179,24 +390,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
-        if args.command == "train":
-            summary, show = _train(args, linear_model), summaries.format_run
-        elif args.command == "train-net":
-            summary, show = _train(args, neural_net), summaries.format_run
-        elif args.command == "train-digits":
-            summary, show = _train_digits(args), summaries.format_digits
-        elif args.command == "baseline":
-            mnist = data.load_threes_sevens(args.data_dir)
-            summary, show = summaries.baseline_summary(mnist), summaries.format_baseline
-        elif args.command == "apples-pears":
-            story = apples_pears.tell_story()
-            summary, show = summaries.apples_pears_summary(story), summaries.format_apples_pears
-        elif args.command == "predict":
-            summary, show = _predict(args), _format_predict
-        else:
-            data.download(args.dest, progress=data.progress_bar())
-            print(f"MNIST is ready in {data.cache_dir() if args.dest is None else args.dest}")
-            return 0
+        code = _run(args, parser)
+        sys.stdout.flush()  # a closed pipe shows here, while it can still be caught
+        return code
     except learner.RecipeError as error:
         print(
             f"lessons {args.command}: error: argument {FLAGS[error.field]}: {error}",
@@ -206,5 +402,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except data.DataError as error:
         print(f"lessons {args.command}: error: {error}", file=sys.stderr)
         return EXIT_USAGE
-    print(json.dumps(summary) if getattr(args, "json", False) else show(summary))
-    return 0
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        # The reader went away (`lessons train | head -2`): stop quietly. Python would
+        # complain again when it flushes stdout at exit, so point stdout at nothing.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_CLOSED_PIPE

@@ -29,6 +29,9 @@ CalcGrad = Callable[[Params, np.ndarray, np.ndarray], tuple[float, Params]]
 Measure = Callable[[np.ndarray, np.ndarray], float]
 """A loss function or a metric: (predictions, targets) -> one number."""
 
+OnEpoch = Callable[["EpochStats"], None]
+"""Called with each epoch's stats as it ends (the command line prints a row)."""
+
 
 MNIST_SAMPLE_TRAIN_SIZE = 12_396
 """Training images of fastai's MNIST_SAMPLE (6,131 threes, 6,265 sevens): the set the
@@ -68,8 +71,12 @@ class RecipeError(ValueError):
         self.field = field
 
 
-def check_recipe(recipe: Recipe) -> None:
-    """Raise RecipeError, saying what is expected, if a hyperparameter cannot work."""
+def check_recipe(recipe: Recipe, n_train: int | None = None) -> None:
+    """Raise RecipeError, saying what is expected, if a hyperparameter cannot work.
+
+    Given the number of training images, a batch larger than the whole set is refused
+    too: it would silently be one batch of all the images.
+    """
     rate = recipe.learning_rate
     if not np.isfinite(rate) or rate <= 0:
         raise RecipeError("learning_rate", f"learning rate must be a positive number, got {rate}")
@@ -80,6 +87,12 @@ def check_recipe(recipe: Recipe) -> None:
             raise RecipeError(
                 field_name, f"{words} must be a whole number ≥ {minimum}, got {value}"
             )
+    if n_train is not None and recipe.batch_size > n_train:
+        raise RecipeError(
+            "batch_size",
+            f"batch size must be at most the {n_train:,} training images, "
+            f"got {recipe.batch_size:,}",
+        )
 
 
 @dataclass(frozen=True)
@@ -219,8 +232,13 @@ def train_model(
     loss: Measure,
     metric: Measure,
     keep_snapshots: bool = False,
+    on_epoch: OnEpoch | None = None,
 ) -> TrainingRun:
-    """Train a copy of params with mini-batch SGD and return the run and its history."""
+    """Train a copy of params with mini-batch SGD and return the run and its history.
+
+    on_epoch, if given, sees each epoch's stats as soon as the epoch ends; it changes
+    nothing in the run.
+    """
     check_recipe(recipe)
     initial, params = copy_params(params), copy_params(params)
     dls = dataloaders(data, recipe.batch_size, rng)
@@ -235,9 +253,12 @@ def train_model(
         started = time.perf_counter()
         train_epoch(params, calc_grad, dls.train, recipe.learning_rate)
         epoch_seconds.append(time.perf_counter() - started)
-        history.append(epoch_stats(epoch, dls, measure))
+        stats = epoch_stats(epoch, dls, measure)
+        history.append(stats)
         if keep_snapshots:
             snapshots.append(copy_params(params))
+        if on_epoch is not None:
+            on_epoch(stats)
     steps = epochs * len(dls.train)
     return TrainingRun(recipe, initial, params, history, steps, snapshots, epoch_seconds)
 

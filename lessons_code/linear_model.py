@@ -16,7 +16,7 @@ from functools import partial
 
 import numpy as np
 
-from lessons_code.learner import Params, Recipe, TrainingRun, train_model
+from lessons_code.learner import OnEpoch, Params, Recipe, TrainingRun, train_model
 
 RECIPE = Recipe(keep_chapter_steps=True)
 """The chapter's recipe for the linear model: lr 1.0, batch 256, 20 epochs of its 12,396
@@ -52,6 +52,17 @@ def sigmoid(x: np.ndarray | float) -> np.ndarray:
 
 
 # --8<-- [end:sigmoid]
+
+
+SATURATED_SLOPE = 1e-9
+"""Below this slope of the sigmoid a prediction is saturated: its gradient is nearly zero."""
+
+
+def saturated(predictions: np.ndarray) -> bool:
+    """Return whether every prediction sits where the sigmoid is flat (or is not a number)."""
+    probabilities = sigmoid(predictions)
+    slope = probabilities * (1 - probabilities)  # d sigmoid(z) / dz
+    return bool(np.all(~(slope >= SATURATED_SLOPE)))  # NaN counts as saturated too
 
 
 # --8<-- [start:mnist_loss]
@@ -210,13 +221,23 @@ def train(
     keep_snapshots: bool = False,
     init: Callable[[np.random.Generator], Params] = init_linear,
     loss: Loss = MNIST_LOSS,
+    on_epoch: OnEpoch | None = None,
 ) -> TrainingRun:
     """Train the chapter's linear model on 3s (1) and 7s (0) and return the run."""
     rng = np.random.default_rng(recipe.seed)  # the run's only source of randomness
     params = init(rng)
     gradient = partial(calc_grad, loss=loss)
     return train_model(
-        params, predict, gradient, data, recipe, rng, loss.value, batch_accuracy, keep_snapshots
+        params,
+        predict,
+        gradient,
+        data,
+        recipe,
+        rng,
+        loss.value,
+        batch_accuracy,
+        keep_snapshots,
+        on_epoch,
     )
 
 

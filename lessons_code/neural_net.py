@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from lessons_code.learner import Params, Recipe, TrainingRun, train_model
+from lessons_code.learner import OnEpoch, Params, Recipe, TrainingRun, train_model
 from lessons_code.linear_model import (
     N_PIXELS,
     batch_accuracy,
@@ -115,8 +115,20 @@ def relu_pieces(xs: np.ndarray, ys: np.ndarray, n_units: int) -> np.ndarray:
 # --8<-- [end:relu_pieces]
 
 
-def train(data, recipe: Recipe = RECIPE, n_hidden: int = N_HIDDEN) -> TrainingRun:
+def train(
+    data, recipe: Recipe = RECIPE, n_hidden: int = N_HIDDEN, on_epoch: OnEpoch | None = None
+) -> TrainingRun:
     """Train the two-layer net on 3s (1) and 7s (0) and return the run."""
     rng = np.random.default_rng(recipe.seed)  # the run's only source of randomness
     params = init_net(rng, n_hidden)
-    return train_model(params, simple_net, calc_grad, data, recipe, rng, mnist_loss, batch_accuracy)
+    return train_model(
+        params,
+        simple_net,
+        calc_grad,
+        data,
+        recipe,
+        rng,
+        mnist_loss,
+        batch_accuracy,
+        on_epoch=on_epoch,
+    )

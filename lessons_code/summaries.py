@@ -4,17 +4,22 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
+from dataclasses import asdict, fields
 
 import numpy as np
 
-from lessons_code import apples_pears, baseline, data, digits
-from lessons_code.learner import TrainingRun
+from lessons_code import apples_pears, baseline, data, digit_image, digits, linear_model
+from lessons_code.learner import EpochStats, Predict, Recipe, TrainingRun
 
 
-def run_summary(mnist: data.MnistData, run: TrainingRun) -> dict:
-    """Return the JSON summary of a training run (the `--json` output)."""
-    return {
+def run_summary(mnist: data.MnistData, run: TrainingRun, predict: Predict | None = None) -> dict:
+    """Return the JSON summary of a training run (the `--json` output).
+
+    Given the model's predict (a one-score model), it also has `bias`, the model's bias (the
+    net's is its output unit's, b2), and `saturated`: whether every validation prediction
+    ended where the sigmoid is flat.
+    """
+    summary = {
         "train_size": len(mnist.train_x),
         "valid_size": len(mnist.valid_x),
         "data_source": mnist.source,
@@ -25,32 +30,76 @@ def run_summary(mnist: data.MnistData, run: TrainingRun) -> dict:
         "final_valid_accuracy": run.final_valid_accuracy,
         "seconds_per_epoch": run.seconds_per_epoch,
     }
+    if predict is not None:
+        bias = run.params["bias"] if "bias" in run.params else run.params["b2"]
+        summary["bias"] = float(bias)
+        summary["saturated"] = linear_model.saturated(predict(run.params, mnist.valid_x))
+    return summary
 
 
-def format_run(summary: dict, timing: bool = True) -> str:
-    """Return the human output of a training run; timing=False leaves out the wall time."""
-    lines = [
-        f"data: {summary['data_source']}",
-        f"recipe: lr {summary['learning_rate']}, batch {summary['batch_size']}, "
-        f"{summary['epochs']} epoch{'' if summary['epochs'] == 1 else 's'} "
-        f"({summary['steps']} steps), seed {summary['seed']}",
-        format_history(summary["history"]),
-        f"final valid accuracy: {summary['final_valid_accuracy']:.4f}",
-    ]
-    if timing:
-        lines.append(f"time: {summary['seconds_per_epoch'] * 1000:.1f} ms per epoch (median)")
-    return "\n".join(lines)
+def interrupted_summary(recipe: Recipe, history: list[EpochStats]) -> dict:
+    """Return the JSON summary of a run stopped by Ctrl-C: its recipe and the epochs done."""
+    return {
+        **asdict(recipe),
+        "history": [asdict(stats) for stats in history],
+        "interrupted_after_epoch": len(history),
+    }
+
+
+HEADER = "epoch  train loss  valid loss  train acc  valid acc"
+
+
+def format_run_start(data_source: str, recipe: Recipe, epochs: int, steps: int) -> str:
+    """Return the lines printed before the first epoch: the data, the recipe, the header."""
+    return "\n".join(
+        [
+            f"data: {data_source}",
+            f"recipe: lr {recipe.learning_rate}, batch {recipe.batch_size}, "
+            f"{epochs} epoch{'' if epochs == 1 else 's'} ({steps:,} steps), seed {recipe.seed}",
+            HEADER,
+        ]
+    )
+
+
+def format_epoch(stats: EpochStats) -> str:
+    """Return one epoch's row of the table."""
+    return (
+        f"{stats.epoch:>5}  {stats.train_loss:>10.4f}  {stats.valid_loss:>10.4f}  "
+        f"{stats.train_accuracy:>9.4f}  {stats.valid_accuracy:>9.4f}"
+    )
 
 
 def format_history(history: list[dict]) -> str:
     """Return the per-epoch table: the loss and the accuracy on both sets after each epoch."""
-    lines = ["epoch  train loss  valid loss  train acc  valid acc"]
-    for row in history:
+    return "\n".join([HEADER, *(format_epoch(EpochStats(**row)) for row in history)])
+
+
+def format_run_end(summary: dict, timing: bool = True) -> str:
+    """Return the lines printed after the last epoch; timing=False leaves out the wall time.
+
+    A run whose predictions all saturated ends with a line naming the likely cause.
+    """
+    bias = f", bias: {summary['bias']:.4f}" if "bias" in summary else ""
+    lines = [f"final valid accuracy: {summary['final_valid_accuracy']:.4f}{bias}"]
+    if timing:
+        lines.append(f"time: {summary['seconds_per_epoch'] * 1000:.1f} ms per epoch (median)")
+    if summary.get("saved_to"):
+        lines.append(f"weights saved to {summary['saved_to']}")
+    if summary.get("saturated"):
         lines.append(
-            f"{row['epoch']:>5}  {row['train_loss']:>10.4f}  {row['valid_loss']:>10.4f}  "
-            f"{row['train_accuracy']:>9.4f}  {row['valid_accuracy']:>9.4f}"
+            f"every validation prediction saturated (the sigmoid is flat there, so the "
+            f"gradient is zero and nothing more is learned): the learning rate "
+            f"{summary['learning_rate']:g} is the likely cause, try a smaller --lr"
         )
     return "\n".join(lines)
+
+
+def format_run(summary: dict, timing: bool = True) -> str:
+    """Return the human output of a training run; timing=False leaves out the wall time."""
+    recipe = Recipe(**{field.name: summary[field.name] for field in fields(Recipe)})
+    start = format_run_start(summary["data_source"], recipe, summary["epochs"], summary["steps"])
+    rows = [format_epoch(EpochStats(**row)) for row in summary["history"]]
+    return "\n".join([start, *rows, format_run_end(summary, timing)])
 
 
 def digits_summary(mnist: data.MnistData, run: TrainingRun, model: digits.Model) -> dict:
@@ -166,5 +215,59 @@ def format_apples_pears(summary: dict) -> str:
         f"gradient descent on {len(summary['receipts_with_fee'])} receipts with a bag fee, "
         f"{summary['steps']} steps: apple {apple:.4f}, pear {pear:.4f}, "
         f"fee {summary['learned_fee']:.4f} (loss {summary['final_loss']:.2e})"
+    )
+    return "\n".join(lines)
+
+
+def predict_summary(
+    image: str, digit: digit_image.Digit, weights: np.ndarray, bias: float, show: bool
+) -> dict:
+    """Return what `lessons predict --json` prints: the score of one digit and its verdict."""
+    score = float(linear_model.linear1(digit.pixels, weights, bias))  # (784,) @ (784,)
+    summary = {
+        "image": image,
+        "size": list(digit.size),
+        "reduced": digit.reduced,
+        "inverted": digit.inverted,
+        "score": score,
+        "bias": bias,
+        "probability_of_3": float(linear_model.sigmoid(score)),
+        "verdict": "3" if score > 0 else "7",
+    }
+    if show:
+        summary["pixels"] = [round(float(v), 4) for v in digit.pixels]
+    return summary
+
+
+SHADES = " .:-=+*#%@"
+"""Ink from none to full, one character each, for a digit printed as text."""
+
+
+def format_digit(pixels: list[float]) -> str:
+    """Return 28 framed lines of text picturing 784 pixels in [0, 1], two characters each."""
+    last = len(SHADES) - 1
+    shades = [SHADES[min(last, int(v * len(SHADES)))] * 2 for v in pixels]
+    rows = ["|" + "".join(shades[row * 28 : row * 28 + 28]) + "|" for row in range(28)]
+    edge = "+" + "-" * 56 + "+"
+    return "\n".join([edge, *rows, edge])
+
+
+def format_predict(summary: dict) -> str:
+    """Return the human output of `lessons predict`."""
+    lines = []
+    if summary["inverted"]:
+        lines.append("dark ink on a light background: inverted to MNIST's light ink on black")
+    if summary["reduced"]:
+        width, height = summary["size"]
+        lines.append(
+            f"the {width}×{height} image reduced as MNIST's digits were: the ink's box "
+            f"scaled into 20×20, centred by its centre of mass in 28×28"
+        )
+    if "pixels" in summary:
+        lines.append("the model's input, 28×28:")
+        lines.append(format_digit(summary["pixels"]))
+    lines.append(
+        f"score {summary['score']:.4f} (bias {summary['bias']:.4f}), probability of a 3 "
+        f"{summary['probability_of_3']:.4f}: the model says {summary['verdict']}"
     )
     return "\n".join(lines)

@@ -80,6 +80,13 @@ def test_a_broken_cache_file_is_drawn_again(project):
             "no widget named 'nudge-typo' in lessons_code.website.registry",
             id="a widget the registry does not know",
         ),
+        pytest.param(
+            "docs/notebooks/multiply.py",
+            'print("linear model:", round(run.final_valid_accuracy, 4))\n',
+            'raise RuntimeError("a broken notebook")\n',
+            "notebook multiply.py failed when run",
+            id="a notebook that raises",
+        ),
     ],
 )
 def test_a_broken_piece_fails_the_build_and_names_it(project, path, old, new, message):

@@ -2,14 +2,25 @@
 
 from __future__ import annotations
 
+import io
 import json
+import os
+import re
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
+from PIL import Image
 
-from tests.support import run_cli
+from lessons_code import __version__, cli, data, learner, linear_model, neural_net
+from lessons_code.cli import ProgressBar, build_parser
+from lessons_code.weights_file import load_weights, npz_bytes
+from tests.support import REPO, run_cli
+
+ROW = re.compile(r"^\s+\d+(\s+\d\.\d{4}){4}$")
 
 SUMMARY_KEYS = {
     "train_size",
@@ -21,6 +32,8 @@ SUMMARY_KEYS = {
     "seed",
     "history",
     "final_valid_accuracy",
+    "bias",
+    "saturated",
     "seconds_per_epoch",
 }
 HISTORY_KEYS = {"epoch", "train_loss", "valid_loss", "train_accuracy", "valid_accuracy"}
@@ -37,6 +50,7 @@ def test_train_json_is_one_object_with_the_promised_keys(command):
     assert summary["final_valid_accuracy"] == summary["history"][-1]["valid_accuracy"]
     assert "bundled sample" in summary["data_source"]
     assert summary["seconds_per_epoch"] > 0
+    assert isinstance(summary["bias"], float) and summary["saturated"] is False
 
 
 def test_train_human_output_has_a_table_and_the_data_source():
@@ -46,11 +60,16 @@ def test_train_human_output_has_a_table_and_the_data_source():
     assert lines[0].startswith("data: bundled sample")
     assert "valid acc" in lines[2]
     assert len(lines) == 3 + 3 + 2
-    assert lines[-2].startswith("final valid accuracy: 0.")
+    assert re.fullmatch(r"final valid accuracy: 0\.\d{4}, bias: -?\d+\.\d{4}", lines[-2])
     assert lines[-1].endswith("ms per epoch (median)")
 
 
-DIGITS_KEYS = SUMMARY_KEYS | {"model", "per_class_accuracy", "confusion_matrix", "most_confused"}
+DIGITS_KEYS = (SUMMARY_KEYS - {"bias", "saturated"}) | {  # ten biases, not one
+    "model",
+    "per_class_accuracy",
+    "confusion_matrix",
+    "most_confused",
+}
 
 
 @pytest.mark.parametrize("model", ["linear", "net"])
@@ -139,6 +158,9 @@ def test_apples_pears_output():
         (["train-digits", "--model", "cnn"], "invalid choice"),
         (["train-digits", "--data-dir", "/no/such/folder"], "/no/such/folder"),
         (["nonsense"], "invalid choice"),
+        (["train", "--batch-size", "100000"], "at most the 800 training images"),
+        (["train", "--save", "weights.txt"], "ending in .npz"),
+        (["train", "--save", "/no/such/folder/w.npz", "--epochs", "1"], "cannot write it"),
     ],
 )
 def test_bad_input_is_one_line_and_exit_2(args, says):
@@ -172,3 +194,172 @@ def test_console_script_runs_the_same_cli():
         [str(lessons), "train", "--lr", "0"], capture_output=True, text=True, timeout=60
     )
     assert refused.returncode == 2 and "--lr" in refused.stderr
+
+
+def cli_process(*args: str, stdout=subprocess.PIPE, stderr=subprocess.PIPE) -> subprocess.Popen:
+    """Start `python -m lessons_code ARGS` with its output piped back to the test."""
+    env = {k: v for k, v in os.environ.items() if k != "LESSONS_DATA"}
+    env["XDG_CACHE_HOME"] = str(REPO / ".pytest_cache" / "empty-cache")
+    return subprocess.Popen(
+        [sys.executable, "-m", "lessons_code", *args],
+        stdout=stdout,
+        stderr=stderr,
+        text=True,
+        env=env,
+        cwd=REPO,
+    )
+
+
+def test_ctrl_c_prints_the_rows_so_far_and_exits_130():
+    """Each row appears as its epoch ends; Ctrl-C leaves them and one line, no traceback."""
+    process = cli_process("train", "--epochs", "100000000")
+    rows = []
+    while len(rows) < 3:  # rows arrive while the run goes on: nothing waits for its end
+        line = process.stdout.readline()
+        assert line, process.stderr.read()
+        if ROW.match(line):
+            rows.append(line)
+    process.send_signal(signal.SIGINT)
+    out, err = process.stdout.read(), process.stderr.read()  # what readline left buffered too
+    process.wait(timeout=60)
+    rows += [line for line in out.splitlines() if ROW.match(line)]
+    assert process.returncode == 130
+    assert "Traceback" not in err
+    (said,) = err.strip().splitlines()
+    assert said == f"interrupted after epoch {len(rows)}"
+    assert [int(row.split()[0]) for row in rows] == list(range(1, len(rows) + 1))
+
+
+def test_ctrl_c_with_json_prints_one_object_of_the_epochs_done():
+    process = cli_process("train", "--epochs", "100000000", "--json")
+    time.sleep(3)  # well into training; nothing is printed before the end with --json
+    process.send_signal(signal.SIGINT)
+    out, err = process.communicate(timeout=60)
+    assert process.returncode == 130 and "Traceback" not in err
+    summary = json.loads(out)
+    assert summary["interrupted_after_epoch"] == len(summary["history"]) > 0
+    assert err.strip() == f"interrupted after epoch {len(summary['history'])}"
+
+
+def test_a_closed_pipe_ends_quietly():
+    """`lessons train | head -2`: the reader goes away and nothing is said about it."""
+    process = cli_process("train", "--epochs", "100000")
+    head = [process.stdout.readline() for _ in range(2)]
+    process.stdout.close()
+    process.wait(timeout=60)
+    err = process.stderr.read()
+    assert head[0].startswith("data: ")
+    assert process.returncode == 141 and err == ""
+
+
+def test_bare_lessons_prints_the_help():
+    result = run_cli()
+    assert result.returncode == 0 and result.stderr == ""
+    for command in ("train", "train-net", "baseline", "apples-pears", "predict", "download"):
+        assert command in result.stdout
+    assert "`" not in result.stdout  # plain text, not Markdown
+
+
+def test_version():
+    result = run_cli("--version")
+    assert result.returncode == 0 and result.stdout.strip() == f"lessons {__version__}"
+
+
+@pytest.mark.parametrize(
+    ("command", "recipe"), [("train", linear_model.RECIPE), ("train-net", neural_net.RECIPE)]
+)
+def test_help_shows_each_commands_own_defaults(command, recipe):
+    help_text = run_cli(command, "--help").stdout
+    assert "`" not in help_text
+    flat = " ".join(help_text.split())
+    for flag, value in [
+        ("--epochs", recipe.epochs),
+        ("--lr", recipe.learning_rate),
+        ("--batch-size", recipe.batch_size),
+        ("--seed", recipe.seed),
+    ]:
+        assert re.search(rf"{flag} \S+ [^-]*\(default: {value}\)", flat), (flag, flat)
+    assert "--data-dir DIR" in flat and "--json" in flat
+
+
+def test_every_option_has_help():
+    parser = build_parser()
+    (commands,) = [a for a in parser._actions if a.dest == "command"]
+    for name, sub in commands.choices.items():
+        for action in sub._actions:
+            assert action.help, f"lessons {name} {action.option_strings or action.dest}"
+        assert "`" not in sub.format_help(), f"lessons {name} --help shows Markdown"
+
+
+def test_a_saturating_learning_rate_is_named_as_the_likely_cause():
+    result = run_cli("train", "--lr", "1e10", "--epochs", "2")
+    assert result.returncode == 0, result.stderr
+    last = result.stdout.splitlines()[-1]
+    assert "saturated" in last and "learning rate 1e+10" in last
+    summary = json.loads(run_cli("train", "--lr", "1e10", "--epochs", "2", "--json").stdout)
+    assert summary["saturated"] is True
+    healthy = run_cli("train", "--epochs", "2").stdout
+    assert "saturated" not in healthy
+
+
+def test_train_save_writes_the_sites_format_and_predict_reads_it(tmp_path):
+    saved = tmp_path / "weights.npz"
+    result = run_cli("train", "--epochs", "3", "--save", str(saved), "--json")
+    assert result.returncode == 0, result.stderr
+    summary = json.loads(result.stdout)
+    weights, bias = load_weights(saved)
+    assert weights.shape == (784,) and bias == summary["bias"]
+    mnist = data.load_threes_sevens(data.SAMPLE_DIR)
+    run = linear_model.train(mnist, learner.Recipe(epochs=3))
+    assert saved.read_bytes() == npz_bytes(run.params["weights"], float(run.params["bias"]))
+    png = tmp_path / "digit.png"
+    Image.fromarray((mnist.valid_x[0].reshape(28, 28) * 255).astype("uint8")).save(png)
+    predicted = run_cli("predict", "--weights", str(saved), str(png))
+    assert predicted.returncode == 0 and "the model says" in predicted.stdout
+
+
+def test_rows_are_the_same_streamed_or_summarised():
+    """The rows printed as epochs end are the rows of the finished run: same numbers."""
+    human = [line for line in run_cli("train", "--epochs", "4").stdout.splitlines()]
+    summary = json.loads(run_cli("train", "--epochs", "4", "--json").stdout)
+    rows = [line for line in human if ROW.match(line)]
+    assert len(rows) == 4
+    for row, stats in zip(rows, summary["history"], strict=True):
+        assert [float(v) for v in row.split()[1:]] == [
+            round(stats[key], 4)
+            for key in ("train_loss", "valid_loss", "train_accuracy", "valid_accuracy")
+        ]
+
+
+class Terminal(io.StringIO):
+    """A stream that says it is a terminal."""
+
+    def isatty(self) -> bool:
+        return True
+
+
+def test_the_progress_bar_shows_on_a_terminal_after_a_while_and_wipes_itself():
+    screen = Terminal()
+    bar = ProgressBar(epochs=20, stream=screen, delay=0)
+    bar.update(5)
+    assert "epoch 5/20 [" in screen.getvalue() and "25%" in screen.getvalue()
+    drawn = len(screen.getvalue())
+    bar.clear()
+    assert screen.getvalue()[drawn:] == "\r" + " " * drawn + "\r"
+    quick = Terminal()
+    ProgressBar(epochs=20, stream=quick, delay=60).update(5)  # a run under its delay
+    piped = io.StringIO()
+    ProgressBar(epochs=20, stream=piped, delay=0).update(5)  # not a terminal
+    assert quick.getvalue() == piped.getvalue() == ""
+
+
+def test_on_a_terminal_the_bar_goes_to_stderr_and_stdout_stays_rows(monkeypatch, capsys):
+    monkeypatch.delenv("LESSONS_DATA", raising=False)
+    monkeypatch.setattr(cli, "PROGRESS_DELAY", 0)  # as a run past its first second
+    screen = Terminal()
+    monkeypatch.setattr(sys, "stderr", screen)
+    assert cli.main(["train", "--data-dir", str(data.SAMPLE_DIR), "--epochs", "5"]) == 0
+    assert "epoch 4/5 [" in screen.getvalue()
+    assert screen.getvalue().endswith("\r")  # wiped: the terminal is left clean
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 3 + 5 + 2 and all(ROW.match(line) for line in lines[3:-2])

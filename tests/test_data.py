@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
+import tests.support as support
 from lessons_code import data
 from lessons_code.data import idx_bytes, load_digits, load_threes_sevens
 
@@ -304,3 +305,13 @@ def test_real_mnist_all_digits(real_mnist_folder):
     assert (len(mnist.train_x), len(mnist.valid_x)) == (all_training, 10_000)
     assert set(np.unique(mnist.train_y)) == set(range(10))
     assert np.bincount(mnist.valid_y).sum() == 10_000
+
+
+def test_real_data_tests_look_in_lessons_data_first_then_shared(tmp_path, monkeypatch):
+    monkeypatch.setenv("LESSONS_DATA", str(tmp_path))
+    assert support.real_mnist() == tmp_path.resolve()
+    assert support.real_mnist_env() == {"LESSONS_DATA": str(tmp_path.resolve())}
+    monkeypatch.delenv("LESSONS_DATA")
+    monkeypatch.setattr(support, "SHARED_MNIST", tmp_path / "nowhere")
+    assert support.real_mnist() is None
+    assert "$LESSONS_DATA" in support.NO_REAL_MNIST and "shared" in support.NO_REAL_MNIST

@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from lessons_code import linear_model
+from lessons_code.learner import RecipeError, check_recipe
 from lessons_code.linear_model import (
     RECIPE,
     Recipe,
@@ -176,3 +177,25 @@ def test_train_with_another_start_and_another_loss(tiny_data):
     assert np.abs(small.initial["weights"]).max() <= 1 / 28
     entropy = train(tiny_data, recipe, loss=linear_model.BINARY_CROSS_ENTROPY)
     assert entropy.history[0].train_loss != train(tiny_data, recipe).history[0].train_loss
+
+
+def test_watching_each_epoch_changes_nothing_in_the_run(tiny_data):
+    """The command line prints rows through on_epoch; the run must be the same bytes."""
+    recipe = replace(linear_model.RECIPE, epochs=4, batch_size=50)
+    seen = []
+    watched = linear_model.train(tiny_data, recipe, on_epoch=seen.append)
+    plain = linear_model.train(tiny_data, recipe)
+    assert seen == plain.history == watched.history
+    for name, value in plain.params.items():
+        assert value.tobytes() == watched.params[name].tobytes(), name
+
+
+def test_saturated_means_every_sigmoid_is_flat():
+    assert linear_model.saturated(np.array([1e10, -1e10, 40.0, np.nan]))
+    assert not linear_model.saturated(np.array([1e10, -1e10, 0.5]))
+
+
+def test_a_batch_larger_than_the_training_set_is_refused():
+    with pytest.raises(RecipeError, match="at most the 800 training images"):
+        check_recipe(replace(linear_model.RECIPE, batch_size=801), n_train=800)
+    check_recipe(replace(linear_model.RECIPE, batch_size=800), n_train=800)

@@ -1,4 +1,5 @@
-"""`lessons predict`: the site's weights, taken home, score a learner's own PNG."""
+"""`lessons predict`: the site's weights (or yours, from `lessons train --save`) score a
+learner's own digit: a 28×28 PNG as it is, any other image reduced as MNIST's were."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from lessons_code import linear_model, weights_file
+from lessons_code import data, digit_image, linear_model
 from lessons_code.weights_file import load_weights, npz_bytes
 from tests.support import run_cli
 
@@ -43,7 +44,7 @@ def test_predict_on_a_validation_png_matches_linear1(tmp_path, tiny_data, traine
     result = run_cli("predict", "--weights", str(weights_npz), str(png), "--json")
     assert result.returncode == 0, result.stderr
     summary = json.loads(result.stdout)
-    pixels = weights_file.read_png(png) / 255  # exactly what the PNG holds
+    pixels = data.read_png(png) / 255  # exactly what the PNG holds
     expected = linear_model.linear1(
         pixels[None, :], trained.params["weights"].astype(float), float(trained.params["bias"])
     )[0]
@@ -57,9 +58,9 @@ def test_dark_ink_on_white_paper_is_inverted(tmp_path, tiny_data, trained, weigh
     image = tiny_data.valid_x[3]
     light = save_png(tmp_path / "mnist.png", image)
     paper = save_png(tmp_path / "paper.png", 1 - image)
-    ink, _ = weights_file.read_digit(light)
-    flipped, inverted = weights_file.read_digit(paper)
-    assert inverted and np.allclose(ink, flipped, atol=1 / 255)
+    ink, flipped = digit_image.read_digit(light), digit_image.read_digit(paper)
+    assert flipped.inverted and not ink.inverted
+    assert np.allclose(ink.pixels, flipped.pixels, atol=1 / 255)
 
 
 def test_json_weights_work_too(tmp_path, trained):
@@ -73,10 +74,11 @@ def test_json_weights_work_too(tmp_path, trained):
 @pytest.mark.parametrize(
     ("make_weights", "make_image", "says"),
     [
-        ("good", "not a png", "expected a PNG"),
-        ("good", "wrong size", "28×28"),
+        ("good", "not a png", "expected an image (PNG, JPEG, ...)"),
+        ("good", "blank", "found no ink"),
+        ("good", "missing", "no such image file"),
         ("short", "good", "784 weights and one bias"),
-        ("not weights", "good", "'weights' and 'bias'"),
+        ("not weights", "good", "not a weights file"),
         ("missing", "good", "no such weights file"),
     ],
 )
@@ -94,11 +96,88 @@ def test_bad_input_is_one_clear_line(
     image = tmp_path / "image.png"
     if make_image == "not a png":
         image.write_text("just text")
-    elif make_image == "wrong size":
-        Image.new("L", (64, 64)).save(image)
+    elif make_image == "blank":
+        Image.new("L", (64, 64), 255).save(image)
+    elif make_image == "missing":
+        image = tmp_path / "nowhere.png"
     else:
         save_png(image, tiny_data.valid_x[0])
     result = run_cli("predict", "--weights", str(weights), str(image))
     assert result.returncode == 2
     assert len(result.stderr.strip().splitlines()) == 1, result.stderr
     assert says in result.stderr and "Traceback" not in result.stderr
+
+
+def test_an_image_given_as_weights_is_not_a_weights_file_and_no_pickle_advice(tmp_path, tiny_data):
+    png = save_png(tmp_path / "digit.png", tiny_data.valid_x[0])
+    result = run_cli("predict", "--weights", str(png), str(png))
+    assert result.returncode == 2
+    assert "not a weights file" in result.stderr and "found a PNG image" in result.stderr
+    assert "pickle" not in result.stderr.lower()
+
+
+def test_an_archive_of_python_objects_gets_no_pickle_advice(tmp_path):
+    objects = tmp_path / "objects.npz"
+    np.savez(objects, weights=np.array([{"a": 1}] * 784, dtype=object), bias=np.array(0.0))
+    result = run_cli("predict", "--weights", str(objects), str(objects))
+    assert result.returncode == 2 and "not a weights file" in result.stderr
+    assert "pickle" not in result.stderr.lower()
+
+
+def real_digit(digit: str) -> np.ndarray:
+    """Return the first validation image of a 3 or a 7 of the bundled sample, 28×28 in [0, 1]."""
+    mnist = data.load_threes_sevens(data.SAMPLE_DIR)
+    return mnist.valid_x[mnist.valid_y == data.DIGITS[digit]][0].reshape(28, 28)
+
+
+@pytest.fixture(scope="module")
+def sample_weights(tmp_path_factory):
+    """Return weights.npz of the chapter's model trained on the bundled sample."""
+    mnist = data.load_threes_sevens(data.SAMPLE_DIR)
+    run = linear_model.train(mnist)
+    path = tmp_path_factory.mktemp("weights") / "weights.npz"
+    path.write_bytes(npz_bytes(run.params["weights"], float(run.params["bias"])))
+    return path
+
+
+@pytest.mark.parametrize("digit", ["3", "7"])
+def test_a_photo_as_jpeg_dark_ink_on_paper_is_read_and_reduced(tmp_path, sample_weights, digit):
+    paper = np.round((1 - real_digit(digit)) * 255).astype(np.uint8)
+    photo = Image.fromarray(paper).resize((150, 120), Image.BILINEAR).convert("RGB")
+    photo.save(tmp_path / "photo.jpg", quality=80)
+    result = run_cli("predict", "--weights", str(sample_weights), str(tmp_path / "photo.jpg"))
+    assert result.returncode == 0, result.stderr
+    assert "inverted" in result.stdout and "150×120 image reduced" in result.stdout
+    assert result.stdout.rstrip().endswith(f"the model says {digit}")
+
+
+def test_a_56_by_56_image_is_reduced_like_mnist_not_refused(tmp_path, sample_weights):
+    three = real_digit("3")
+    big = Image.fromarray(np.round(three * 255).astype(np.uint8)).resize((56, 56), Image.NEAREST)
+    big.save(tmp_path / "big.png")
+    result = run_cli(
+        "predict", "--weights", str(sample_weights), str(tmp_path / "big.png"), "--json"
+    )
+    assert result.returncode == 0, result.stderr
+    summary = json.loads(result.stdout)
+    assert summary["size"] == [56, 56] and summary["reduced"] and summary["verdict"] == "3"
+    digit = digit_image.read_digit(tmp_path / "big.png")
+    # The reduction of an MNIST digit drawn twice as large is close to the digit itself.
+    assert np.corrcoef(digit.pixels, three.reshape(-1))[0, 1] > 0.95
+
+
+def test_show_prints_the_28_by_28_input(tmp_path, sample_weights):
+    png = save_png(tmp_path / "digit.png", real_digit("7"))
+    result = run_cli("predict", "--weights", str(sample_weights), str(png), "--show")
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    start = lines.index("the model's input, 28×28:") + 1
+    frame = lines[start : start + 30]
+    assert frame[0] == frame[-1] == "+" + "-" * 56 + "+"
+    assert all(len(row) == 58 and row[0] == row[-1] == "|" for row in frame[1:-1])
+    inked = {i for i, row in enumerate(frame[1:-1]) if row.strip("| ")}
+    assert 10 <= len(inked) <= 28
+    summary = json.loads(
+        run_cli("predict", "--weights", str(sample_weights), str(png), "--show", "--json").stdout
+    )
+    assert len(summary["pixels"]) == 784

@@ -1,4 +1,5 @@
-"""The chapter's recipes on real MNIST (../shared/data/mnist): the bars from the issue."""
+"""The chapter's recipes on real MNIST ($LESSONS_DATA, else ../shared/data/mnist): the bars from
+the issue."""
 
 from __future__ import annotations
 

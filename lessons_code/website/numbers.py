@@ -277,7 +277,7 @@ def _loss_examples() -> dict:
 
 
 def _cli_output(runs: Runs) -> dict:
-    summary = summaries.run_summary(runs.mnist, runs.linear)
+    summary = summaries.run_summary(runs.mnist, runs.linear, linear_model.predict)
     return {
         "train": summaries.format_run(summary, timing=False),
         "baseline": summaries.format_baseline(summaries.baseline_summary(runs.mnist)),

@@ -25,7 +25,7 @@ import yaml
 
 REPO = Path(__file__).resolve().parents[2]
 SHARED_MNIST = REPO.parent / "shared" / "data" / "mnist"
-PROJECT_FILES = ("mkdocs.yml", "docs", "docs_src", "hooks", "lessons_code")
+PROJECT_FILES = ("mkdocs.yml", "docs", "docs_src", "hooks", "overrides", "lessons_code")
 """What a build of the site reads: copied to make a project without caches or a site."""
 
 PAGE_LIMIT, SITE_LIMIT = 400_000, 20_000_000

@@ -5,16 +5,36 @@
 /** Return the address of a glossary entry, from any page of the site. */
 export const glossary = (entry) => new URL(`../../glossary/#${entry}`, import.meta.url).href;
 
-/* Reduce the pad's ink to 28×28 as MNIST was made: the bounding box scaled into
- * 20×20 keeping its aspect ratio (anti-aliased), then placed in 28×28 so that its
- * centre of mass sits at the centre. Returns 784 numbers in [0, 1]. */
-export function toMnist(pad) {
-  const { width, height } = pad;
-  const ink = pad.getContext("2d").getImageData(0, 0, width, height).data;
+const EPSILON = 1e-9;
+
+/** Return the weights that resize `from` pixels to `to` by area averaging: weights[i]
+ * lists [j, share] for each source pixel j that output pixel i covers, shares summing
+ * to 1. lessons_code/digit_image.py computes the same numbers (a parity test checks). */
+export function areaWeights(from, to) {
+  const step = from / to; // source pixels per output pixel
+  const weights = [];
+  for (let i = 0; i < to; i++) {
+    const start = i * step, end = (i + 1) * step;
+    const covered = [];
+    for (let j = Math.floor(start); j < Math.min(from, Math.ceil(end)); j++) {
+      const overlap = Math.min(end, j + 1) - Math.max(start, j);
+      if (overlap > 0) covered.push([j, overlap / step]);
+    }
+    weights.push(covered);
+  }
+  return weights;
+}
+
+/** Reduce ink to 28 × 28 as MNIST was made: the ink's bounding box scaled into 20 × 20
+ * keeping its aspect ratio (each new pixel the average of the area it covers), then
+ * placed in 28 × 28 so that its centre of mass sits at the centre. `ink` holds
+ * width × height numbers in [0, 1], row by row; returns 784 numbers in [0, 1]. The
+ * command line reduces a photo with the same steps (lessons_code/digit_image.py). */
+export function reduceToMnist(ink, width, height) {
   let top = height, left = width, bottom = -1, right = -1;
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++) {
-      if (ink[(y * width + x) * 4 + 3] > 0) {
+      if (ink[y * width + x] > 0) {
         top = Math.min(top, y); bottom = Math.max(bottom, y);
         left = Math.min(left, x); right = Math.max(right, x);
       }
@@ -24,32 +44,50 @@ export function toMnist(pad) {
   if (bottom < 0) return pixels;
   const boxW = right - left + 1, boxH = bottom - top + 1;
   const scale = 20 / Math.max(boxW, boxH);
-  const w = Math.max(1, Math.round(boxW * scale)), h = Math.max(1, Math.round(boxH * scale));
-  const box = document.createElement("canvas");
-  box.width = w; box.height = h;
-  const bctx = box.getContext("2d");
-  bctx.imageSmoothingEnabled = true;
-  bctx.imageSmoothingQuality = "high";
-  bctx.drawImage(pad, left, top, boxW, boxH, 0, 0, w, h);
-  const alpha = bctx.getImageData(0, 0, w, h).data;
+  const w = Math.max(1, Math.floor(boxW * scale + 0.5));
+  const h = Math.max(1, Math.floor(boxH * scale + 0.5));
+  const across = areaWeights(boxW, w), down = areaWeights(boxH, h);
+  const small = new Array(w * h).fill(0);
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      let sum = 0;
+      for (const [j, shareY] of down[y]) {
+        for (const [i, shareX] of across[x]) {
+          sum += shareY * shareX * ink[(top + j) * width + left + i];
+        }
+      }
+      small[y * w + x] = Math.min(1, sum); // shares sum to 1 give or take a rounding
+    }
+  }
   let mass = 0, cx = 0, cy = 0;
   for (let y = 0; y < h; y++) {
     for (let x = 0; x < w; x++) {
-      const v = alpha[(y * w + x) * 4 + 3] / 255;
+      const v = small[y * w + x];
       mass += v; cx += v * x; cy += v * y;
     }
   }
-  const offsetX = Math.round(14 - (mass ? cx / mass : w / 2) - 0.5);
-  const offsetY = Math.round(14 - (mass ? cy / mass : h / 2) - 0.5);
+  if (!(mass > 0)) return pixels;
+  // Shift by whole pixels so the centre of mass lands on pixel 14, where MNIST's digits
+  // have theirs (rounding half up; EPSILON keeps a centre exactly half a pixel away
+  // from rounding one way here and the other in Python).
+  const offsetX = Math.floor(14.5 - cx / mass + EPSILON);
+  const offsetY = Math.floor(14.5 - cy / mass + EPSILON);
   for (let y = 0; y < h; y++) {
     for (let x = 0; x < w; x++) {
       const tx = x + offsetX, ty = y + offsetY;
-      if (tx >= 0 && tx < 28 && ty >= 0 && ty < 28) {
-        pixels[ty * 28 + tx] = alpha[(y * w + x) * 4 + 3] / 255;
-      }
+      if (tx >= 0 && tx < 28 && ty >= 0 && ty < 28) pixels[ty * 28 + tx] = small[y * w + x];
     }
   }
   return pixels;
+}
+
+/* The pad's ink: the canvas's alpha channel, in [0, 1], reduced to 28 × 28. */
+export function toMnist(pad) {
+  const { width, height } = pad;
+  const rgba = pad.getContext("2d").getImageData(0, 0, width, height).data;
+  const ink = new Float64Array(width * height);
+  for (let i = 0; i < ink.length; i++) ink[i] = rgba[i * 4 + 3] / 255;
+  return reduceToMnist(ink, width, height);
 }
 
 /** Make `pad` (a canvas) drawable; call onStroke() whenever the ink changes.
