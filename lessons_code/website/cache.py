@@ -45,16 +45,16 @@ def _digest(*parts: str | bytes) -> str:
 
 
 def data_digest(data_dir: str | os.PathLike | None = None) -> str:
-    """Return a checksum of the data the build reads: where it is found, and its files.
+    """Return a checksum of the data the build reads: its files' names and bytes.
 
     The files are hashed as they are on disk, without decoding them, so a build whose
-    results are all cached reads no image.
+    results are all cached reads no image. Where the folder is does not count: the pages
+    never say it.
     """
     from lessons_code import data
 
-    folder, why = data.locate(data_dir)  # a missing folder fails later, when it is loaded
-    where = "" if folder == data.SAMPLE_DIR else str(folder)
-    parts = [why, where]
+    folder, _ = data.locate(data_dir)  # a missing folder fails later, when it is loaded
+    parts: list[str | bytes] = []
     for path in sorted(p for p in folder.rglob("*") if p.is_file()):
         parts += [path.relative_to(folder).as_posix(), path.read_bytes()]
     return _digest(*parts)

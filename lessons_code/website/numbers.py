@@ -217,6 +217,9 @@ VARIANT_NAMES = {
 }
 
 
+MNIST_SAMPLE_VALID_SIZE = 2_038
+"""Validation images of fastai's MNIST_SAMPLE: every 3 and 7 of MNIST's test set."""
+
 CHANCE_IMAGES = 3
 """Two accuracies closer than this many validation images are "about the same"."""
 
@@ -564,6 +567,10 @@ def numbers(runs: Runs) -> dict:
             "valid_threes": int((mnist.valid_y == 1).sum()),
             "valid_sevens": int((mnist.valid_y == 0).sum()),
             "one_image": 1 / len(mnist.valid_x),
+            "mnist_sample_train_size": learner.MNIST_SAMPLE_TRAIN_SIZE,
+            "mnist_sample_valid_size": MNIST_SAMPLE_VALID_SIZE,
+            "half_train_size": len(mnist.train_x) // 2,
+            "half": _history(runs.half_data),
             "chance_images": CHANCE_IMAGES,
             "majority": max(float(mnist.valid_y.mean()), 1 - float(mnist.valid_y.mean())),
         },

@@ -151,6 +151,14 @@ class Runs:
         return nn.mnist_loss(model(images), self.mnist.train_y[:GRAPH_BATCH])
 
     @cached_property
+    def half_data(self) -> learner.TrainingRun:
+        """Return the chapter's linear model trained on the first half of the training set
+        (the same validation set): what fewer training images change."""
+        mnist, half = self.mnist, len(self.mnist.train_x) // 2
+        fewer = replace(mnist, train_x=mnist.train_x[:half], train_y=mnist.train_y[:half])
+        return linear_model.train(fewer)
+
+    @cached_property
     def similarity(self) -> baseline.PixelSimilarity:
         """Return pixel similarity with the L1 distance, the chapter's choice."""
         return baseline.pixel_similarity(self.mnist, "l1")
