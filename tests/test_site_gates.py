@@ -16,6 +16,7 @@ import pytest
 
 from tests.support import PAGE_LIMIT, SITE_LIMIT, nav_pages, page_weights, parse, site_size
 from tests.support.browser import Watched, axe_violations, page_url, serve
+from tests.support.links import broken_links
 
 SOURCE_MAP = re.compile(r"[#@] sourceMappingURL=([^\s*]+)")
 SCHEMES = {"light": "default", "dark": "slate"}  # colour scheme asked -> Material's palette
@@ -109,3 +110,9 @@ def test_no_page_shows_a_path_of_the_machine_that_built_it(gate_site):
         if found := MACHINE_PATH.findall(text):
             shown[path.relative_to(gate_site).as_posix()] = sorted(set(found))[:3]
     assert not shown, f"absolute paths on the site: {shown}"
+
+
+def test_every_internal_link_and_anchor_resolves(gate_site):
+    """The link gate: every href and src on the site, and every #anchor, finds its target."""
+    found = broken_links(gate_site)
+    assert not found, "broken links:\n" + "\n".join(found[:20])
