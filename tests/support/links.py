@@ -33,9 +33,7 @@ class _Anchors(HTMLParser):
                 continue
             if name == "id" or (name == "name" and tag == "a"):
                 self.ids.add(value)
-            elif name in LINKING and not (
-                tag == "link" and "canonical" in dict(attrs).get("rel", "")
-            ):
+            elif name in LINKING:
                 self.links.append(value)
 
 
