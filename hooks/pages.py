@@ -29,6 +29,7 @@ number is always the code on disk, under `mkdocs serve` too.
 from __future__ import annotations
 
 import ast
+import asyncio
 import hashlib
 import html
 import json
@@ -39,6 +40,7 @@ import re
 import subprocess
 import sys
 import tempfile
+import threading
 from importlib.metadata import version
 from pathlib import Path
 from urllib.parse import quote, urlsplit
@@ -69,49 +71,63 @@ def _write_atomically(path: Path, content: bytes) -> None:
     os.replace(temporary, path)
 
 
-def _computed_files(root: Path) -> dict:
-    """Run `python -m lessons_code.website` in a fresh process; return what it printed."""
-    result = subprocess.run(
-        [sys.executable, "-m", "lessons_code.website", str(root / ".cache" / "site")],
-        cwd=root,
-        env=os.environ,
-        capture_output=True,
-        text=True,
-    )
-    for line in result.stderr.splitlines():
-        if result.returncode == 0:
-            log.info(line)
-    if result.returncode != 0:
-        raise PluginError(
-            "the site's figures and numbers could not be made "
-            f"(python -m lessons_code.website):\n{result.stderr.strip()[-3000:]}"
+ONE_BLAS_THREAD = {
+    name: "1" for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
+}
+"""The lessons compute with one BLAS thread a process, in the build and in the notebooks:
+the computation and the notebooks run side by side on the machine's cores, and the
+numbers do not depend on how many cores it has."""
+
+
+class _Computation:
+    """`python -m lessons_code.website`, running in a fresh process while the notebooks run."""
+
+    def __init__(self, root: Path):
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "lessons_code.website", str(root / ".cache" / "site")],
+            cwd=root,
+            env=os.environ,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            bufsize=0,  # unbuffered: the first line read here, the rest by communicate()
         )
-    return json.loads(result.stdout.strip().splitlines()[-1])
+        self.key = json.loads(self.process.stdout.readline() or b"{}").get("key")
+
+    def result(self) -> dict:
+        """Wait for the computed files; return where they are, or fail naming the cause."""
+        printed, said = (output.decode() for output in self.process.communicate())
+        if self.process.returncode != 0 or self.key is None:
+            raise PluginError(
+                "the site's figures and numbers could not be made "
+                f"(python -m lessons_code.website):\n{said.strip()[-3000:]}"
+            )
+        for line in said.splitlines():
+            log.info(line)
+        return json.loads(printed.strip().splitlines()[-1])
 
 
 def on_config(config):
-    """Find or make every computed file, and point the notebook cache at the same key."""
+    """Start the notebooks, find or make every computed file, then read the numbers."""
     root = Path(config.config_file_path).parent
     # Bytecode of the lessons goes to the cache, not beside the sources that
     # `mkdocs serve` watches: importing them must not look like an edit.
     os.environ["PYTHONPYCACHEPREFIX"] = str(root / ".cache" / "pycache")
-    found = _computed_files(root)
+    os.environ.update(ONE_BLAS_THREAD)  # for the computation and the notebooks' kernels
+    build.clear()
+    build.update(root=root, repo_url=(config.repo_url or "").rstrip("/"))
+    computation = _Computation(root)
+    build["notebooks"] = _Notebooks(computation.key, Path(config.docs_dir) / NOTEBOOKS)
+    found = computation.result()
     entry = Path(found["entry"])
     manifest = json.loads((entry / "manifest.json").read_text())
     if not config.repo_url:
         config.edit_uri = None  # no repository, no "edit this page"
-    build.clear()
     build.update(
-        root=root,
         entry=entry,
         manifest=manifest,
         data_folder=Path(found["data_folder"]),
         numbers=json.loads((entry / "data" / "numbers.json").read_text()),
-        repo_url=(config.repo_url or "").rstrip("/"),
     )
-    jupyter = config.plugins.get("mkdocs-jupyter")
-    if jupyter is not None:
-        jupyter.config["cache_dir"] = str(root / ".cache" / "notebooks" / manifest["key"][:16])
     return config
 
 
@@ -161,45 +177,80 @@ def _install_cell() -> str:
     return INSTALL_CELL.format(package=package)
 
 
-def _executed_notebook(source: Path) -> Path:
-    """Return the executed .ipynb of a jupytext notebook, running it only if not cached.
+class _Notebooks:
+    """Every notebook of the site executed into its .ipynb, in a thread of its own, a few
+    kernels at a time, while the site's figures and numbers are computed."""
 
-    Its first cell installs lessons-code where it is missing; every other cell is the
-    notebook's own, with the outputs this build's code gave.
-    """
-    install = _install_cell()
-    content = b"\0".join(
-        [
-            build["manifest"]["key"].encode(),
-            source.read_bytes(),
-            install.encode(),
-            version("jupytext").encode(),
-            version("nbclient").encode(),
-        ]
-    )
-    key = hashlib.sha256(content).hexdigest()[:16]
-    path = build["root"] / ".cache" / "ipynb" / key / NOTEBOOKS / f"{source.stem}.ipynb"
-    try:
-        nbformat.reads(path.read_text(encoding="utf-8"), as_version=4)
-        return path  # a truncated cache file is executed again
-    except (OSError, ValueError):
-        pass
-    notebook = jupytext.read(source)
-    notebook.metadata.pop("jupytext", None)  # a plain notebook, not one paired with a .py
-    notebook.cells.insert(0, nbformat.v4.new_code_cell(install))
-    with tempfile.TemporaryDirectory() as folder:  # what a notebook writes goes nowhere
-        client = NotebookClient(
-            notebook,
-            timeout=NOTEBOOK_TIMEOUT,
-            kernel_name="python3",
-            resources={"metadata": {"path": folder}},
+    KERNELS_AT_ONCE = 3
+
+    def __init__(self, key: str | None, folder: Path):
+        self.key, self.executed, self.failure = key, {}, None
+        sources = sorted(folder.glob("*.py")) if key else []
+        # A daemon: a build that fails elsewhere ends without waiting for the notebooks;
+        # their kernels end with it (a kernel stops when its parent process is gone).
+        self.thread = threading.Thread(
+            target=asyncio.run, args=(self._run_all(sources),), daemon=True
         )
+        self.thread.start()
+
+    async def _run_all(self, sources: list[Path]) -> None:
+        turns = asyncio.Semaphore(self.KERNELS_AT_ONCE)
+
+        async def run(source: Path) -> None:
+            async with turns:
+                self.executed[source.name] = await self._executed(source)
+
         try:
-            client.execute()
-        except CellExecutionError as error:
-            raise PluginError(f"notebook {source.name} failed when run:\n{error}") from None
-    _write_atomically(path, nbformat.writes(notebook).encode("utf-8"))
-    return path
+            await asyncio.gather(*map(run, sources))
+        except PluginError as error:
+            self.failure = error
+
+    def path(self, source: Path) -> Path:
+        """Return the executed .ipynb of a notebook, once every notebook has run."""
+        self.thread.join()
+        if self.failure is not None:
+            raise self.failure
+        return self.executed[source.name]
+
+    async def _executed(self, source: Path) -> Path:
+        """Return the executed .ipynb of a jupytext notebook, running it only if not cached.
+
+        Its first cell installs lessons-code where it is missing; every other cell is the
+        notebook's own, with the outputs this build's code gave.
+        """
+        install = _install_cell()
+        content = b"\0".join(
+            [
+                self.key.encode(),
+                source.read_bytes(),
+                install.encode(),
+                version("jupytext").encode(),
+                version("nbclient").encode(),
+            ]
+        )
+        key = hashlib.sha256(content).hexdigest()[:16]
+        path = build["root"] / ".cache" / "ipynb" / key / NOTEBOOKS / f"{source.stem}.ipynb"
+        try:
+            nbformat.reads(path.read_text(encoding="utf-8"), as_version=4)
+            return path  # a truncated cache file is executed again
+        except (OSError, ValueError):
+            pass
+        notebook = jupytext.read(source)
+        notebook.metadata.pop("jupytext", None)  # a plain notebook, not one paired with a .py
+        notebook.cells.insert(0, nbformat.v4.new_code_cell(install))
+        with tempfile.TemporaryDirectory() as folder:  # what a notebook writes goes nowhere
+            client = NotebookClient(
+                notebook,
+                timeout=NOTEBOOK_TIMEOUT,
+                kernel_name="python3",
+                resources={"metadata": {"path": folder}},
+            )
+            try:
+                await client.async_execute()
+            except CellExecutionError as error:
+                raise PluginError(f"notebook {source.name} failed when run:\n{error}") from None
+        _write_atomically(path, nbformat.writes(notebook).encode("utf-8"))
+        return path
 
 
 def on_files(files, config):
@@ -216,7 +267,7 @@ def on_files(files, config):
         files.append(File.generated(config, path, abs_src_path=str(entry / path)))
     for file in list(files):
         if file.src_uri.startswith(f"{NOTEBOOKS}/") and file.src_uri.endswith(".py"):
-            executed = _executed_notebook(Path(file.abs_src_path))
+            executed = build["notebooks"].path(Path(file.abs_src_path))
             file.abs_src_path = str(executed)  # mkdocs-jupyter draws the page from it
             files.append(
                 File.generated(config, file.src_uri[:-3] + ".ipynb", abs_src_path=str(executed))

@@ -52,18 +52,11 @@ def test_a_broken_cache_file_is_drawn_again(project):
             id="a missing snippet section",
         ),
         pytest.param(
-            "lessons_code/baseline.py",
-            "    ideal_3, ideal_7 = ideal_digits(data.train_x, data.train_y)\n",
+            "lessons_code/linear_model.py",
+            "    rng = np.random.default_rng(recipe.seed)  # the run's only source of randomness\n",
             '    raise RuntimeError("a broken lesson")\n',
             "a broken lesson",
             id="a lesson that raises",
-        ),
-        pytest.param(
-            "lessons_code/website/figures.py",
-            "def sigmoid_curve(scores: np.ndarray) -> Figure:\n",
-            "def sigmoid_curve(scores: np.ndarray) -> Figure:\n    return None\n",
-            "figure 'sigmoid': expected a matplotlib Figure, got None",
-            id="a figure function that returns nothing",
         ),
         pytest.param(
             "docs/loss.md",
@@ -94,3 +87,22 @@ def test_a_broken_piece_fails_the_build_and_names_it(project, path, old, new, me
     result = build_site(project)
     assert result.returncode != 0
     assert message in result.stderr
+
+
+def test_a_figure_function_that_returns_nothing_is_named(monkeypatch):
+    """Drawn without a build: what the build would fail with, and why."""
+    from lessons_code.website import cache, registry
+
+    broken = registry.FigureSpec(lambda: None, lambda runs: ())
+    monkeypatch.setitem(registry.FIGURES, "sigmoid", broken)
+    with pytest.raises(TypeError, match="figure 'sigmoid': expected a matplotlib Figure, got None"):
+        cache.render_svg("sigmoid", "light", runs=None)
+    monkeypatch.setitem(registry.FIGURES, "sigmoid", registry.FigureSpec(_no_alt, lambda runs: ()))
+    with pytest.raises(ValueError, match="figure 'sigmoid' has no alt text"):
+        cache.render_svg("sigmoid", "light", runs=None)
+
+
+def _no_alt():
+    from matplotlib.figure import Figure
+
+    return Figure()

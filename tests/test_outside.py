@@ -3,10 +3,13 @@ notebook the site offers run there, copied into an empty folder, as a reader run
 
 That environment has the wheel, its dependencies and a Jupyter kernel (ipykernel), and
 nothing of the repository. The first notebook starts without lessons-code: its install
-cell must fetch it (from a package index that holds only the built wheel). Building the
-wheel and the environment needs the package index; without it these tests skip, unless
-LESSONS_REQUIRE_OUTSIDE=1 is set, as `.ci/run` does. `LESSONS_WHEEL=path/to.whl` uses a
-wheel built already.
+cell must fetch it (from a package index that holds only the built wheel).
+
+Making that environment takes half a minute and the package index, so these tests run
+where they are asked for: `.ci/run` builds the wheel and sets LESSONS_WHEEL=path/to.whl
+and LESSONS_REQUIRE_OUTSIDE=1 (a failure to make the environment then fails). Here,
+`LESSONS_REQUIRE_OUTSIDE=1 python -m pytest tests/test_outside.py` builds the wheel
+itself.
 """
 
 from __future__ import annotations
@@ -57,6 +60,11 @@ def wheel(tmp_path_factory) -> Path:
     """Return the wheel of lessons-code: $LESSONS_WHEEL, or built from a copy of the sources."""
     if os.environ.get("LESSONS_WHEEL"):
         return Path(os.environ["LESSONS_WHEEL"]).resolve()
+    if not REQUIRED:
+        pytest.skip(
+            "the wheel's own environment is made where it is asked for: .ci/run sets "
+            "LESSONS_WHEEL; LESSONS_REQUIRE_OUTSIDE=1 makes it here"
+        )
     sources = tmp_path_factory.mktemp("sources")
     for name in PACKAGE_FILES:
         source = REPO / name

@@ -54,12 +54,10 @@ for true, said, count in digits.most_confused(confusion):
     print(f"a {true} called {said}: {count} times")
 
 # %% [markdown]
-# The two-layer net, and the "if you got 58%" mistakes: unscaled pixels and the
-# two-class loss.
+# The "if you got 58%" mistakes: unscaled pixels and the two-class loss. (The two-layer
+# net takes longer to train: `lessons train-digits --model net` runs it.)
 
 # %%
-net = digits.train_net(mnist)
-print("net:", net.final_valid_accuracy)
 unscaled = data.MnistData(
     mnist.train_x * 255, mnist.train_y, mnist.valid_x * 255, mnist.valid_y, "0 to 255"
 )

@@ -17,11 +17,13 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import multiprocessing
 import os
 import platform
 import re
 import shutil
 import sys
+from concurrent.futures import ProcessPoolExecutor
 from importlib.metadata import version
 from pathlib import Path
 
@@ -103,16 +105,40 @@ def render_svg(name: str, theme: str, runs) -> tuple[bytes, str]:
     return buffer.getvalue(), alt
 
 
-def _draw(entry: Path, name: str, runs) -> dict:
-    """Draw one figure in both palettes into the entry; return its manifest record."""
+def _record(entry: Path, name: str, drawn: dict[str, tuple[bytes, str]]) -> dict:
+    """Write one figure's palettes into the entry; return its manifest record."""
     record = {"files": {}, "sha256": {}}
-    for theme in THEMES:
-        svg, alt = render_svg(name, theme, runs)
+    for theme, (svg, alt) in drawn.items():
         file = f"figures/{name}-{theme}.svg"
         record["files"][theme] = file
         record["sha256"][theme] = _write(entry / file, svg)
         record["alt"], record["size"] = alt, _svg_size(svg)
     return record
+
+
+_runs_to_draw = None  # the runs a forked drawing process inherits from its parent
+
+
+def _draw_inherited(name: str, theme: str) -> tuple[bytes, str]:
+    return render_svg(name, theme, _runs_to_draw)
+
+
+def _draw_all(names: list[str], runs) -> dict[str, dict[str, tuple[bytes, str]]]:
+    """Return {name: {theme: (svg, alt)}}: two processes draw, where the system can fork
+    them with the runs already in memory (Linux); one draws, elsewhere."""
+    global _runs_to_draw
+    jobs = [(name, theme) for name in names for theme in THEMES]
+    if len(jobs) > 2 and sys.platform == "linux":
+        _runs_to_draw = runs
+        fork = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(max_workers=2, mp_context=fork) as pool:
+            drawn = list(pool.map(_draw_inherited, *zip(*jobs, strict=True)))
+    else:
+        drawn = [render_svg(name, theme, runs) for name, theme in jobs]
+    figures: dict[str, dict[str, tuple[bytes, str]]] = {name: {} for name in names}
+    for (name, theme), svg_and_alt in zip(jobs, drawn, strict=True):
+        figures[name][theme] = svg_and_alt
+    return figures
 
 
 def _data_files(runs) -> dict[str, bytes]:
@@ -156,6 +182,8 @@ def _make(entry: Path, manifest: dict, log) -> dict:
     from lessons_code.website.runs import Runs
 
     runs = Runs()
+    if not manifest["figures"]:
+        runs.compute_all()  # a new entry needs every run: train them two at a time
     drawn = []
     for name in FIGURES:
         record = manifest["figures"].get(name)
@@ -163,8 +191,9 @@ def _make(entry: Path, manifest: dict, log) -> dict:
             if _intact(entry, _figure_files(record)):
                 continue
             log(f"figure {name}: cached file failed its checksum, drawing it again")
-        manifest["figures"][name] = _draw(entry, name, runs)
         drawn.append(name)
+    for name, palettes in _draw_all(drawn, runs).items():
+        manifest["figures"][name] = _record(entry, name, palettes)
     log(f"figures drawn this build: {', '.join(drawn) or 'none (all cached)'}")
     data = {f"data/{name}": sha for name, sha in manifest["data"].items()}
     if not data or not _intact(entry, data):
@@ -186,14 +215,14 @@ def _read_manifest(entry: Path) -> dict | None:
         return None
 
 
-def site_files(cache_root: Path, log=print) -> Path:
+def site_files(cache_root: Path, log=print, key: str | None = None) -> Path:
     """Return the cache folder holding every computed file of the site, making it if needed.
 
     Its manifest.json lists each figure's files, alt text and size, each data file, the
     JSON file of each widget, and the key. A manifest is written only once everything
     it lists is made, so an intact one is complete: then nothing is imported but this.
     """
-    key = cache_key()
+    key = key or cache_key()
     entry = cache_root / key[:16]
     manifest = _read_manifest(entry)
     if manifest is not None and _intact(entry, _listed_files(manifest)):
@@ -222,7 +251,9 @@ def main(argv: list[str]) -> int:
         return 2
     from lessons_code import data
 
-    entry = site_files(Path(argv[0]), log=lambda line: print(line, file=sys.stderr))
+    key = cache_key()
+    print(json.dumps({"key": key}), flush=True)  # first: the build starts its notebooks on it
+    entry = site_files(Path(argv[0]), log=lambda line: print(line, file=sys.stderr), key=key)
     folder, _ = data.locate()
     print(json.dumps({"entry": str(entry), "data_folder": str(folder)}))
     return 0
