@@ -38,6 +38,7 @@ def gate_url(gate_site):
         yield url
 
 
+@pytest.mark.gate
 @pytest.mark.parametrize(("width", "scheme"), [(375, "dark"), (1280, "light"), (1280, "dark")])
 def test_every_page_is_local_error_free_fits_and_accessible(browser, gate_url, width, scheme):
     session = Watched(browser, width, scheme)
