@@ -99,8 +99,10 @@ def _nudge(runs: Runs) -> dict:
         for p in (params, nudged)
     )
     _, grads = linear_model.calc_grad(params, x, y)
+    says_3 = [linear_model.predict(p, x) > 0 for p in (params, nudged)]
     return {
         "nudge": NUDGE,
+        "crossed": int((says_3[0] != says_3[1]).sum()),  # validation images that changed side
         "sample_size": sum(min(NUDGE_SAMPLE, int((y == label).sum())) for label in (1.0, 0.0)),
         "row": NUDGED_PIXEL // 28,
         "column": NUDGED_PIXEL % 28,
