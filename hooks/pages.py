@@ -213,31 +213,40 @@ class _Notebooks:
         return self.executed[source.name]
 
     async def _executed(self, source: Path) -> Path:
-        """Return the executed .ipynb of a jupytext notebook, running it only if not cached.
+        """Return the .ipynb readers get: the notebook executed (only if not cached), with
+        a first cell that installs lessons-code where it is missing.
 
-        Its first cell installs lessons-code where it is missing; every other cell is the
-        notebook's own, with the outputs this build's code gave.
+        The install cell is put in after the run: where the notebook runs here, the
+        package is there and the cell would do nothing, so the outputs do not depend on
+        which repository the site names (REPO_URL), and neither does the cache.
         """
-        install = _install_cell()
         content = b"\0".join(
             [
                 self.key.encode(),
                 source.read_bytes(),
-                install.encode(),
                 version("jupytext").encode(),
                 version("nbclient").encode(),
             ]
         )
         key = hashlib.sha256(content).hexdigest()[:16]
-        path = build["root"] / ".cache" / "ipynb" / key / NOTEBOOKS / f"{source.stem}.ipynb"
+        cached = build["root"] / ".cache" / "ipynb" / key / NOTEBOOKS / f"{source.stem}.ipynb"
         try:
-            nbformat.reads(path.read_text(encoding="utf-8"), as_version=4)
-            return path  # a truncated cache file is executed again
-        except (OSError, ValueError):
-            pass
+            notebook = nbformat.reads(cached.read_text(encoding="utf-8"), as_version=4)
+        except (OSError, ValueError):  # not run yet, or a truncated cache file: run it
+            notebook = await self._run(source)
+            _write_atomically(cached, nbformat.writes(notebook).encode("utf-8"))
+        install = _install_cell()
+        notebook.cells.insert(0, nbformat.v4.new_code_cell(install))
+        suffix = hashlib.sha256(install.encode()).hexdigest()[:8]
+        readers = cached.parent.parent / f"with-install-{suffix}" / NOTEBOOKS / cached.name
+        _write_atomically(readers, nbformat.writes(notebook).encode("utf-8"))
+        return readers
+
+    @staticmethod
+    async def _run(source: Path):
+        """Return a jupytext notebook executed, its outputs in its cells."""
         notebook = jupytext.read(source)
         notebook.metadata.pop("jupytext", None)  # a plain notebook, not one paired with a .py
-        notebook.cells.insert(0, nbformat.v4.new_code_cell(install))
         with tempfile.TemporaryDirectory() as folder:  # what a notebook writes goes nowhere
             client = NotebookClient(
                 notebook,
@@ -249,8 +258,7 @@ class _Notebooks:
                 await client.async_execute()
             except CellExecutionError as error:
                 raise PluginError(f"notebook {source.name} failed when run:\n{error}") from None
-        _write_atomically(path, nbformat.writes(notebook).encode("utf-8"))
-        return path
+        return notebook
 
 
 def on_files(files, config):

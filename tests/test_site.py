@@ -18,7 +18,16 @@ from lessons_code.linear_model import RECIPE
 from lessons_code.website.numbers import numbers
 from lessons_code.website.registry import FIGURES, WIDGETS
 from lessons_code.website.runs import Runs
-from tests.support import REPO, build_env, build_site, copy_project, html_path, nav_pages, parse
+from tests.support import (
+    REPO,
+    build_env,
+    build_site,
+    copy_project,
+    html_path,
+    nav_pages,
+    parse,
+    stub_project,
+)
 from tests.support.reproducible import computed_files, differences
 
 LOCAL_HOSTS = {"", "127.0.0.1", "localhost"}
@@ -173,10 +182,18 @@ def steps_of(epochs: int) -> int:
     return recipe.epochs_on(SAMPLE_TRAIN_SIZE) * -(-SAMPLE_TRAIN_SIZE // recipe.batch_size)
 
 
+STEPS_PAGE = """# The recipe
+
+Trained with the chapter's recipe ({{ linear.steps }} steps of learning rate
+{{ linear.learning_rate }}).
+"""
+
+
 @pytest.fixture
 def edited_copy(built, tmp_path):
-    """Return a copy of the built project, with the cache of its build."""
-    project = copy_project(tmp_path)
+    """Return the project with one page that states the recipe's steps, and the cache of
+    the session's build: the hook, the computation and the cache, without the notebooks."""
+    project = stub_project(tmp_path, STEPS_PAGE)
     shutil.copytree(built / ".cache", project / ".cache")
     assert DEFAULT_EPOCHS in (project / "lessons_code" / "learner.py").read_text()
     return project

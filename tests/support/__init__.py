@@ -77,6 +77,21 @@ def copy_project(destination: Path) -> Path:
     return destination
 
 
+def stub_project(destination: Path, page: str) -> Path:
+    """Copy the project with one page, `page`, in place of the site's pages and notebooks:
+    the whole build machinery (hook, computation, cache) for a fraction of a full build."""
+    copy_project(destination)
+    docs = destination / "docs"
+    for markdown in docs.rglob("*.md"):
+        markdown.unlink()
+    shutil.rmtree(docs / "notebooks")
+    (docs / "index.md").write_text(page)
+    config = destination / "mkdocs.yml"
+    text = config.read_text()
+    config.write_text(text[: text.index("\nnav:")] + "\nnav:\n  - Home: index.md\n")
+    return destination
+
+
 def build_env(project: Path, **extra: str) -> dict[str, str]:
     """Return the environment for MkDocs run in a copy of the project: its lessons_code,
     no download cache, and LESSONS_DATA only when extra gives it."""

@@ -36,8 +36,9 @@ def differences(site_a: Path, site_b: Path) -> list[str]:
         for name in sorted(set(files_a) & set(files_b))
         if (site_a / name).read_bytes() != (site_b / name).read_bytes()
     ]
-    if not files_a:
-        found.append(f"no computed files in {site_a}: is it a built site?")
+    for site, files in ((site_a, files_a), (site_b, files_b)):
+        if not files:
+            found.append(f"no computed files in {site}: is it a built site?")
     return found
 
 
