@@ -225,8 +225,8 @@ def epoch_stats(
 
 @contextmanager
 def _finite_or_too_large(learning_rate: float, epoch: int) -> Iterator[None]:
-    """Raise RecipeError if the block's arithmetic overflows: steps so large that the
-    parameters or the scores no longer fit in a float diverge, they never come back."""
+    """Raise RecipeError if the block's arithmetic overflows: the steps were so large that
+    the parameters or the scores no longer fit in a float, and training has diverged."""
     try:
         with np.errstate(over="raise", invalid="raise"):
             yield
