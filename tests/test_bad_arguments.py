@@ -242,7 +242,7 @@ def assert_honest(argv: list[str], code: int, stdout: str, stderr: str) -> None:
         assert isinstance(json.loads(stdout), dict), command_line
 
 
-@examples(0.2, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@examples(0.2, at_least=15, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data_=st.data())
 def test_any_arguments_in_process(in_pool, data_):
     argv = data_.draw(argument_lists(in_pool), label="argv")

@@ -20,9 +20,10 @@ from hypothesis import settings
 from hypothesis import strategies as st
 
 
-def examples(share: float = 1.0, **more) -> settings:
-    """Return settings that run `share` of the active profile's examples (at least 2)."""
-    return settings(max_examples=max(2, round(settings().max_examples * share)), **more)
+def examples(share: float = 1.0, at_least: int = 2, **more) -> settings:
+    """Return settings that run `share` of the active profile's examples, and at least
+    `at_least`: a costly test runs fewer, but never too few to mean something."""
+    return settings(max_examples=max(at_least, round(settings().max_examples * share)), **more)
 
 
 def flip(content: bytes, bits: Sequence[int]) -> bytes:
