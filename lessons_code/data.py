@@ -487,10 +487,10 @@ def download(
     try:
         dest.mkdir(parents=True, exist_ok=True)
         tempfile.TemporaryFile(dir=dest).close()
-    except OSError as error:
+    except (OSError, ValueError) as error:  # ValueError: a NUL in the name
         raise CacheNotWritableError(
-            f"cannot write to {dest} ({error.strerror or error}); pass --dest with a folder "
-            f"you can write to"
+            f"cannot write to {dest} ({getattr(error, 'strerror', None) or error}); pass "
+            f"--dest with a folder you can write to"
         ) from None
     paths = []
     for name, md5 in checksums.items():
