@@ -24,10 +24,10 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from hypothesis import assume, given, note
+from hypothesis import assume, given
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
-from PIL import Image
+from PIL import Image, ImageDraw
 
 from lessons_code import data, digit_image, weights_file
 from lessons_code.data import IMAGES_MAGIC, LABELS_MAGIC, DataError, idx_bytes
@@ -469,7 +469,6 @@ def test_any_json_document_as_weights(scratch, document):
     try:
         loaded = load_weights_bytes(scratch, text, ".json")
     except weights_file.WeightsFileError:
-        note(f"expected: {expected is not None}")
         return
     assert expected is not None, "a document that is not 784 finite numbers and one was read"
     assert_weights(loaded, *expected)
@@ -577,8 +576,6 @@ def test_a_damaged_photo(scratch, format, data_):
 
 def drawn(mode: str, size: tuple[int, int], strokes: list, background: int) -> Image.Image:
     """Return an image of this size and mode: strokes (lines of any shade) on a background."""
-    from PIL import ImageDraw
-
     image = Image.new("L", size, background)
     pen = ImageDraw.Draw(image)
     for x0, y0, x1, y1, shade, width in strokes:
