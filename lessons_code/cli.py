@@ -51,11 +51,20 @@ EPILOG = (
 )
 
 
+def one_line(message: str) -> str:
+    """Return message with every line break and control character escaped (\\n, \\x1b),
+    so that an error naming what a user typed stays one line, whatever was typed."""
+    return "".join(
+        char if char.isprintable() else char.encode("unicode_escape").decode("ascii")
+        for char in message
+    )
+
+
 class _Parser(argparse.ArgumentParser):
     """An ArgumentParser whose errors are one line, not a usage block."""
 
     def error(self, message: str):
-        self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {one_line(message)}\n")
 
 
 def _number(kind: type, what: str):
@@ -394,13 +403,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stdout.flush()  # a closed pipe shows here, while it can still be caught
         return code
     except learner.RecipeError as error:
-        print(
-            f"lessons {args.command}: error: argument {FLAGS[error.field]}: {error}",
-            file=sys.stderr,
-        )
+        message = f"argument {FLAGS[error.field]}: {error}"
+        print(f"lessons {args.command}: error: {one_line(message)}", file=sys.stderr)
         return EXIT_USAGE
     except data.DataError as error:
-        print(f"lessons {args.command}: error: {error}", file=sys.stderr)
+        print(f"lessons {args.command}: error: {one_line(str(error))}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)

@@ -25,6 +25,7 @@ import sys
 import tempfile
 import urllib.error
 import urllib.request
+import warnings
 import zlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -88,7 +89,12 @@ class ImageSizeError(DataError):
 
 
 class MissingSplitError(DataError):
-    """A split folder or a digit's folder (train/3, testing/4, ...) is missing or empty."""
+    """A split folder or a digit's folder (train/3, testing/4, ...) is missing or empty, or
+    a split holds no image of a digit the task needs."""
+
+
+class BadLabelError(DataError):
+    """A labels file holds a label that is not a digit from 0 to 9."""
 
 
 class BadPngError(DataError):
@@ -148,6 +154,8 @@ def _read_bytes(path: Path) -> bytes:
             f"{path}: expected a complete gzip file, found a damaged or truncated one "
             f"({error}); download it again"
         ) from None
+    except OSError as error:
+        raise DataError(f"{path}: cannot read it ({error.strerror or error})") from None
 
 
 def read_idx(path: Path, magic: int) -> np.ndarray:
@@ -177,7 +185,16 @@ def read_idx(path: Path, magic: int) -> np.ndarray:
             f", download it again"
         )
     items = np.frombuffer(raw, dtype=np.uint8, offset=header)
-    return items.reshape(dims[0], IMAGE_SIDE * IMAGE_SIDE) if n_dims == 3 else items
+    if n_dims == 3:
+        return items.reshape(dims[0], IMAGE_SIDE * IMAGE_SIDE)
+    not_digits = np.flatnonzero(items > 9)
+    if not_digits.size:
+        first = int(not_digits[0])
+        raise BadLabelError(
+            f"{path}: expected labels 0 to 9, found {items[first]} at item {first:,} "
+            f"({not_digits.size:,} labels out of range); the file is damaged, download it again"
+        )
+    return items
 
 
 def idx_bytes(items: np.ndarray) -> bytes:
@@ -214,6 +231,17 @@ def _every_digit(images: np.ndarray, labels: np.ndarray) -> tuple[np.ndarray, np
     return images.astype(np.float32) / np.float32(255), labels.astype(np.int64)
 
 
+def _require(folder: Path, layout: str, split: str, wanted: dict[str, int]) -> None:
+    """Raise MissingSplitError if a split holds no image of something the task needs:
+    `wanted` counts the images of each (e.g. {"3s": 12, "7s": 0})."""
+    missing = [name for name, count in wanted.items() if count == 0]
+    if missing:
+        raise MissingSplitError(
+            f"{folder} ({layout}): expected {' and '.join(wanted)} in the {split} set, found "
+            f"no {' and no '.join(missing)}; is this the whole of MNIST?"
+        )
+
+
 def load_idx(folder: Path) -> list[np.ndarray]:
     """Return [train_images, train_labels, valid_images, valid_labels], uint8, from IDX files."""
     arrays = []
@@ -238,22 +266,29 @@ CONVERTIBLE_MODES = {"1", "L", "LA", "P", "RGB", "RGBA"}
 
 def read_png(path: Path) -> np.ndarray:
     """Return one 28×28 PNG as 784 uint8 grey levels."""
-    from PIL import Image, UnidentifiedImageError
+    from PIL import Image
 
     try:
-        with Image.open(path) as image:
-            if image.mode not in CONVERTIBLE_MODES:
-                raise BadPngError(
-                    f"{path}: expected an 8-bit grey PNG, found mode {image.mode!r}, which "
-                    f"cannot be converted without losing the digit"
-                )
-            if image.size != (IMAGE_SIDE, IMAGE_SIDE):
-                raise BadPngError(
-                    f"{path}: expected a 28×28 image, found {image.size[0]}×{image.size[1]}"
-                )
-            return np.asarray(image.convert("L"), dtype=np.uint8).reshape(-1)
-    except (UnidentifiedImageError, OSError) as error:
-        raise BadPngError(f"{path}: expected a PNG image, could not read it ({error})") from None
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # "Corrupt EXIF data", ...: a damaged file's
+            warnings.simplefilter("error", Image.DecompressionBombWarning)  # error says it
+            with Image.open(path) as image:
+                if image.mode not in CONVERTIBLE_MODES:
+                    raise BadPngError(
+                        f"{path}: expected an 8-bit grey PNG, found mode {image.mode!r}, "
+                        f"which cannot be converted without losing the digit"
+                    )
+                if image.size != (IMAGE_SIDE, IMAGE_SIDE):
+                    raise BadPngError(
+                        f"{path}: expected a 28×28 image, found {image.size[0]}×{image.size[1]}"
+                    )
+                return np.asarray(image.convert("L"), dtype=np.uint8).reshape(-1)
+    except BadPngError:
+        raise
+    except Exception as error:  # Pillow's decoders raise many kinds on a damaged file
+        raise BadPngError(
+            f"{path}: expected a PNG image, could not read it ({type(error).__name__}: {error})"
+        ) from None
 
 
 def _png_split(split_dir: Path, digits: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
@@ -300,6 +335,15 @@ def load_png_folders(folder: Path, layout: str, digits: Sequence[str]) -> list[n
 def _load_folder(folder: Path, why: str, digits: Sequence[str]) -> tuple[list[np.ndarray], str]:
     """Return the uint8 [train_images, train_labels, valid_images, valid_labels] and the
     layout of a folder, reading from PNG folders only the digits asked for."""
+    try:
+        return _read_folder(folder, why, digits)
+    except OSError as error:  # a name too long, a folder we may not list, ...
+        raise DataNotFoundError(
+            f"{why} {folder}: cannot read it ({error.strerror or error}); expected MNIST files"
+        ) from None
+
+
+def _read_folder(folder: Path, why: str, digits: Sequence[str]) -> tuple[list[np.ndarray], str]:
     if not folder.is_dir():
         raise DataNotFoundError(f"{why} {folder} is not a folder; expected MNIST files there")
     for layout, splits in PNG_LAYOUTS.items():
@@ -336,6 +380,9 @@ def load_threes_sevens(data_dir: str | os.PathLike | None = None) -> MnistData:
     raw, layout = _load_folder(folder, why, tuple(DIGITS))
     train_x, train_y = _threes_and_sevens(*raw[:2])
     valid_x, valid_y = _threes_and_sevens(*raw[2:])
+    for split, targets in (("training", train_y), ("validation", valid_y)):
+        wanted = {"3s": int((targets == 1).sum()), "7s": int((targets == 0).sum())}
+        _require(folder, layout, split, wanted)
     if folder == SAMPLE_DIR:
         targets = np.concatenate([train_y, valid_y])
         source = (
@@ -358,6 +405,8 @@ def load_digits(data_dir: str | os.PathLike | None = None) -> MnistData:
     raw, layout = _load_folder(folder, why, ALL_DIGITS)
     train_x, train_y = _every_digit(*raw[:2])
     valid_x, valid_y = _every_digit(*raw[2:])
+    for split, targets in (("training", train_y), ("validation", valid_y)):
+        _require(folder, layout, split, {"images": len(targets)})
     if folder == SAMPLE_DIR:
         per_digit = np.bincount(np.concatenate([train_y, valid_y]), minlength=10)
         fewest, most = int(per_digit.min()), int(per_digit.max())
@@ -436,10 +485,10 @@ def download(
     try:
         dest.mkdir(parents=True, exist_ok=True)
         tempfile.TemporaryFile(dir=dest).close()
-    except OSError as error:
+    except (OSError, ValueError) as error:  # ValueError: a NUL in the name
         raise CacheNotWritableError(
-            f"cannot write to {dest} ({error.strerror or error}); pass --dest with a folder "
-            f"you can write to"
+            f"cannot write to {dest} ({getattr(error, 'strerror', None) or error}); pass "
+            f"--dest with a folder you can write to"
         ) from None
     paths = []
     for name, md5 in checksums.items():

@@ -98,11 +98,12 @@ def read_grey(path: str | Path) -> np.ndarray:
     from PIL import Image, ImageOps
 
     path = Path(path)
-    if not path.is_file():
-        raise DigitImageError(f"{path}: no such image file")
     try:
+        if not path.is_file():
+            raise DigitImageError(f"{path}: no such image file")
         with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            warnings.simplefilter("ignore")  # "Corrupt EXIF data", ...: a damaged file's
+            warnings.simplefilter("error", Image.DecompressionBombWarning)  # error says it
             with Image.open(path) as opened:
                 image = ImageOps.exif_transpose(opened)
                 if image.mode in SIXTEEN_BIT:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -222,6 +223,22 @@ def epoch_stats(
     return EpochStats(epoch, train_loss, valid_loss, train_accuracy, valid_accuracy)
 
 
+@contextmanager
+def _finite_or_too_large(learning_rate: float, epoch: int) -> Iterator[None]:
+    """Raise RecipeError if the block's arithmetic overflows: the steps were so large that
+    the parameters or the scores no longer fit in a float, and training has diverged."""
+    try:
+        with np.errstate(over="raise", invalid="raise"):
+            yield
+    except FloatingPointError:
+        raise RecipeError(
+            "learning_rate",
+            f"learning rate {learning_rate:g} is too large: in epoch {epoch} its steps grew "
+            f"the parameters until the arithmetic overflowed (training diverged); try a "
+            f"smaller one",
+        ) from None
+
+
 def train_model(
     params: Params,
     predict: Predict,
@@ -250,10 +267,11 @@ def train_model(
     history, epoch_seconds = [], []
     epochs = recipe.epochs_on(len(dls.train.dataset))
     for epoch in range(1, epochs + 1):
-        started = time.perf_counter()
-        train_epoch(params, calc_grad, dls.train, recipe.learning_rate)
-        epoch_seconds.append(time.perf_counter() - started)
-        stats = epoch_stats(epoch, dls, measure)
+        with _finite_or_too_large(recipe.learning_rate, epoch):
+            started = time.perf_counter()
+            train_epoch(params, calc_grad, dls.train, recipe.learning_rate)
+            epoch_seconds.append(time.perf_counter() - started)
+            stats = epoch_stats(epoch, dls, measure)
         history.append(stats)
         if keep_snapshots:
             snapshots.append(copy_params(params))

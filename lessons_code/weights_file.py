@@ -69,8 +69,8 @@ def _read_npz(path: Path, head: bytes) -> tuple[object, object]:
     if not head.startswith(ZIP):
         found = next((what for sign, what in SIGNATURES.items() if head.startswith(sign)), None)
         raise _not_weights(path, found or "a file that is not a zip archive")
-    try:
-        with np.load(path, allow_pickle=False) as archive:
+    try:  # the file opened here, so that it is closed whatever numpy makes of it
+        with path.open("rb") as stream, np.load(stream, allow_pickle=False) as archive:
             missing = {"weights", "bias"} - set(archive.files)
             if missing:
                 raise _not_weights(path, f"an archive without {' or '.join(sorted(missing))}")
@@ -106,8 +106,9 @@ def load_weights(path: str | Path) -> tuple[np.ndarray, float]:
             head = stream.read(8)
     except FileNotFoundError:
         raise WeightsFileError(f"{path}: no such weights file") from None
-    except OSError as error:
-        raise WeightsFileError(f"{path}: cannot read it ({error.strerror or error})") from None
+    except (OSError, ValueError) as error:  # ValueError: a NUL in the name
+        why = getattr(error, "strerror", None) or error
+        raise WeightsFileError(f"{path}: cannot read it ({why})") from None
     weights, bias = _read_json(path) if path.suffix == ".json" else _read_npz(path, head)
     try:
         weights, bias = np.asarray(weights), np.asarray(bias)

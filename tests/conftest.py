@@ -1,5 +1,5 @@
 """Shared fixtures: small synthetic digits for fast tests, real MNIST when it is at hand,
-the site built once for the session, and a browser."""
+the site built once for the session, and a browser; and hypothesis's two profiles."""
 
 from __future__ import annotations
 
@@ -7,10 +7,29 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import settings
 
 from lessons_code.data import MnistData, load_digits, load_threes_sevens
 from tests.support import NO_REAL_MNIST, build_site, copy_project, real_mnist
 from tests.support.browser import launch
+
+PROFILE_EXAMPLES = {"default": 25, "thorough": 2000}
+"""Examples per property test (tests/support/bad_input.py scales them by each test's cost):
+a few in every run of the suite, thousands with `--hypothesis-profile=thorough`."""
+
+for _name, _examples in PROFILE_EXAMPLES.items():
+    # No example database: a run never leaves files behind, and a failure is reported with
+    # the example and a `@reproduce_failure` blob to replay it. The default profile is
+    # derandomized, so the suite tries the same examples on every machine; the thorough
+    # one draws new ones on every run.
+    settings.register_profile(
+        _name,
+        max_examples=_examples,
+        deadline=None,
+        database=None,
+        derandomize=_name == "default",
+        print_blob=True,
+    )
 
 
 def synthetic_digits(n_images: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:

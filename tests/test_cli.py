@@ -12,6 +12,7 @@ import sys
 import time
 from pathlib import Path
 
+import numpy as np
 import pytest
 from PIL import Image
 
@@ -161,14 +162,34 @@ def test_apples_pears_output():
         (["train", "--batch-size", "100000"], "at most the 800 training images"),
         (["train", "--save", "weights.txt"], "ending in .npz"),
         (["train", "--save", "/no/such/folder/w.npz", "--epochs", "1"], "cannot write it"),
+        # Found by tests/test_bad_arguments.py:
+        (["train", "--lr", "1e300", "--epochs", "2"], "--lr: learning rate 1e+300 is too large"),
+        (["train-net", "--lr", "1e30", "--epochs", "1"], "diverged"),
+        (["train-digits", "--lr", "1e300", "--epochs", "1"], "diverged"),
+        (["train", "--data-dir", "n" * 5000], "File name too long"),
+        (["train", "line\nbreak"], "unrecognized arguments: line\\nbreak"),
+        (["train", "--data-dir", "\x1b[31mred"], "--data-dir \\x1b[31mred is not a folder"),
     ],
 )
 def test_bad_input_is_one_line_and_exit_2(args, says):
     result = run_cli(*args)
     assert result.returncode == 2
-    assert "Traceback" not in result.stderr
+    assert "Traceback" not in result.stderr and "Warning" not in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1, result.stderr
     assert says in result.stderr
+
+
+def test_baseline_on_a_folder_without_sevens_is_one_line(tmp_path):
+    """Found by tests/test_bad_arguments.py: numpy warned "Mean of empty slice" and the
+    baseline printed nan."""
+    labels = data.idx_bytes(np.full(4, 3, dtype=np.uint8))
+    images = data.idx_bytes(np.zeros((4, 784), dtype=np.uint8))
+    for prefix in ("train", "t10k"):
+        (tmp_path / f"{prefix}-images-idx3-ubyte").write_bytes(images)
+        (tmp_path / f"{prefix}-labels-idx1-ubyte").write_bytes(labels)
+    result = run_cli("baseline", "--data-dir", str(tmp_path))
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1 and "found no 7s" in result.stderr
 
 
 def test_train_digits_on_the_threes_and_sevens_only_names_the_missing_digits(tmp_path):

@@ -186,13 +186,13 @@ def test_cache_dir_is_the_platforms_usual_place(
 
 
 def test_resolution_order(tmp_path, monkeypatch):
-    explicit = write_idx_folder(tmp_path / "explicit", labels=(3,))
-    from_env = write_idx_folder(tmp_path / "env", labels=(3, 3))
-    cached = write_idx_folder(data.cache_dir(), labels=(3, 3, 3))
-    assert len(load_threes_sevens().train_x) == 3  # the cache beats the sample
+    explicit = write_idx_folder(tmp_path / "explicit", labels=(3, 7))
+    from_env = write_idx_folder(tmp_path / "env", labels=(3, 7, 7))
+    cached = write_idx_folder(data.cache_dir(), labels=(3, 7, 7, 7))
+    assert len(load_threes_sevens().train_x) == 4  # the cache beats the sample
     monkeypatch.setenv("LESSONS_DATA", str(from_env))
-    assert len(load_threes_sevens().train_x) == 2  # LESSONS_DATA beats the cache
-    assert len(load_threes_sevens(explicit).train_x) == 1  # an explicit folder beats all
+    assert len(load_threes_sevens().train_x) == 3  # LESSONS_DATA beats the cache
+    assert len(load_threes_sevens(explicit).train_x) == 2  # an explicit folder beats all
     assert cached == data.cache_dir()
 
 
@@ -315,3 +315,43 @@ def test_real_data_tests_look_in_lessons_data_first_then_shared(tmp_path, monkey
     monkeypatch.setattr(support, "SHARED_MNIST", tmp_path / "nowhere")
     assert support.real_mnist() is None
     assert "$LESSONS_DATA" in support.NO_REAL_MNIST and "shared" in support.NO_REAL_MNIST
+
+
+# Found by the property tests of tests/test_bad_files.py and tests/test_bad_arguments.py.
+
+
+@pytest.mark.parametrize("gz", [True, False])
+def test_a_label_that_is_no_digit_is_refused(tmp_path, gz):
+    """A label file with a 200 in it was read; train-digits then failed with IndexError."""
+    folder = write_idx_folder(tmp_path / "bad", labels=(3, 7, 200, 3), gz=gz)
+    for load in (load_threes_sevens, load_digits):
+        with pytest.raises(data.BadLabelError, match="expected labels 0 to 9, found 200 at item 2"):
+            load(folder)
+
+
+@pytest.mark.parametrize(
+    ("labels", "load", "says"),
+    [
+        ((3, 3, 3), load_threes_sevens, "expected 3s and 7s in the training set, found no 7s"),
+        ((5, 0), load_threes_sevens, "found no 3s and no 7s"),
+        ((), load_digits, "expected images in the training set, found no images"),
+    ],
+)
+def test_a_split_without_the_digits_the_task_needs_is_named(tmp_path, labels, load, says):
+    """A folder without 7s gave `baseline` a mean of nothing: NaN, and numpy's warnings."""
+    with pytest.raises(data.MissingSplitError, match=says):
+        load(write_idx_folder(tmp_path / "few", labels=labels))
+
+
+def test_a_png_pillow_refuses_with_a_value_error_is_a_bad_png(tmp_path):
+    """Pillow raises ValueError ("Truncated IHDR chunk") for this one: it was a traceback."""
+    folder = write_png_folder(tmp_path / "s")
+    (folder / "train" / "3" / "0.png").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\x00IHDR")
+    with pytest.raises(data.BadPngError, match="could not read it .ValueError: Truncated IHDR"):
+        load_threes_sevens(folder)
+
+
+def test_a_folder_name_too_long_for_the_system_is_a_data_error():
+    """os.stat raises OSError (File name too long) instead of answering "not a folder"."""
+    with pytest.raises(data.DataNotFoundError, match="cannot read it .File name too long"):
+        load_threes_sevens("n" * 5000)

@@ -108,6 +108,14 @@ def test_a_cache_folder_that_cannot_be_written(tmp_path):
         fetch(blocker / "mnist", "http://127.0.0.1:1/")
 
 
+@pytest.mark.parametrize("name", ["n" * 5000, "nul\x00"])
+def test_a_cache_folder_name_the_system_refuses(tmp_path, name):
+    """Found by tests/test_bad_arguments.py: `download --dest` with a NUL in it (possible
+    from Python, not from a shell) raised ValueError."""
+    with pytest.raises(data.CacheNotWritableError, match="cannot write"):
+        fetch(tmp_path / name, "http://127.0.0.1:1/")
+
+
 def test_mirrors_can_be_overridden_by_the_environment(server, tmp_path, monkeypatch):
     monkeypatch.setenv("LESSONS_MIRRORS", f"{server}/missing/,{server}/good/")
     paths = data.download(tmp_path, checksums=CHECKSUMS)

@@ -3,6 +3,7 @@ the proof that building `train_model` on them changed no result."""
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import replace
 
 import numpy as np
@@ -125,3 +126,23 @@ def test_the_learner_learns_and_reports_every_epoch(tiny_data):
 def test_the_learner_refuses_an_impossible_recipe(tiny_data):
     with pytest.raises(ValueError, match="batch size must be"):
         nn.fit(nn.linear1, tiny_data, Recipe(batch_size=0))
+
+
+@pytest.mark.parametrize(("module", "learning_rate"), [(linear_model, 1e300), (neural_net, 1e30)])
+def test_a_learning_rate_that_overflows_is_a_recipe_error_not_nan(tiny_data, module, learning_rate):
+    """Found by tests/test_bad_arguments.py: such a run printed numpy's overflow warnings,
+    then rows of nan losses and a bias of nan."""
+    recipe = Recipe(learning_rate=learning_rate, batch_size=50, epochs=2)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(learner.RecipeError, match="too large: in epoch 1") as raised:
+            module.train(tiny_data, recipe)
+    assert raised.value.field == "learning_rate"
+
+
+def test_a_large_learning_rate_that_stays_finite_still_trains(tiny_data):
+    """Saturated, not diverged: the command line names the cause after the run."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        run = linear_model.train(tiny_data, Recipe(learning_rate=1e10, batch_size=50, epochs=2))
+    assert np.isfinite(run.params["weights"]).all() and run.epochs == 2

@@ -3,14 +3,17 @@ learner's own digit: a 28×28 PNG as it is, any other image reduced as MNIST's w
 
 from __future__ import annotations
 
+import gc
+import io
 import json
+import warnings
 
 import numpy as np
 import pytest
 from PIL import Image
 
 from lessons_code import data, digit_image, linear_model
-from lessons_code.weights_file import load_weights, npz_bytes
+from lessons_code.weights_file import WeightsFileError, load_weights, npz_bytes
 from tests.support import run_cli
 
 
@@ -181,3 +184,43 @@ def test_show_prints_the_28_by_28_input(tmp_path, sample_weights):
         run_cli("predict", "--weights", str(sample_weights), str(png), "--show", "--json").stdout
     )
     assert len(summary["pixels"]) == 784
+
+
+# Found by the property tests of tests/test_bad_files.py and tests/test_bad_arguments.py.
+
+
+def test_a_damaged_npz_leaves_no_file_open(tmp_path):
+    """numpy's np.load(path) kept the file open when the archive was damaged: a
+    ResourceWarning, printed as "Exception ignored" under `python -W error`."""
+    damaged = tmp_path / "damaged.npz"
+    damaged.write_bytes(npz_bytes(np.zeros(784), 0.0)[:-30])
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        with pytest.raises(WeightsFileError, match="not a weights file"):
+            load_weights(damaged)
+        gc.collect()
+    assert not [w for w in caught if issubclass(w.category, ResourceWarning)]
+
+
+@pytest.mark.parametrize("name", ["n" * 5000, "weights\x00.npz"])
+def test_a_weights_name_the_system_refuses_is_a_weights_file_error(name):
+    with pytest.raises(WeightsFileError, match="cannot read it"):
+        load_weights(name)
+
+
+def test_an_image_name_too_long_for_the_system_is_a_digit_image_error():
+    with pytest.raises(digit_image.DigitImageError, match="File name too long"):
+        digit_image.read_digit("n" * 5000)
+
+
+def test_pillows_warnings_about_a_damaged_photo_are_not_printed(tmp_path):
+    """A TIFF cut after its header made Pillow warn "Corrupt EXIF data" above the error."""
+    photo = tmp_path / "photo.tiff"
+    buffer = io.BytesIO()
+    Image.new("L", (64, 64), 255).save(buffer, format="TIFF")
+    photo.write_bytes(buffer.getvalue()[:8])
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        with pytest.raises(digit_image.DigitImageError, match="could not read it"):
+            digit_image.read_digit(photo)
+    assert not caught, [str(w.message) for w in caught]

@@ -93,6 +93,17 @@ def test_one_gradient_step_on_the_receipts(exported, widgets):
         assert abs(step["fee"] - (0.0 - rate * d_fee)) <= TOLERANCE, shop
 
 
+def test_descend_from_anywhere_in_the_sliders_ranges_never_climbs(exported, widgets):
+    """The playground's "Descend" (150 checked steps of the widget's own code) from every
+    corner and middle of the price ranges, in both shops: every step finite, none raising
+    the loss, every descent ending next to the shop's true prices."""
+    descents = widgets["descents"]
+    assert len(descents) == 2 * 27
+    for descent in descents:
+        assert descent["climbed"] == descent["refused"] == 0, descent
+        assert descent["loss"] < 1e-3, descent
+
+
 def test_the_pads_drawing_of_its_3_is_ascend_pixels(exported, widgets):
     model = exported["model"]
     weights = np.array(model["weights"])

@@ -12,7 +12,7 @@ import math
 import numpy as np
 import pytest
 
-from tests.support.browser import Watched, page_url, serve
+from tests.support.browser import Watched, draw, page_url, serve
 
 SEVEN = [(50, 50), (230, 50), (130, 250)]
 THREE = [(60, 40), (200, 40), (210, 100), (120, 140), (215, 180), (200, 245), (60, 250)]
@@ -46,16 +46,6 @@ def watched(browser):
     session = Watched(browser)
     yield session
     session.close()
-
-
-def draw(page, points, pad_id="digit-pad"):
-    page.locator(f"[data-testid={pad_id}]").scroll_into_view_if_needed()
-    pad = page.locator(f"[data-testid={pad_id}]").bounding_box()
-    page.mouse.move(pad["x"] + points[0][0], pad["y"] + points[0][1])
-    page.mouse.down()
-    for x, y in points[1:]:
-        page.mouse.move(pad["x"] + x, pad["y"] + y, steps=12)
-    page.mouse.up()
 
 
 def test_drawing_a_seven_and_a_three(watched, site_url):

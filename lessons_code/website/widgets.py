@@ -28,7 +28,8 @@ stays small."""
 
 PRICE_RANGES = {"apple": (0.0, 6.0), "pear": (0.0, 10.0), "fee": (0.0, 6.0)}
 """The range of each price and of the fee on the receipts playground: sliders, typed
-values and the loss map's axes all keep to it."""
+values and the loss map's axes all keep to it (a gradient step may go past it, and the
+playground says so)."""
 
 
 def _rounded(array: np.ndarray, digits: int) -> list:

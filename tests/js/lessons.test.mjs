@@ -4,8 +4,9 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 
 import {
-  argmax, ascendPixels, batchAccuracy, diverging, fmt, grey, mnistLoss, receiptsErrors,
-  receiptsLoss, receiptsStep, score, sigmoid, softmax, tenScores,
+  argmax, ascendPixels, batchAccuracy, COMPACT_FROM, diverging, fmt, grey, mnistLoss,
+  readBounded, receiptsCheckedStep, receiptsErrors, receiptsLoss, receiptsStep, score,
+  sigmoid, softmax, tenScores,
 } from "../../docs/javascripts/widgets/lessons.mjs";
 import { decodeImages, nudged } from "../../docs/javascripts/widgets/nudge.mjs";
 
@@ -52,6 +53,50 @@ test("one gradient step from a wrong guess lowers the loss", () => {
 test("numbers are shown without a negative zero", () => {
   assert.equal(fmt(-0.0001, 2), "0.00");
   assert.equal(fmt(-1.234, 2), "-1.23");
+});
+
+test("no number is shown as NaN, Infinity or a long row of digits", () => {
+  for (const x of [NaN, Infinity, -Infinity]) assert.equal(fmt(x, 4), "–");
+  assert.equal(fmt(149999993600000064, 4), "1.5000e17"); // the loss of a price of 99999999
+  assert.equal(fmt(1e308, 2), "1.00e308");
+  assert.equal(fmt(-1234567, 1), "-1.23e6");
+  assert.equal(fmt(999999.5, 2), "999999.50"); // below COMPACT_FROM: as before
+  assert.equal(fmt(1e-320, 4), "0.0000");
+  for (const x of [COMPACT_FROM, 3.7e21, -2e300, 5e-324, 0.1 + 0.2]) {
+    const shown = fmt(x, 4);
+    assert.ok(shown.length <= 12 && !/NaN|Infinity/.test(shown), `${x} -> ${shown}`);
+  }
+});
+
+test("a typed number is read only if it is one, inside its range", () => {
+  const range = [0, 6];
+  assert.deepEqual(readBounded("2.5", range), { value: 2.5 });
+  assert.deepEqual(readBounded(" 6 ", range), { value: 6 });
+  assert.deepEqual(readBounded(".5", range), { value: 0.5 });
+  assert.deepEqual(readBounded("1e-320", range), { value: 1e-320 }); // tiny, but a price
+  assert.ok(Object.is(readBounded("-0", range).value, 0));
+  assert.deepEqual(readBounded("", range), { problem: "empty" }); // not 0
+  assert.deepEqual(readBounded("   ", range), { problem: "empty" });
+  for (const text of ["abc", "NaN", "Infinity", "-Infinity", "0x10", "1_0", "1e", "--5"]) {
+    assert.deepEqual(readBounded(text, range), { problem: "not a number" }, text);
+  }
+  for (const text of ["-5", "1e308", "99999999", "-1e308", "1e1000", "6.0001"]) {
+    assert.deepEqual(readBounded(text, range), { problem: "outside 0 to 6" }, text);
+  }
+});
+
+test("a checked step says when it raises the loss, and refuses to overflow", () => {
+  const gentle = receiptsCheckedStep(receipts, [5, 9], 0, 0.05);
+  assert.equal(gentle.raised, false);
+  assert.ok(gentle.after < gentle.before);
+  assert.deepEqual([...gentle.prices, gentle.fee], [
+    ...receiptsStep(receipts, [5, 9], 0, 0.05).prices, receiptsStep(receipts, [5, 9], 0, 0.05).fee,
+  ]);
+  const tooLarge = receiptsCheckedStep(receipts, [5, 9], 0, 1); // past 2 / the curvature
+  assert.equal(tooLarge.raised, true);
+  assert.ok(tooLarge.after > tooLarge.before && Number.isFinite(tooLarge.after));
+  assert.equal(receiptsCheckedStep(receipts, [1e300, 9], 0, 1), null);
+  assert.equal(receiptsCheckedStep(receipts, [1, 2], 0, 0.1).raised, false); // at the bottom
 });
 
 test("colours: white at 0, orange toward 3, purple toward 7, grey ink", () => {

@@ -3,7 +3,7 @@
 import { readFileSync } from "node:fs";
 
 import {
-  ascendPixels, mnistLoss, receiptsStep, score, softmax, tenScores,
+  ascendPixels, mnistLoss, receiptsCheckedStep, receiptsStep, score, softmax, tenScores,
 } from "../../docs/javascripts/widgets/lessons.mjs";
 import { decodeImages, nudged } from "../../docs/javascripts/widgets/nudge.mjs";
 
@@ -24,6 +24,26 @@ const steps = Object.fromEntries(
     receiptsStep(shopReceipts, receipts.first_guess, 0, receipts.learning_rate),
   ]),
 );
+/* "Descend" from every corner and middle of the sliders' ranges, in both shops: the
+ * steps that climbed, the steps refused (not finite) and the loss where each ended. */
+const grid = ([min, max]) => [min, (min + max) / 2, max];
+const descents = [];
+for (const [shop, shopReceipts] of Object.entries(receipts.shops)) {
+  for (const apple of grid(receipts.ranges.apple)) {
+    for (const pear of grid(receipts.ranges.pear)) {
+      for (const fee of grid(receipts.ranges.fee)) {
+        let state = { prices: [apple, pear], fee, after: NaN };
+        let climbed = 0, refused = 0;
+        for (let i = 0; i < 150; i++) {
+          const next = receiptsCheckedStep(shopReceipts, state.prices, state.fee, receipts.learning_rate);
+          if (next === null) refused++;
+          else (climbed += next.raised ? 1 : 0), (state = next);
+        }
+        descents.push({ shop, start: [apple, pear, fee], climbed, refused, loss: state.after });
+      }
+    }
+  }
+}
 process.stdout.write(
   JSON.stringify({
     example_scores: examples,
@@ -34,5 +54,6 @@ process.stdout.write(
     ascent: ascendPixels(model.weights, model.ascent.steps, model.ascent.learning_rate).at(-1),
     ten_scores: tenDigitScores,
     ten_probabilities: tenDigitScores.map(softmax),
+    descents,
   }),
 );

@@ -1,8 +1,9 @@
 """What the tests and the benchmarks share: where things are, how to build the site in a
 copy of the project, how to run the command line, and how to read and weigh a built page.
 Its modules: `browser` (Chromium and axe-core), `gradcheck` (finite differences),
-`reproducible` (two builds compared byte for byte) and `pytorch_parity` (the chapter's
-PyTorch files beside lessons_code).
+`reproducible` (two builds compared byte for byte), `pytorch_parity` (the chapter's
+PyTorch files beside lessons_code) and `bad_input` (damaged files and the command line
+run in-process, for the property tests).
 
 Tests and benchmarks import from `lessons_code` and from this package, never from each
 other.

@@ -107,6 +107,24 @@ class Watched:
         self.context.close()
 
 
+def centre_in_view(page, testid: str) -> dict:
+    """Scroll an element to the middle of the window (clear of the sticky header); return
+    its bounding box."""
+    element = page.locator(f"[data-testid={testid}]")
+    element.evaluate("(element) => element.scrollIntoView({ block: 'center' })")
+    return element.bounding_box()
+
+
+def draw(page, points, pad_id="digit-pad"):
+    """Draw one stroke through points (pixels from the pad's top left) on a drawing pad."""
+    pad = centre_in_view(page, pad_id)
+    page.mouse.move(pad["x"] + points[0][0], pad["y"] + points[0][1])
+    page.mouse.down()
+    for x, y in points[1:]:
+        page.mouse.move(pad["x"] + x, pad["y"] + y, steps=12)
+    page.mouse.up()
+
+
 def axe_violations(page) -> list[str]:
     """Run axe-core on the page; return one line per serious or critical violation."""
     if not AXE_SCRIPT.is_file():

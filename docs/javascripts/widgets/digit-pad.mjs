@@ -34,7 +34,7 @@ export default function setup(root, model) {
   const scoreOut = root.querySelector("[data-testid=digit-score]");
   const probabilityOut = root.querySelector("[data-testid=digit-probability]");
   const sum = root.querySelector("[data-testid=digit-arithmetic]");
-  const limit = Math.max(...model.weights.map(Math.abs));
+  const limit = Math.max(...model.weights.map(Math.abs)) || 1; // all zero: no colour, no NaN
   let given = null; // a real validation image, already 28 × 28: used as it is
 
   function update() {
@@ -58,11 +58,22 @@ export default function setup(root, model) {
     sum.innerHTML = arithmetic(pixels, terms, model, score);
   }
 
+  /* The model drawing its 3, step by step; anything the reader does stops it. */
+  const ascendButton = root.querySelector("[data-testid=digit-ascend]");
+  let ascent = null;
+  function stopAscent() {
+    if (ascent !== null) clearInterval(ascent);
+    ascent = null;
+    ascendButton.disabled = false;
+  }
+
   const drawing = drawingPad(pad, root.querySelector("[data-role=cursor]"), () => {
+    stopAscent();
     given = null;
     update();
   });
   root.querySelector("[data-testid=digit-clear]").addEventListener("click", () => {
+    stopAscent();
     drawing.clear();
     given = null;
     update();
@@ -72,6 +83,7 @@ export default function setup(root, model) {
   let example = 0;
   const exampleButton = root.querySelector("[data-testid=digit-example]");
   exampleButton.addEventListener("click", () => {
+    stopAscent();
     const chosen = model.examples[example++ % model.examples.length];
     drawing.show(chosen.pixels);
     exampleButton.dataset.label = chosen.label;
@@ -79,19 +91,16 @@ export default function setup(root, model) {
     update();
   });
   /* The learner's idea, tried: change a blank image's pixels to raise its "3" score. */
-  const ascendButton = root.querySelector("[data-testid=digit-ascend]");
   ascendButton.addEventListener("click", () => {
     const images = ascendPixels(model.weights, model.ascent.steps, model.ascent.learning_rate);
+    stopAscent();
     ascendButton.disabled = true;
     let step = 0;
-    const timer = setInterval(() => {
+    ascent = setInterval(() => {
       given = images[step];
       drawing.show(given.map((p) => Math.round(255 * p)));
       update();
-      if (++step >= images.length || !root.isConnected) {
-        clearInterval(timer);
-        ascendButton.disabled = false;
-      }
+      if (++step >= images.length || !root.isConnected) stopAscent();
     }, 60);
   });
   update();

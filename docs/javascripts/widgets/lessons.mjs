@@ -68,9 +68,40 @@ export function receiptsStep(receipts, prices, fee, learningRate) {
   };
 }
 
-/** A number with a fixed count of decimals, never "-0.00". */
-export const fmt = (x, digits) =>
-  (Object.is(Math.round(x * 10 ** digits), -0) ? 0 : x).toFixed(digits);
+/** One gradient step on the receipts, checked: returns { prices, fee, before, after,
+ * raised }, the loss before and after the step and whether the step raised it (a step too
+ * large at that point), or null when the step would leave the finite numbers. */
+export function receiptsCheckedStep(receipts, prices, fee, learningRate) {
+  const before = receiptsLoss(receipts, prices, fee);
+  const next = receiptsStep(receipts, prices, fee, learningRate);
+  const after = receiptsLoss(receipts, next.prices, next.fee);
+  if (![...next.prices, next.fee, after].every(Number.isFinite)) return null;
+  return { ...next, before, after, raised: after > before };
+}
+
+/** Numbers from this size up are shown in powers of ten: "1.50e17", not 18 digits. */
+export const COMPACT_FROM = 1e6;
+
+/** A number for a page: a fixed count of decimals, never "-0.00"; from COMPACT_FROM up in
+ * powers of ten ("1.50e17"); "–" for what is not a finite number, never NaN or Infinity. */
+export function fmt(x, digits) {
+  if (!Number.isFinite(x)) return "–";
+  if (Math.abs(x) >= COMPACT_FROM) return x.toExponential(Math.max(2, digits)).replace("e+", "e");
+  return (Object.is(Math.round(x * 10 ** digits), -0) ? 0 : x).toFixed(digits);
+}
+
+const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
+
+/** Read a typed number that must lie in [min, max]: returns { value }, or { problem }, a
+ * short reason ("empty", "not a number", "outside 0 to 6"). An empty field is not 0. */
+export function readBounded(text, [min, max]) {
+  const typed = String(text).trim();
+  if (typed === "") return { problem: "empty" };
+  if (!DECIMAL.test(typed)) return { problem: "not a number" };
+  const value = Number(typed);
+  if (!(value >= min && value <= max)) return { problem: `outside ${min} to ${max}` };
+  return { value: value === 0 ? 0 : value }; // "-0" is 0
+}
 
 /** A PuOr-like diverging colour for t in [-1, 1]: orange = toward "3", purple = "7". */
 export function diverging(t) {

@@ -26,7 +26,7 @@ export default function setup(root, data) {
   const pixelOut = root.querySelector("[data-testid=nudge-pixel]");
   const images = decodeImages(data);
   const scores = images.map((image) => score(image, data.weights, data.bias));
-  const limit = Math.max(...data.weights.map(Math.abs));
+  const limit = Math.max(...data.weights.map(Math.abs)) || 1; // all zero: no colour, no NaN
   let chosen = data.pixel;
 
   function draw() {

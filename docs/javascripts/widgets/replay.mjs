@@ -10,12 +10,12 @@ export default function setup(root, training) {
   const curve = root.querySelector("svg");
   const label = root.querySelector("[data-testid=replay-label]");
   const start = training.weights[0];
-  const limit = Math.max(...training.weights.flat().map(Math.abs));
-  const changeLimit = Math.max(...training.weights.at(-1).map((w, i) => Math.abs(w - start[i])));
+  const limit = Math.max(...training.weights.flat().map(Math.abs)) || 1; // 0: no NaN
+  const changeLimit = Math.max(...training.weights.at(-1).map((w, i) => Math.abs(w - start[i]))) || 1;
   slider.max = String(training.epochs.length - 1);
 
   const losses = training.train_loss;
-  const top = Math.max(...losses), n = losses.length;
+  const top = Math.max(...losses) || 1, n = losses.length; // a loss of 0 draws at the bottom
   const x = (epoch) => 30 + (epoch / n) * 260;
   const y = (value) => 110 - (value / top) * 100;
   const points = losses.map((v, i) => `${x(i + 1)},${y(v)}`).join(" ");
