@@ -340,7 +340,7 @@ def _figure(name: str, page) -> str:
     folder = posixpath.dirname(page.file.src_uri) or "."
     return " ".join(
         f"![{alt}]({posixpath.relpath(record['files'][theme], folder)}#only-{theme})"
-        f"{{ loading=lazy width={width} height={height} }}"
+        f"{{ loading=lazy decoding=async width={width} height={height} }}"
         for theme in THEMES
     )
 
