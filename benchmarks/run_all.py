@@ -5,7 +5,7 @@ python -m benchmarks.run_all      # real MNIST ($LESSONS_DATA or ../shared/data/
 
 from __future__ import annotations
 
-from benchmarks import build_time, data_load, pytorch_parity, serve_rebuild, train_speed
+from benchmarks import build_time, data_load, lighthouse, pytorch_parity, serve_rebuild, train_speed
 from tests.support import PAGE_LIMIT, SITE_LIMIT, real_mnist
 
 
@@ -67,6 +67,13 @@ def main() -> None:
         f"(target ≤ {PAGE_LIMIT / 1000:.0f} KB)"
     )
     print(f"whole site: {build['site_bytes'] / 1e6:.2f} MB (target < {SITE_LIMIT / 1e6:.0f} MB)")
+    if why := lighthouse.missing():
+        print(f"Lighthouse: skipped, {why}")
+    else:
+        medians = lighthouse.measure_fresh_build()
+        print("Lighthouse, mobile, median of 3 runs of every page:")
+        print(lighthouse.table(medians))
+        print(f"Lighthouse {lighthouse.worst(medians)}")
 
 
 if __name__ == "__main__":

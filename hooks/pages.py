@@ -19,7 +19,8 @@ number is always the code on disk, under `mkdocs serve` too.
 - Notebooks (jupytext `.py` files) are executed once, here, into an `.ipynb` that
   starts with a cell installing `lessons-code` where it is missing; the page is drawn
   from it and readers download it, outputs and all. It is cached under the same key as
-  everything else.
+  everything else. Their shared stylesheet, JupyterLab's (570 KB), is cut down to the
+  rules and custom properties the notebook pages can use.
 - With `REPO_URL` set (the Pages workflow sets it), every page links to its source
   ("edit this page", "view source") and each notebook page offers Colab and Binder,
   which open the built notebooks the workflow publishes to the `notebooks` branch.
@@ -398,7 +399,7 @@ def _figure(name: str, page) -> str:
     folder = posixpath.dirname(page.file.src_uri) or "."
     return " ".join(
         f"![{alt}]({posixpath.relpath(record['files'][theme], folder)}#only-{theme})"
-        f"{{ loading=lazy width={width} height={height} }}"
+        f"{{ loading=lazy decoding=async width={width} height={height} }}"
         for theme in THEMES
     )
 
@@ -506,13 +507,153 @@ SEARCH_DIALOG = '<div class="md-search" data-md-component="search" role="dialog"
 
 
 def on_post_page(output, page, config):
-    """Name Material's search dialog, which axe-core reports as a dialog without a name."""
-    return output.replace(SEARCH_DIALOG, SEARCH_DIALOG[:-1] + ' aria-label="Search">', 1)
+    """Name Material's search dialog, which axe-core reports as a dialog without a name,
+    and keep each notebook page to find the rules of the notebooks' stylesheet it uses."""
+    output = output.replace(SEARCH_DIALOG, SEARCH_DIALOG[:-1] + ' aria-label="Search">', 1)
+    if page.file.src_uri.startswith(f"{NOTEBOOKS}/") and page.file.src_uri.endswith(".py"):
+        build.setdefault("notebook_pages", []).append(output)
+    return output
 
 
 def on_post_build(config):
-    """Write the notebooks' shared stylesheet, if a notebook page was built."""
-    if "notebook_css" in build:
-        path = Path(config.site_dir) / NOTEBOOK_CSS
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(build["notebook_css"], encoding="utf-8")
+    """Write the notebooks' shared stylesheet, if a notebook page was built: the rules the
+    notebook pages can use, and the custom properties those rules read."""
+    if "notebook_css" not in build:
+        return
+    site = Path(config.site_dir)
+    path = site / NOTEBOOK_CSS
+    pages = "".join(build["notebook_pages"])
+    classes = {name for found in HTML_CLASSES.findall(pages) for name in " ".join(found).split()}
+    read = [css.read_text(encoding="utf-8") for css in site.rglob("*.css") if css != path]
+    css = _used_css(build["notebook_css"], classes, [pages, *read])
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(css, encoding="utf-8")
+
+
+# The notebooks' stylesheet is JupyterLab's whole theme, 570 KB: nearly all of it styles
+# JupyterLab's own interface, which a notebook page never shows. A browser must read it
+# all before it draws anything, so only what the notebook pages can use is kept.
+HTML_CLASSES = re.compile(r"""\bclass\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""")
+CSS_STRING = r""""(?:\\.|[^"\\])*"|'(?:\\.|[^'\\])*'"""
+CSS_TOKEN = re.compile(CSS_STRING + r"|/\*.*?\*/|[{};]", re.DOTALL)
+CSS_CLASS = re.compile(r"\.(-?[_a-zA-Z][\w-]*)")
+CSS_VARIABLE = re.compile(r"var\(\s*(--[\w-]+)")
+CSS_CUSTOM_PROPERTY = re.compile(r"\s*(--[\w-]+)\s*:")
+CSS_GROUPS = ("@media", "@supports")
+"""At-rules holding rules, pruned inside; other at-rules (@keyframes, @font-face) stay whole."""
+FUNCTIONAL_PSEUDO_CLASS = re.compile(r":(?:not|is|where|has|matches|-webkit-any|-moz-any)\(")
+RUNTIME_CLASS_PREFIX = "md-"
+"""Material's scripts add classes of their own (md-...) after a page loads."""
+
+
+def _css_split(text: str, separator: str) -> list[str]:
+    """Return text cut at each separator (`,` or `;`) outside strings and brackets."""
+    parts, start, depth = [], 0, 0
+    for token in re.finditer(CSS_STRING + r"|[()\[\]]|" + separator, text):
+        found = token.group()
+        depth += {"(": 1, "[": 1, ")": -1, "]": -1}.get(found, 0)
+        if found == separator and depth == 0:
+            parts.append(text[start : token.start()])
+            start = token.end()
+    return [*parts, text[start:]]
+
+
+def _css_rules(css: str) -> list[tuple[str, str | None]]:
+    """Return a stylesheet's top-level rules as (prelude, body); body None for a statement."""
+    rules, start, depth, opened = [], 0, 0, 0
+    for token in CSS_TOKEN.finditer(css):
+        found = token.group()
+        if found == "{":
+            opened = token.start() if depth == 0 else opened
+            depth += 1
+        elif found == "}":
+            depth -= 1
+            if depth == 0:
+                rules.append((css[start:opened].strip(), css[opened + 1 : token.start()]))
+                start = token.end()
+        elif found == ";" and depth == 0:
+            rules.append((css[start : token.start()].strip(), None))
+            start = token.end()
+    return rules
+
+
+def _selector_used(selector: str, classes: set[str]) -> bool:
+    """Return whether every class a selector requires is on a page or added at runtime.
+
+    Classes inside :not(), :is() and the like, and inside attribute selectors, are not
+    required: the selector is kept.
+    """
+    required, start = [], 0
+    for match in FUNCTIONAL_PSEUDO_CLASS.finditer(selector):
+        if match.start() < start:
+            continue  # inside the brackets just skipped
+        required.append(selector[start : match.start()])
+        depth, start = 1, match.end()
+        while depth and start < len(selector):
+            depth += {"(": 1, ")": -1}.get(selector[start], 0)
+            start += 1
+    required.append(selector[start:])
+    named = CSS_CLASS.findall(re.sub(r"\[[^\]]*\]", "", "".join(required)))
+    return all(name in classes or name.startswith(RUNTIME_CLASS_PREFIX) for name in named)
+
+
+def _kept_rules(css: str, keep_selector, keep_declaration) -> str:
+    """Return css with the selectors and declarations the two functions keep; a rule left
+    with neither is dropped."""
+    kept = []
+    for prelude, body in _css_rules(css):
+        if body is None:
+            kept.append(f"{prelude};")
+        elif prelude.startswith(CSS_GROUPS):
+            if inner := _kept_rules(body, keep_selector, keep_declaration):
+                kept.append(f"{prelude}{{{inner}}}")
+        elif prelude.startswith("@"):
+            kept.append(f"{prelude}{{{body}}}")
+        else:
+            selectors = [s.strip() for s in _css_split(prelude, ",") if keep_selector(s)]
+            declarations = [d.strip() for d in _css_split(body, ";") if d.strip()]
+            declarations = [d for d in declarations if keep_declaration(d)]
+            if selectors and declarations:
+                kept.append(f"{','.join(selectors)}{{{';'.join(declarations)}}}")
+    return "".join(kept)
+
+
+def _declarations(css: str) -> list[str]:
+    """Return every declaration of css's rules; an at-rule such as @keyframes whole."""
+    found = []
+    for prelude, body in _css_rules(css):
+        if body is None:
+            continue
+        if prelude.startswith(CSS_GROUPS):
+            found += _declarations(body)
+        elif prelude.startswith("@"):
+            found.append(body)
+        else:
+            found += _css_split(body, ";")
+    return found
+
+
+def _used_css(css: str, classes: set[str], readers: list[str]) -> str:
+    """Return css with only the rules that can match a page carrying these classes, and of
+    their custom properties (--name) only those read by a kept rule, by another property
+    that is read, or by one of readers (the pages and the site's other stylesheets)."""
+    used = _kept_rules(css, lambda selector: _selector_used(selector, classes), bool)
+    values: dict[str, list[str]] = {}
+    read = {name for text in readers for name in CSS_VARIABLE.findall(text)}
+    for declaration in _declarations(used):
+        if custom := CSS_CUSTOM_PROPERTY.match(declaration):
+            values.setdefault(custom.group(1), []).append(declaration[custom.end() :])
+        else:
+            read.update(CSS_VARIABLE.findall(declaration))
+    unvisited = list(read)
+    while unvisited:
+        for value in values.get(unvisited.pop(), []):
+            for name in set(CSS_VARIABLE.findall(value)) - read:
+                read.add(name)
+                unvisited.append(name)
+
+    def is_read(declaration: str) -> bool:
+        custom = CSS_CUSTOM_PROPERTY.match(declaration)
+        return custom is None or custom.group(1) in read
+
+    return _kept_rules(used, bool, is_read)

@@ -3,6 +3,7 @@ can never show a number older than the code."""
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import re
 import shutil
@@ -110,6 +111,60 @@ def test_notebooks_run_at_build_time_and_offer_an_ipynb(built):
     assert 'href="../prediction.ipynb"' in page
     notebook = json.loads((site / "notebooks" / "prediction.ipynb").read_text())
     assert notebook["nbformat"] == 4 and notebook["cells"]
+
+
+NOTEBOOK_CSS = (
+    '@charset "UTF-8";'
+    ".jupyter-wrapper{--jp-used: red;--jp-chain: var(--jp-used);--jp-unread: blue;"
+    "--jp-read-elsewhere: 1px;--jp-icon: url(data:image/svg+xml;base64,AA;)}"
+    ".jupyter-wrapper .jp-Cell{color:var(--jp-chain)}"
+    ".jupyter-wrapper .jp-Toolbar,.jupyter-wrapper .jp-OutputArea{margin:0}"
+    ".jupyter-wrapper .lm-Widget{display:flex}"
+    ".jupyter-wrapper .jp-Cell:not(.jp-mod-active){opacity:1}"
+    "@media print{.jupyter-wrapper .jp-Toolbar{display:none}.jupyter-wrapper .jp-Cell{color:#000}}"
+    "@media (max-width: 10px){.jupyter-wrapper .lm-Widget{display:none}}"
+    "@keyframes blink{50%{opacity:0}}"
+    ".jupyter-wrapper .md-clipboard{color:blue}"
+    '.jupyter-wrapper [data-x="a.b"] .jp-CodeCell{content:"}{;"}'
+)
+NOTEBOOK_PAGE = (
+    "<div class=\"jupyter-wrapper\"><div class='jp-Cell jp-CodeCell'>"
+    "<div class=jp-OutputArea></div></div></div>"
+)
+
+
+def test_the_notebooks_stylesheet_keeps_what_their_pages_can_use():
+    """JupyterLab's stylesheet, 570 KB, blocks a notebook page's first paint: the build
+    keeps the rules whose classes are on the pages (or added by Material at runtime)
+    and the custom properties something reads; JupyterLab's interface goes."""
+    spec = importlib.util.spec_from_file_location("pages_css", REPO / "hooks" / "pages.py")
+    pages = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(pages)
+    found = pages.HTML_CLASSES.findall(NOTEBOOK_PAGE)
+    classes = {name for groups in found for name in " ".join(groups).split()}
+    assert classes == {"jupyter-wrapper", "jp-Cell", "jp-CodeCell", "jp-OutputArea"}
+    kept = pages._used_css(NOTEBOOK_CSS, classes, ["a{margin:var(--jp-read-elsewhere)}"])
+    assert kept == (
+        '@charset "UTF-8";'
+        ".jupyter-wrapper{--jp-used: red;--jp-chain: var(--jp-used);--jp-read-elsewhere: 1px}"
+        ".jupyter-wrapper .jp-Cell{color:var(--jp-chain)}"
+        ".jupyter-wrapper .jp-OutputArea{margin:0}"
+        ".jupyter-wrapper .jp-Cell:not(.jp-mod-active){opacity:1}"
+        "@media print{.jupyter-wrapper .jp-Cell{color:#000}}"
+        "@keyframes blink{50%{opacity:0}}"
+        ".jupyter-wrapper .md-clipboard{color:blue}"
+        '.jupyter-wrapper [data-x="a.b"] .jp-CodeCell{content:"}{;"}'
+    )
+
+
+def test_notebook_pages_share_a_light_stylesheet(built):
+    site = built / "site"
+    stylesheet = site / "assets" / "notebook.css"
+    assert stylesheet.stat().st_size < 60_000, "the notebooks' stylesheet is JupyterLab's whole"
+    for source in nav_pages():
+        if source.startswith("notebooks/"):
+            links = parse(html_path(site, source)).loaded
+            assert "../../assets/notebook.css" in links, source
 
 
 def test_unchanged_rebuild_draws_nothing(built):

@@ -83,6 +83,27 @@ def test_every_image_has_alt_text_and_exists(gate_site):
                 assert (gate_site / target.path).is_file(), f"{page_path}: {image['src']} missing"
 
 
+def test_every_image_reserves_its_space_and_figures_wait_until_needed(gate_site):
+    """Width and height keep the page from shifting as images load (layout shift 0); a
+    figure is fetched only near the screen and decoded off the main thread."""
+    for page_path in gate_site.rglob("*.html"):
+        for image in parse(page_path).images:
+            where = f"{page_path.relative_to(gate_site)}: {image.get('src', '')[:60]}"
+            assert image.get("width") and image.get("height"), f"{where} has no width/height"
+            if "/figures/" in image.get("src", ""):
+                assert image.get("loading") == "lazy", f"{where} is not loaded lazily"
+                assert image.get("decoding") == "async", f"{where} is not decoded async"
+
+
+def test_no_script_holds_up_the_first_paint(gate_site):
+    """Every script a page loads runs after the page is parsed: deferred or a module."""
+    for page_path in gate_site.rglob("*.html"):
+        for script in parse(page_path).scripts:
+            if "src" in script:
+                waits = "defer" in script or "async" in script or script.get("type") == "module"
+                assert waits, f"{page_path.relative_to(gate_site)}: {script['src']} blocks"
+
+
 def test_source_maps_are_served_by_the_site(gate_site):
     """A browser's developer tools fetch source maps too: each must be a file of the site."""
     for path in [*gate_site.rglob("*.js"), *gate_site.rglob("*.css")]:

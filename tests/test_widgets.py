@@ -198,6 +198,20 @@ BROKEN = (
 )
 
 
+def test_a_widget_loads_nothing_until_the_reader_comes_near_it(watched, site_url):
+    """Far down its page, the ten-digit pad fetches neither its code nor its 66 KB of data
+    while the page loads; scrolled to, it starts."""
+    page = watched.open(page_url(site_url, "ten-digits.md"))
+    page.wait_for_load_state("networkidle")
+    pad = page.locator("[data-widget=ten-digit-pad]")
+    assert pad.get_attribute("data-ready") == "waiting"
+    widget_files = {"ten-digit-pad.mjs", "ten-digits.json"}
+    assert not widget_files & {url.rsplit("/", 1)[-1] for url in watched.requests}
+    watched.scroll_down(until="[data-widget=ten-digit-pad][data-ready=waiting]")
+    page.wait_for_selector("[data-widget=ten-digit-pad][data-ready=yes]")
+    assert widget_files <= {url.rsplit("/", 1)[-1] for url in watched.requests}
+
+
 def test_a_widget_that_cannot_start_says_so_and_the_others_work(watched, site_url):
     """An unknown widget and one whose data is missing, put first on the page."""
     url = page_url(site_url, "prediction.md")

@@ -150,6 +150,7 @@ class _Page(HTMLParser):
     def __init__(self):
         super().__init__()
         self.images: list[dict] = []
+        self.scripts: list[dict] = []
         self.loaded: list[str] = []  # what a browser fetches: scripts, styles, icons, images
         self.widgets: list[dict] = []
         self.text: list[str] = []
@@ -158,6 +159,8 @@ class _Page(HTMLParser):
         attributes = dict(attrs)
         if tag == "img":
             self.images.append(attributes)
+        if tag == "script":
+            self.scripts.append(attributes)
         if "data-widget" in attributes:
             self.widgets.append(attributes)
         if tag in {"img", "script", "iframe", "source", "audio", "video"} and "src" in attributes:

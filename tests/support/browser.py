@@ -75,6 +75,21 @@ def page_url(site_url: str, source: str) -> str:
     return site_url if stem == "index" else f"{site_url}{stem}/"
 
 
+SCROLL_DOWN = """async (until) => {
+  const painted = () => new Promise((done) => requestAnimationFrame(() => setTimeout(done)));
+  for (let y = 0; y <= document.documentElement.scrollHeight; y += innerHeight) {
+    if (until && !document.querySelector(until)) break;
+    scrollTo(0, y);
+    await painted();
+  }
+  await painted();  // what the last screen started has set itself up
+  scrollTo(0, 0);
+}"""
+"""Scroll down a screen at a time, as a reader does, to the end of the page or until
+nothing matches the selector `until`. What starts only as the reader reaches it starts:
+each widget (main.mjs) and each code block's copy button (Material's content.lazy)."""
+
+
 class Watched:
     """A page with every request and console error recorded."""
 
@@ -90,14 +105,22 @@ class Watched:
         self.page.on("pageerror", lambda error: self.errors.append(str(error)))
 
     def open(self, url: str, widget: str | None = None):
-        """Go to url; wait for a widget's data when one is named."""
+        """Go to url; when a widget is named, scroll down to it and wait for its data."""
         self.page.goto(url)
         if widget:
+            self.scroll_down(until=f"[data-widget={widget}][data-ready=waiting]")
             self.page.wait_for_selector(f"[data-widget={widget}][data-ready=yes]")
         return self.page
 
+    def scroll_down(self, until: str | None = None) -> None:
+        """Scroll down a screen at a time to the end of the page, or until nothing matches
+        the selector `until`, then back to the top."""
+        self.page.evaluate(SCROLL_DOWN, until)
+
     def settle(self):
-        """Wait until nothing loads and every widget on the page is shown."""
+        """Scroll to the end of the page and back, then wait until nothing loads and every
+        widget on the page is shown."""
+        self.scroll_down()
         self.page.wait_for_load_state("networkidle")
         for widget in self.page.locator("[data-widget]").all():
             widget.locator("xpath=.").wait_for(state="visible")

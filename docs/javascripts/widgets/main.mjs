@@ -3,7 +3,9 @@
  * Each widget is a <div data-widget="NAME" data-src="…json"> on a page: the build
  * names it in lessons_code/website/registry.py and writes data-src, the JSON file it
  * reads. Its code is the module NAME.mjs beside this one, loaded only on a page that
- * has that widget. A widget that cannot start says so inside itself; the others work.
+ * has that widget, and only when the reader scrolls within a screen of it: its code and
+ * its data (up to 140 KB of JSON) do not hold up the page's first seconds on a phone.
+ * A widget that cannot start says so inside itself; the others work.
  * Material's instant navigation swaps pages without reloading, so widgets are set up
  * on every `document$` emission, not only once.
  */
@@ -58,12 +60,30 @@ function focusableTables() {
   });
 }
 
+/* Start each widget when its place comes within a screen of the viewport. The widget
+   is hidden until it starts, so it has no box to watch: an empty element just before
+   it marks its place (an empty block takes no room). */
+const NEAR = { rootMargin: "100% 0px" };
+
+function startWhenNear(root) {
+  const place = document.createElement("div");
+  root.before(place);
+  const observer = new IntersectionObserver((entries) => {
+    if (!entries.some((entry) => entry.isIntersecting)) return;
+    observer.disconnect();
+    place.remove();
+    root.dataset.ready = "loading";
+    setup(root);
+  }, NEAR);
+  observer.observe(place);
+}
+
 function setupAll() {
   focusableTables();
   document.querySelectorAll("[data-widget]").forEach((root) => {
     if (root.dataset.ready) return;
-    root.dataset.ready = "loading";
-    setup(root);
+    root.dataset.ready = "waiting";
+    startWhenNear(root);
   });
 }
 
