@@ -253,7 +253,9 @@ def main(argv: list[str]) -> int:
 
     key = cache_key()
     print(json.dumps({"key": key}), flush=True)  # first: the build starts its notebooks on it
-    entry = site_files(Path(argv[0]).resolve(), log=lambda line: print(line, file=sys.stderr), key=key)
+    entry = site_files(
+        Path(argv[0]).resolve(), log=lambda line: print(line, file=sys.stderr), key=key
+    )
     folder, _ = data.locate()
     print(json.dumps({"entry": str(entry), "data_folder": str(folder)}))
     return 0
