@@ -7,6 +7,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from filelock import FileLock
 from hypothesis import settings
 
 from lessons_code.data import MnistData, load_digits, load_threes_sevens
@@ -95,12 +96,26 @@ def real_digits(real_mnist_folder) -> MnistData:
 
 
 @pytest.fixture(scope="session")
-def built(tmp_path_factory) -> Path:
-    """Return a copy of the project, built strictly on the bundled sample."""
-    project = copy_project(tmp_path_factory.mktemp("project"))
+def built(tmp_path_factory, worker_id) -> Path:
+    """Return a copy of the project, built strictly on the bundled sample: once per run,
+    by the first pytest-xdist worker that needs it, while the others wait for it."""
+    if worker_id == "master":  # one process (-n 0 or -p no:xdist): nothing to share
+        return _build_once(tmp_path_factory.mktemp("project"))
+    shared = tmp_path_factory.getbasetemp().parent  # the same folder for every worker
+    with FileLock(shared / "built.lock"):
+        if (shared / "built" / "build.log").is_file():
+            return shared / "built"
+        if (shared / "built").exists():
+            pytest.fail("another worker's build of the site failed: see its error above")
+        return _build_once(shared / "built")
+
+
+def _build_once(project: Path) -> Path:
+    project.mkdir(exist_ok=True)
+    copy_project(project)
     result = build_site(project)
     assert result.returncode == 0, result.stderr[-4000:]
-    project.joinpath("build.log").write_text(result.stderr)
+    project.joinpath("build.log").write_text(result.stderr)  # last: the build is complete
     return project
 
 
