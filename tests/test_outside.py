@@ -87,14 +87,24 @@ def outside(wheel, tmp_path_factory) -> Path:
     home = tmp_path_factory.mktemp("outside")
     venv = home / "venv"
     python = venv / "bin" / "python"
+    if shutil.which("uv"):  # .ci/run has it: a third of pip's time
+        install = ["uv", "pip", "install", "--quiet", "--python", str(python)]
+        uninstall = ["uv", "pip", "uninstall", "--quiet", "--python", str(python)]
+    else:
+        install = [str(python), "-m", "pip", "install", "--quiet"]
+        uninstall = [str(python), "-m", "pip", "uninstall", "--quiet", "--yes"]
     steps = [
         [sys.executable, "-m", "venv", str(venv)],
-        [str(python), "-m", "pip", "install", "--quiet", str(wheel), "ipykernel"],
-        [str(python), "-m", "pip", "uninstall", "--quiet", "--yes", "lessons-code"],
+        [*install, str(wheel), "ipykernel"],
+        [*uninstall, "lessons-code"],
         [str(python), "-m", "ipykernel", "install", "--prefix", str(home), "--name", KERNEL],
     ]
+    # uv's own cache, where the project's install left numpy, matplotlib and the rest
+    cache = run("uv", "cache", "dir").stdout.strip() if shutil.which("uv") else ""
     for step in steps:
-        done = run(*step, cwd=home, env=outside_env(home))
+        done = run(
+            *step, cwd=home, env=outside_env(home, **({"UV_CACHE_DIR": cache} if cache else {}))
+        )
         if done.returncode != 0:
             unavailable(f"{' '.join(step[-4:])} failed: {done.stderr[-1500:]}")
     return venv
