@@ -5,7 +5,15 @@ python -m benchmarks.run_all      # real MNIST ($LESSONS_DATA or ../shared/data/
 
 from __future__ import annotations
 
-from benchmarks import build_time, data_load, lighthouse, pytorch_parity, serve_rebuild, train_speed
+from benchmarks import (
+    build_time,
+    contributor,
+    data_load,
+    lighthouse,
+    pytorch_parity,
+    serve_rebuild,
+    train_speed,
+)
 from tests.support import PAGE_LIMIT, SITE_LIMIT, real_mnist
 
 
@@ -61,6 +69,15 @@ def main() -> None:
     print(
         f"edit one page while serving: {serve['edit_seconds']:.2f} s "
         f"(target ≤ {serve_rebuild.TARGET_EDIT_SECONDS:.0f} s)"
+    )
+    print(
+        f"README's first command, fresh clone to served site: "
+        f"{contributor.first_command_seconds():.1f} s "
+        f"(target ≤ {contributor.TARGET_SERVE_SECONDS:.0f} s)"
+    )
+    print(
+        f"pytest, the README's test command: {contributor.pytest_seconds():.1f} s "
+        f"(target ≤ {contributor.TARGET_PYTEST_SECONDS:.0f} s)"
     )
     print(
         f"heaviest page: {build['heaviest_page']} {build['heaviest_page_bytes'] / 1000:.0f} KB "
