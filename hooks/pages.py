@@ -237,10 +237,14 @@ class _Notebooks:
             notebook = await self._run(source)
             _write_atomically(cached, nbformat.writes(notebook).encode("utf-8"))
         install = _install_cell()
-        notebook.cells.insert(0, nbformat.v4.new_code_cell(install))
+        # A fixed id (nbformat draws a random one): the same notebook every build, so
+        # mkdocs-jupyter's cache, keyed on the file's bytes, keeps its page.
+        notebook.cells.insert(0, nbformat.v4.new_code_cell(install, id="install-lessons-code"))
         suffix = hashlib.sha256(install.encode()).hexdigest()[:8]
         readers = cached.parent.parent / f"with-install-{suffix}" / NOTEBOOKS / cached.name
-        _write_atomically(readers, nbformat.writes(notebook).encode("utf-8"))
+        content = nbformat.writes(notebook).encode("utf-8")
+        if not readers.is_file() or readers.read_bytes() != content:
+            _write_atomically(readers, content)  # else untouched: mkdocs-jupyter's cache holds
         return readers
 
     @staticmethod

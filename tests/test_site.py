@@ -173,6 +173,7 @@ def test_unchanged_rebuild_draws_nothing(built, tmp_path):
     result = build_site(project)
     assert result.returncode == 0, result.stderr[-4000:]
     assert "figures drawn this build: none (all cached)" in result.stderr
+    assert "Cache miss" not in result.stderr  # no notebook page converted again
 
 
 def test_a_second_clean_computation_gives_the_same_bytes(built, tmp_path):
