@@ -28,6 +28,7 @@ import os
 import shutil
 import statistics
 import subprocess
+import sys
 import tempfile
 import threading
 from collections.abc import Iterator
@@ -156,14 +157,24 @@ def run_once(url: str) -> dict[str, float]:
     return found
 
 
+def _brief(figures: dict[str, float]) -> str:
+    """Return one run's figures on one line, for the progress printed while measuring."""
+    scores = "/".join(f"{figures[name]:.0f}" for name in CATEGORIES)
+    return (
+        f"{scores}, FCP {figures['FCP'] / 1000:.1f} s, LCP {figures['LCP'] / 1000:.1f} s, "
+        f"TBT {figures['TBT']:.0f} ms, CLS {figures['CLS']:.3f}"
+    )
+
+
 def measure(site: Path, pages: list[str] | None = None, runs: int = RUNS) -> dict[str, dict]:
     """Return, for each nav page, the median over `runs` Lighthouse runs of every figure."""
     pages = pages or nav_pages()
     found: dict[str, list[dict]] = {page: [] for page in pages}
     with serve_gzipped(site) as url:
-        for _ in range(runs):  # one round over every page, then the next round
+        for round_ in range(1, runs + 1):  # one round over every page, then the next round
             for page in pages:
                 found[page].append(run_once(page_url(url, page)))
+                print(f"run {round_}/{runs} {page}: {_brief(found[page][-1])}", file=sys.stderr)
     return {
         page: {key: statistics.median(run[key] for run in results) for key in results[0]}
         for page, results in found.items()
@@ -231,9 +242,15 @@ def main() -> None:
         parser.error(f"not in mkdocs.yml's nav: {', '.join(sorted(unknown))}")
     if why := missing():
         parser.error(why)
+    load_before = os.getloadavg()[0]
     medians = measure(options.site, options.page, options.runs)
     print(table(medians))
     print(worst(medians))
+    # TBT is the page's main-thread time, slowed 4x: other work on the machine inflates it.
+    print(
+        f"machine load (1-minute average) {load_before:.1f} before, "
+        f"{os.getloadavg()[0]:.1f} after, on {os.cpu_count()} cores"
+    )
 
 
 if __name__ == "__main__":

@@ -5,7 +5,8 @@ import { test } from "node:test";
 
 import {
   argmax, ascendPixels, batchAccuracy, COMPACT_FROM, diverging, fmt, grey, mnistLoss,
-  readBounded, receiptsCheckedStep, receiptsErrors, receiptsLoss, receiptsStep, score,
+  readBounded, receiptsCheckedStep, receiptsErrors, receiptsLoss, receiptsLossGrid, receiptsStep,
+  score,
   sigmoid, softmax, tenScores,
 } from "../../docs/javascripts/widgets/lessons.mjs";
 import { decodeImages, nudged } from "../../docs/javascripts/widgets/nudge.mjs";
@@ -41,6 +42,18 @@ test("the right prices make every receipt right, and stay put", () => {
   assert.deepEqual(receiptsErrors(receipts, [1, 2], 0), [0, 0, 0]);
   assert.equal(receiptsLoss(receipts, [1, 2], 0), 0);
   assert.deepEqual(receiptsStep(receipts, [1, 2], 0, 0.1), { prices: [1, 2], fee: 0 });
+});
+
+test("the loss surface is the loss at every pair of prices, a row per pear price", () => {
+  const apples = [0, 0.5, 1, 4.25];
+  const pears = [9, 2, -1];
+  const grid = receiptsLossGrid(receipts, apples, pears, 3);
+  assert.equal(grid.length, apples.length * pears.length);
+  pears.forEach((pear, row) => apples.forEach((apple, column) => {
+    const expected = receiptsLoss(receipts, [apple, pear], 3);
+    assert.ok(Math.abs(grid[row * apples.length + column] - expected) <= 1e-12 * (1 + expected));
+  }));
+  assert.equal(receiptsLossGrid(receipts, [1], [2], 0)[0], 0);
 });
 
 test("one gradient step from a wrong guess lowers the loss", () => {

@@ -53,6 +53,26 @@ export function receiptsLoss(receipts, prices, fee) {
   return errors.reduce((a, e) => a + e * e, 0) / errors.length;
 }
 
+/** receiptsLoss at every pair of an apple price and a pear price, the fee fixed: row by
+ * row, one row per pear price, in a Float64Array. Each receipt's error is its apple part
+ * plus its pear part, so the parts are computed once per price, not once per pair: the
+ * widget's loss surface (240 × 240 pairs) takes a few milliseconds, not a long task. */
+export function receiptsLossGrid(receipts, applePrices, pearPrices, fee) {
+  const grid = new Float64Array(applePrices.length * pearPrices.length);
+  for (const { quantities: [apples, pears], total } of receipts) {
+    const appleParts = applePrices.map((price) => apples * price);
+    pearPrices.forEach((price, row) => {
+      const rest = pears * price + fee - total;
+      const start = row * applePrices.length;
+      for (let column = 0; column < applePrices.length; column++) {
+        const error = appleParts[column] + rest;
+        grid[start + column] += error * error;
+      }
+    });
+  }
+  return grid.map((sum) => sum / receipts.length);
+}
+
 /** One step of gradient descent on the prices and the fee (apples_pears.receipts_grad):
  * returns { prices, fee }. */
 export function receiptsStep(receipts, prices, fee, learningRate) {

@@ -7,7 +7,7 @@
  * last valid value stays in use. A gradient step is checked: one that would raise the
  * loss says so, and one that would leave the finite numbers is not taken. */
 import {
-  fmt, readBounded, receiptsCheckedStep, receiptsErrors, receiptsLoss,
+  fmt, readBounded, receiptsCheckedStep, receiptsErrors, receiptsLoss, receiptsLossGrid,
 } from "./lessons.mjs";
 
 /** A value as a field shows it: at most four decimals, "5" rather than "5.0000". */
@@ -59,22 +59,35 @@ export default function setup(root, data) {
   const receipts = () => data.shops[shop.value];
   const prices = () => [state.apple, state.pear];
 
+  /* The loss surface depends on the shop and the fee only: it is coloured once for each,
+   * not again at every step or price the reader tries. */
+  let surfaceFor = null;
+  let surfaceImage = null;
+
+  function lossSurface(ctx, width, height) {
+    const key = `${shop.value} ${state.fee}`;
+    if (key === surfaceFor) return surfaceImage;
+    const applePrices = Array.from({ length: width }, (_, x) => appleMin + (x / width) * (appleMax - appleMin));
+    const pearPrices = Array.from({ length: height }, (_, y) => pearMin + (1 - y / height) * (pearMax - pearMin));
+    const losses = receiptsLossGrid(receipts(), applePrices, pearPrices, state.fee);
+    const image = ctx.createImageData(width, height);
+    losses.forEach((loss, i) => {
+      const level = Math.min(1, Math.log10(1 + loss) / 3);
+      const band = Math.floor(level * 12) % 2 ? 0.92 : 1;
+      const v = Math.round(255 * (1 - 0.75 * level) * band);
+      image.data[4 * i] = v;
+      image.data[4 * i + 1] = Math.round(v * 0.95);
+      image.data[4 * i + 2] = 255 - Math.round(level * 90);
+      image.data[4 * i + 3] = 255;
+    });
+    [surfaceFor, surfaceImage] = [key, image];
+    return image;
+  }
+
   function drawSurface() {
     const ctx = surface.getContext("2d");
     const { width, height } = surface;
-    const image = ctx.createImageData(width, height);
-    const toPrices = (x, y) => [
-      appleMin + (x / width) * (appleMax - appleMin),
-      pearMin + (1 - y / height) * (pearMax - pearMin),
-    ];
-    for (let y = 0; y < height; y++) {
-      for (let x = 0; x < width; x++) {
-        const level = Math.min(1, Math.log10(1 + receiptsLoss(receipts(), toPrices(x, y), state.fee)) / 3);
-        const band = Math.floor(level * 12) % 2 ? 0.92 : 1;
-        const v = Math.round(255 * (1 - 0.75 * level) * band);
-        image.data.set([v, Math.round(v * 0.95), 255 - Math.round(level * 90), 255], (y * width + x) * 4);
-      }
-    }
+    const image = lossSurface(ctx, width, height);
     ctx.putImageData(image, 0, 0);
     const toCanvas = (p) => [
       ((p[0] - appleMin) / (appleMax - appleMin)) * width,
