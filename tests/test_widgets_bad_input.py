@@ -260,6 +260,7 @@ def test_every_bad_value_in_every_field_of_the_playground(watched, site_url, bui
 
 
 def test_the_sliders_and_every_button_in_every_state(watched, site_url, built):
+    watched.page.clock.install()  # time flows as usual; Descend is moved on by the test
     page = watched.open(page_url(site_url, "apples-pears.md"), "receipts")
     exported = json.loads((built / "site" / "data" / "receipts.json").read_text())
     playground = Playground(page, exported)
@@ -291,8 +292,6 @@ def test_the_sliders_and_every_button_in_every_state(watched, site_url, built):
     assert playground.state["fee"] < 0
     assert "outside the slider" in page.text_content("[data-testid=fee-message]")
     # Descend, then type while it runs: the descent stops and the typed value is used.
-    # The page's clock is Playwright's from here: time passes when the test says so.
-    page.clock.install()
     descend = page.locator("[data-testid=descend]")
     page.click("[data-testid=descend]")
     assert descend.is_disabled()
@@ -444,29 +443,44 @@ def test_a_pad_given_nothing_a_dot_and_strokes_along_its_border(watched, site_ur
     assert not watched.errors
 
 
-def test_every_button_of_the_digit_pad_in_every_state(watched, site_url):
+ASCENT_TICK = 60
+"""The model draws its 3 a step every 60 ms (digit-pad.mjs)."""
+
+
+def test_every_button_of_the_digit_pad_in_every_state(watched, site_url, built):
+    # Every timer of the page on Playwright's clock, from before it loads: time flows as
+    # usual, and the test moves it on by a step of the ascent after each click.
+    watched.page.clock.install()
     page = watched.open(page_url(site_url, "prediction.md"), "digit-pad")
+    steps = json.loads((built / "site" / "data" / "model.json").read_text())["ascent"]["steps"]
     verdict = page.locator("[data-testid=digit-prediction]")
     ascend = page.locator("[data-testid=digit-ascend]")
     buttons = ("digit-clear", "digit-example", "digit-ascend")
+
+    def press(button: str) -> None:
+        page.click(f"[data-testid={button}]", force=button == "digit-ascend")
+        page.clock.run_for(ASCENT_TICK)
+
     for first in buttons:
         for second in buttons:
-            page.click("[data-testid=digit-clear]")
-            page.click(f"[data-testid={first}]")
-            page.click(f"[data-testid={second}]", force=second == "digit-ascend")
+            press("digit-clear")
+            press(first)
+            press(second)
             ascend.evaluate("(button) => button.click()")  # again, running or not
             assert_clean(page, "digit-pad", f"{first} then {second}")
-    page.click("[data-testid=digit-ascend]")
-    page.click("[data-testid=digit-clear]")  # stops the model's drawing
-    page.wait_for_timeout(300)
+    press("digit-ascend")
+    press("digit-clear")  # stops the model's drawing
+    page.clock.run_for(5 * ASCENT_TICK)
     assert verdict.text_content() == "draw a digit" and ascend.is_enabled()
-    page.click("[data-testid=digit-ascend]")
-    page.click("[data-testid=digit-example]")  # stops it too, and shows the example
-    page.wait_for_timeout(300)
+    press("digit-ascend")
+    press("digit-example")  # stops it too, and shows the example
+    page.clock.run_for(5 * ASCENT_TICK)
     label = page.get_attribute("[data-testid=digit-example]", "data-label")
     assert verdict.text_content() in {"3", "7"} and label in {"3", "7"}
     page.click("[data-testid=digit-ascend]")
-    page.wait_for_function("!document.querySelector('[data-testid=digit-ascend]').disabled")
+    assert ascend.is_disabled()
+    page.clock.run_for((1 + steps) * ASCENT_TICK)  # the blank start, then every step
+    assert ascend.is_enabled()
     assert verdict.text_content() == "3"
     assert_clean(page, "digit-pad", "the model's whole drawing")
-    assert not watched.errors
+    assert not watched.errors, watched.errors
