@@ -59,23 +59,37 @@ export default function setup(root, data) {
   const receipts = () => data.shops[shop.value];
   const prices = () => [state.apple, state.pear];
 
+  /* The loss over every pair of prices depends on the shop and the fee only: it is
+   * computed again when one of them changes, not at every price typed. */
+  let shaded = { key: null, image: null };
+  function lossImage(ctx, width, height) {
+    const key = `${shop.value} ${state.fee}`;
+    if (shaded.key === key) return shaded.image;
+    const image = ctx.createImageData(width, height);
+    const shown = receipts();
+    const prices = [0, 0];
+    for (let y = 0; y < height; y++) {
+      prices[1] = pearMin + (1 - y / height) * (pearMax - pearMin);
+      for (let x = 0; x < width; x++) {
+        prices[0] = appleMin + (x / width) * (appleMax - appleMin);
+        const level = Math.min(1, Math.log10(1 + receiptsLoss(shown, prices, state.fee)) / 3);
+        const band = Math.floor(level * 12) % 2 ? 0.92 : 1;
+        const v = Math.round(255 * (1 - 0.75 * level) * band);
+        const at = (y * width + x) * 4;
+        image.data[at] = v;
+        image.data[at + 1] = Math.round(v * 0.95);
+        image.data[at + 2] = 255 - Math.round(level * 90);
+        image.data[at + 3] = 255;
+      }
+    }
+    shaded = { key, image };
+    return image;
+  }
+
   function drawSurface() {
     const ctx = surface.getContext("2d");
     const { width, height } = surface;
-    const image = ctx.createImageData(width, height);
-    const toPrices = (x, y) => [
-      appleMin + (x / width) * (appleMax - appleMin),
-      pearMin + (1 - y / height) * (pearMax - pearMin),
-    ];
-    for (let y = 0; y < height; y++) {
-      for (let x = 0; x < width; x++) {
-        const level = Math.min(1, Math.log10(1 + receiptsLoss(receipts(), toPrices(x, y), state.fee)) / 3);
-        const band = Math.floor(level * 12) % 2 ? 0.92 : 1;
-        const v = Math.round(255 * (1 - 0.75 * level) * band);
-        image.data.set([v, Math.round(v * 0.95), 255 - Math.round(level * 90), 255], (y * width + x) * 4);
-      }
-    }
-    ctx.putImageData(image, 0, 0);
+    ctx.putImageData(lossImage(ctx, width, height), 0, 0);
     const toCanvas = (p) => [
       ((p[0] - appleMin) / (appleMax - appleMin)) * width,
       (1 - (p[1] - pearMin) / (pearMax - pearMin)) * height,
