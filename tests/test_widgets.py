@@ -240,13 +240,17 @@ def test_a_widget_that_cannot_start_says_so_and_the_others_work(watched, site_ur
 
 def test_the_model_draws_its_3_and_it_is_noise(watched, site_url, built):
     """The learner's idea, tried on the pad: the score soars, the image is the weights."""
+    watched.page.clock.install()  # the page's timers on Playwright's clock, time flowing
     page = watched.open(page_url(site_url, "prediction.md"), "digit-pad")
-    page.click("[data-testid=digit-ascend]")
-    page.wait_for_function("!document.querySelector('[data-testid=digit-ascend]').disabled")
+    model = json.loads((built / "site" / "data" / "model.json").read_text())
+    ascend = page.locator("[data-testid=digit-ascend]")
+    ascend.click()
+    assert ascend.is_disabled()
+    page.clock.run_for((1 + model["ascent"]["steps"]) * 60)  # the blank start, every 60 ms step
+    assert ascend.is_enabled()
     verdict = page.locator("[data-testid=digit-prediction]")
     assert verdict.text_content() == "3"
     pixels = json.loads(page.get_attribute("[data-testid=digit-input-28]", "data-pixels"))
-    model = json.loads((built / "site" / "data" / "model.json").read_text())
     inked_where_positive = [p > 0 for p, w in zip(pixels, model["weights"], strict=True) if w > 0]
     assert all(inked_where_positive)
     assert all(p == 0 for p, w in zip(pixels, model["weights"], strict=True) if w <= 0)
@@ -276,9 +280,25 @@ TEN_DIGIT_DRAWINGS = {
 the linear model of real MNIST calls it a 3, one of its most frequent mistakes."""
 
 
+@pytest.fixture(scope="module")
+def ten_digit_page(browser, site_url):
+    """Return the ten-digit page, loaded once for the tests that draw on its pad."""
+    session = Watched(browser)
+    session.open(page_url(site_url, "ten-digits.md"), "ten-digit-pad")
+    yield session
+    session.close()
+
+
+@pytest.fixture
+def ten_digit_pad(ten_digit_page):
+    """Return the ten-digit page with nothing on its pad; clear the pad afterwards."""
+    yield ten_digit_page
+    ten_digit_page.page.click("[data-testid=ten-digit-clear]")
+
+
 @pytest.mark.parametrize(("digit", "strokes"), list(TEN_DIGIT_DRAWINGS.items()))
-def test_drawing_a_digit_on_the_ten_digit_pad(watched, site_url, digit, strokes):
-    page = watched.open(page_url(site_url, "ten-digits.md"), "ten-digit-pad")
+def test_drawing_a_digit_on_the_ten_digit_pad(ten_digit_pad, digit, strokes):
+    page = ten_digit_pad.page
     verdict = page.locator("[data-testid=ten-digit-prediction]")
     assert verdict.text_content() == "draw a digit"
     for stroke in strokes:
@@ -296,11 +316,11 @@ def test_drawing_a_digit_on_the_ten_digit_pad(watched, site_url, digit, strokes)
     assert (
         page.locator("[data-role=template-caption]").text_content() == f"the template of “{digit}”"
     )
-    assert not watched.errors
+    assert not ten_digit_pad.errors  # on this page since it loaded
 
 
-def test_the_ten_digit_pad_is_softmax_of_the_exported_templates(watched, site_url, built):
-    page = watched.open(page_url(site_url, "ten-digits.md"), "ten-digit-pad")
+def test_the_ten_digit_pad_is_softmax_of_the_exported_templates(ten_digit_pad, built):
+    page = ten_digit_pad.page
     draw(page, SEVEN, "ten-digit-pad")
     pixels = np.array(
         json.loads(page.get_attribute("[data-testid=ten-digit-input-28]", "data-pixels"))
@@ -311,8 +331,8 @@ def test_the_ten_digit_pad_is_softmax_of_the_exported_templates(watched, site_ur
     np.testing.assert_allclose(ten_digit_probabilities(page), expected, rtol=0, atol=1e-9)
 
 
-def test_clearing_the_ten_digit_pad(watched, site_url):
-    page = watched.open(page_url(site_url, "ten-digits.md"), "ten-digit-pad")
+def test_clearing_the_ten_digit_pad(ten_digit_pad):
+    page = ten_digit_pad.page
     draw(page, ONE, "ten-digit-pad")
     page.click("[data-testid=ten-digit-clear]")
     assert page.locator("[data-testid=ten-digit-prediction]").text_content() == "draw a digit"

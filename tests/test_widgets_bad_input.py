@@ -13,7 +13,6 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections.abc import Iterator
 
 import pytest
 
@@ -56,20 +55,56 @@ OBSERVE = """(root) => {
       message: root.querySelector(`[data-testid=${name}-message]`).textContent,
     };
   }
+  const sliders = {};
+  for (const name of Object.keys(ids)) {
+    sliders[name] = root.querySelector(`[data-testid=${name}-slider]`).value;
+  }
   return {
     text: root.innerText,
     everything: seen.join(" "),
     fields,
+    sliders,
     loss: Number(root.querySelector("[data-testid=receipts-loss]").dataset.value),
     stepMessage: root.querySelector("[data-testid=receipts-step-message]").textContent,
+    stepsPressed: window.stepsPressed,
   };
 }"""
 """Everything a check of the playground needs, in one round trip to the browser."""
+
+RECORD = f"""(root) => {{
+  const observe = {OBSERVE};
+  window.observePlayground = () => observe(root);
+  window.observedPlayground = [];
+  root.addEventListener("keyup", () => window.observedPlayground.push(observe(root)));
+  window.stepsPressed = 0;
+  root.addEventListener("click", (event) => {{
+    if (event.target.closest("[data-testid=gradient-step]")) window.stepsPressed++;
+  }});
+}}"""
+"""Observe the playground after every key a reader types into it: its `input` handler
+has run by the time the key comes up. TAKE returns (and forgets) what was recorded.
+Count the clicks that reach "One gradient step"."""
+
+TAKE = "() => window.observedPlayground.splice(0)"
 
 SET_VALUE = """(field, value) => {
   field.value = value;  // as a paste or an autofill would: the browser sanitizes it
   field.dispatchEvent(new Event("input", { bubbles: true }));
 }"""
+
+PASTE = f"""(field, value) => {{
+  ({SET_VALUE})(field, value);
+  return window.observePlayground();
+}}"""
+"""Set a field's value at once, as a paste would; return what the playground then shows."""
+
+SET_SLIDERS = f"""(root, values) => {{
+  for (const [name, value] of Object.entries(values)) {{
+    ({SET_VALUE})(root.querySelector(`[data-testid=${{name}}-slider]`), value);
+  }}
+  return window.observePlayground();
+}}"""
+"""Set sliders one after the other ({name: value}); return what the playground then shows."""
 
 
 @pytest.fixture(scope="module")
@@ -94,32 +129,35 @@ def assert_clean(page, widget: str, after: str) -> None:
     assert absurd is None, f"{absurd and absurd.group()} on show after {after}"
 
 
-def type_keys(page, testid: str, text: str) -> Iterator[str]:
+def type_keys(page, testid: str, text: str) -> list[tuple[str, dict]]:
     """Empty a field, then type text into it key by key, as a reader does (the browser
-    drops what a number field cannot hold); yield what was typed after each key."""
+    drops what a number field cannot hold); return what was typed after each key, with
+    what the playground showed then (recorded in the page: see RECORD)."""
     field = page.locator(f"[data-testid={testid}]")
-    field.fill("")
-    yield ""
-    for end in range(1, len(text) + 1):
-        field.press_sequentially(text[end - 1])
-        yield text[:end]
+    field.fill("")  # selects what the field holds and presses Delete: one key
+    field.press_sequentially(text)
+    seen = page.evaluate(TAKE)
+    typed = [text[:end] for end in range(len(text) + 1)]
+    assert len(seen) == len(typed), f"{len(seen)} keys seen typing {text!r} into {testid}"
+    return list(zip(typed, seen, strict=True))
 
 
-def paste(page, testid: str, text: str) -> Iterator[str]:
-    """Set a field's value at once, as a paste or an autofill would; yield it."""
-    page.locator(f"[data-testid={testid}]").evaluate(SET_VALUE, text)
-    yield text
+def paste(page, testid: str, text: str) -> list[tuple[str, dict]]:
+    """Set a field's value at once, as a paste or an autofill would; return it, with what
+    the playground showed then."""
+    return [(text, page.locator(f"[data-testid={testid}]").evaluate(PASTE, text))]
 
 
 def set_value(page, testid: str, text: str) -> None:
     """Set a field's (or a slider's) value at once; the browser sanitizes it."""
-    for _ in paste(page, testid, text):
-        pass
+    page.locator(f"[data-testid={testid}]").evaluate(SET_VALUE, text)
 
 
 # --- the receipts playground ---------------------------------------------------------
 
 FIELDS = {"apple": "apple-price", "pear": "pear-price", "fee": "fee"}
+DESCENT_TICK, DESCENT_STEPS = 20, 150
+"""Descend takes a step every 20 ms, at most 150 steps (receipts.mjs)."""
 
 
 class Playground:
@@ -128,10 +166,12 @@ class Playground:
     def __init__(self, page, exported: dict):
         self.page, self.exported = page, exported
         self.root = page.locator("[data-widget=receipts]")
+        self.root.evaluate(RECORD)
         self.state = dict(zip(("apple", "pear"), exported["first_guess"], strict=True))
         self.state["fee"] = 0.0
         self.shop = "no fee"
         self.inputs = 0
+        self.steps = 0  # "One gradient step" pressed
 
     def receipts(self) -> list[apples_pears.Receipt]:
         shop = self.exported["shops"][self.shop]
@@ -143,10 +183,14 @@ class Playground:
     def expected_loss(self) -> float:
         return apples_pears.receipts_loss(self.receipts(), self.prices(), self.state["fee"])
 
-    def check(self, after: str) -> dict:
-        """Assert the loss on show is the loss of the values in use and nothing on show is
-        NaN, Infinity or absurd; return what the widget shows."""
-        seen = self.root.evaluate(OBSERVE)
+    def observe(self) -> dict:
+        """Return what the playground shows now (see OBSERVE)."""
+        return self.page.evaluate("() => window.observePlayground()")
+
+    def check(self, after: str, seen: dict | None = None) -> dict:
+        """Assert the loss on show (seen, or observed now) is the loss of the values in use
+        and nothing on show is NaN, Infinity or absurd; return what the widget shows."""
+        seen = self.observe() if seen is None else seen
         loss = self.expected_loss()
         assert math.isclose(seen["loss"], loss, rel_tol=1e-9, abs_tol=1e-12), after
         for word in ("NaN", "Infinity"):
@@ -160,13 +204,13 @@ class Playground:
         self.inputs += 1
         after = f"{way.__name__} {text!r} into {name}"
         low, high = self.exported["ranges"][name]
-        for typed in way(self.page, FIELDS[name], text):
-            field = self.root.evaluate(OBSERVE)["fields"][name]
+        for typed, seen in way(self.page, FIELDS[name], text):
+            field = seen["fields"][name]
             valid = not field["badInput"] and NUMBER.match(field["value"].strip())
             valid = bool(valid) and low <= float(field["value"]) <= high
             if valid:
                 self.state[name] = float(field["value"])
-            field = self.check(f"{after}, at {typed!r}")["fields"][name]
+            self.check(f"{after}, at {typed!r}", seen)
             if valid:
                 assert field["invalid"] is None and field["message"] == "", after
             else:
@@ -184,8 +228,12 @@ class Playground:
             p - rate * d for p, d in zip(self.prices(), d_prices, strict=True)
         )
         self.state["fee"] -= rate * d_fee
-        self.page.click("[data-testid=gradient-step]")
+        # A real click at the button's centre, without Playwright's wait for the page to
+        # be still: the count of clicks the button received shows it landed.
+        self.page.click("[data-testid=gradient-step]", force=True)
         seen = self.check(f"a step after {after}")
+        self.steps += 1
+        assert seen["stepsPressed"] == self.steps, f"the step after {after} missed the button"
         assert seen["loss"] <= before + 1e-12, after  # never a climb with the page's rate
         assert seen["stepMessage"] == "", after
         for field in seen["fields"].values():  # what a step set is valid, whatever was typed
@@ -212,26 +260,27 @@ def test_every_bad_value_in_every_field_of_the_playground(watched, site_url, bui
 
 
 def test_the_sliders_and_every_button_in_every_state(watched, site_url, built):
+    watched.page.clock.install()  # time flows as usual; Descend is moved on by the test
     page = watched.open(page_url(site_url, "apples-pears.md"), "receipts")
     exported = json.loads((built / "site" / "data" / "receipts.json").read_text())
     playground = Playground(page, exported)
     for name in FIELDS:  # the browser bounds a slider: whatever is set, it is in range
         for text in BAD_VALUES:
-            set_value(page, f"{name}-slider", text)
-            playground.state[name] = float(page.input_value(f"[data-testid={name}-slider]"))
-            assert (
-                float(page.input_value(f"[data-testid={FIELDS[name]}]")) == playground.state[name]
-            )
-            playground.check(f"{text!r} set on the {name} slider")
+            seen = playground.root.evaluate(SET_SLIDERS, {name: text})
+            playground.state[name] = float(seen["sliders"][name])
+            assert float(seen["fields"][name]["value"]) == playground.state[name]
+            playground.check(f"{text!r} set on the {name} slider", seen)
     for shop in ("no fee", "bag fee"):
         page.select_option("[data-testid=shop]", shop)
         playground.shop = shop
         ranges = exported["ranges"]
         for corner in ((0, 0, 0), (1, 1, 1), (0, 1, 0), (1, 0, 1)):  # the ranges' corners
-            for name, edge in zip(FIELDS, corner, strict=True):
-                set_value(page, f"{name}-slider", str(ranges[name][edge]))
-                playground.state[name] = float(ranges[name][edge])
-            playground.check(f"the corner {corner} in {shop}")
+            values = {
+                name: str(ranges[name][edge]) for name, edge in zip(FIELDS, corner, strict=True)
+            }
+            seen = playground.root.evaluate(SET_SLIDERS, values)
+            playground.state.update({name: float(value) for name, value in values.items()})
+            playground.check(f"the corner {corner} in {shop}", seen)
             for _ in range(3):
                 playground.step(f"the corner {corner}")
     # From the first guess, one step takes the fee below its slider: the field says so.
@@ -243,12 +292,14 @@ def test_the_sliders_and_every_button_in_every_state(watched, site_url, built):
     assert playground.state["fee"] < 0
     assert "outside the slider" in page.text_content("[data-testid=fee-message]")
     # Descend, then type while it runs: the descent stops and the typed value is used.
+    descend = page.locator("[data-testid=descend]")
     page.click("[data-testid=descend]")
-    assert page.locator("[data-testid=descend]").is_disabled()
-    page.locator("[data-testid=descend]").evaluate("(button) => button.click()")  # ignored
+    assert descend.is_disabled()
+    descend.evaluate("(button) => button.click()")  # ignored
+    page.clock.run_for(DESCENT_TICK * 3)  # three steps down
     set_value(page, "apple-price", "4")
-    assert page.locator("[data-testid=descend]").is_enabled()
-    page.wait_for_timeout(100)  # no step is still on its way
+    assert descend.is_enabled()
+    page.clock.run_for(DESCENT_TICK * 5)  # no step is still on its way
     set_value(page, "pear-price", "3")
     set_value(page, "fee", "1")
     playground.state.update(apple=4.0, pear=3.0, fee=1.0)
@@ -256,13 +307,15 @@ def test_the_sliders_and_every_button_in_every_state(watched, site_url, built):
     # Descend to the end, from an invalid field and from the bottom of the loss.
     playground.enter(type_keys, "pear", "abc")
     page.click("[data-testid=descend]")
-    page.wait_for_function("!document.querySelector('[data-testid=descend]').disabled")
-    assert playground.root.evaluate(OBSERVE)["loss"] < 1e-6
+    page.clock.run_for(DESCENT_TICK * DESCENT_STEPS)
+    assert descend.is_enabled()
+    assert playground.observe()["loss"] < 1e-6
     assert_clean(page, "receipts", "descending")
     page.click("[data-testid=descend]")  # at the bottom: nothing moves, nothing breaks
     page.click("[data-testid=gradient-step]")
-    page.wait_for_function("!document.querySelector('[data-testid=descend]').disabled")
-    assert playground.root.evaluate(OBSERVE)["loss"] < 1e-6
+    page.clock.run_for(DESCENT_TICK * DESCENT_STEPS)
+    assert descend.is_enabled()
+    assert playground.observe()["loss"] < 1e-6
     assert_clean(page, "receipts", "descending at the bottom")
     assert not watched.errors
 
@@ -390,29 +443,44 @@ def test_a_pad_given_nothing_a_dot_and_strokes_along_its_border(watched, site_ur
     assert not watched.errors
 
 
-def test_every_button_of_the_digit_pad_in_every_state(watched, site_url):
+ASCENT_TICK = 60
+"""The model draws its 3 a step every 60 ms (digit-pad.mjs)."""
+
+
+def test_every_button_of_the_digit_pad_in_every_state(watched, site_url, built):
+    # Every timer of the page on Playwright's clock, from before it loads: time flows as
+    # usual, and the test moves it on by a step of the ascent after each click.
+    watched.page.clock.install()
     page = watched.open(page_url(site_url, "prediction.md"), "digit-pad")
+    steps = json.loads((built / "site" / "data" / "model.json").read_text())["ascent"]["steps"]
     verdict = page.locator("[data-testid=digit-prediction]")
     ascend = page.locator("[data-testid=digit-ascend]")
     buttons = ("digit-clear", "digit-example", "digit-ascend")
+
+    def press(button: str) -> None:
+        page.click(f"[data-testid={button}]", force=button == "digit-ascend")
+        page.clock.run_for(ASCENT_TICK)
+
     for first in buttons:
         for second in buttons:
-            page.click("[data-testid=digit-clear]")
-            page.click(f"[data-testid={first}]")
-            page.click(f"[data-testid={second}]", force=second == "digit-ascend")
+            press("digit-clear")
+            press(first)
+            press(second)
             ascend.evaluate("(button) => button.click()")  # again, running or not
             assert_clean(page, "digit-pad", f"{first} then {second}")
-    page.click("[data-testid=digit-ascend]")
-    page.click("[data-testid=digit-clear]")  # stops the model's drawing
-    page.wait_for_timeout(300)
+    press("digit-ascend")
+    press("digit-clear")  # stops the model's drawing
+    page.clock.run_for(5 * ASCENT_TICK)
     assert verdict.text_content() == "draw a digit" and ascend.is_enabled()
-    page.click("[data-testid=digit-ascend]")
-    page.click("[data-testid=digit-example]")  # stops it too, and shows the example
-    page.wait_for_timeout(300)
+    press("digit-ascend")
+    press("digit-example")  # stops it too, and shows the example
+    page.clock.run_for(5 * ASCENT_TICK)
     label = page.get_attribute("[data-testid=digit-example]", "data-label")
     assert verdict.text_content() in {"3", "7"} and label in {"3", "7"}
     page.click("[data-testid=digit-ascend]")
-    page.wait_for_function("!document.querySelector('[data-testid=digit-ascend]').disabled")
+    assert ascend.is_disabled()
+    page.clock.run_for((1 + steps) * ASCENT_TICK)  # the blank start, then every step
+    assert ascend.is_enabled()
     assert verdict.text_content() == "3"
     assert_clean(page, "digit-pad", "the model's whole drawing")
-    assert not watched.errors
+    assert not watched.errors, watched.errors

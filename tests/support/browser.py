@@ -25,6 +25,11 @@ CHROMIUM_FLAGS = [
     "--disable-component-update",
     "--disable-sync",
     "--no-first-run",
+    # A frame as soon as there is something to draw, not paced to a screen's 60 a second:
+    # each pointer move of a drawing waits for a frame, so a digit drawn took seconds.
+    # An idle page draws nothing either way.
+    "--disable-gpu-vsync",
+    "--disable-frame-rate-limit",
 ]
 BROWSERS = ("chromium", "chromium-browser", "google-chrome")
 """Looked for on PATH in this order: Debian's package here, Chrome on GitHub's runners."""
