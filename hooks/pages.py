@@ -48,6 +48,7 @@ from urllib.parse import quote, urlsplit
 
 import jupytext
 import nbformat
+from jupyter_client.manager import AsyncKernelManager
 from latex2mathml.converter import convert as latex_to_mathml
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File
@@ -253,8 +254,14 @@ class _Notebooks:
         notebook = jupytext.read(source)
         notebook.metadata.pop("jupytext", None)  # a plain notebook, not one paired with a .py
         with tempfile.TemporaryDirectory() as folder:  # what a notebook writes goes nowhere
+            # Each kernel talks over sockets in its own folder, not TCP ports: kernels
+            # started at once can never be handed the same port.
+            kernel = AsyncKernelManager(
+                kernel_name="python3", transport="ipc", ip=str(Path(folder) / "kernel")
+            )
             client = NotebookClient(
                 notebook,
+                km=kernel,
                 timeout=NOTEBOOK_TIMEOUT,
                 kernel_name="python3",
                 resources={"metadata": {"path": folder}},

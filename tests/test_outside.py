@@ -19,10 +19,12 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import nbformat
 import pytest
+from jupyter_client.manager import AsyncKernelManager
 from nbclient import NotebookClient
 
 from lessons_code import __version__
@@ -124,10 +126,18 @@ def execute(notebook_path: Path, folder: Path, env: dict[str, str]) -> nbformat.
     os.environ.clear()
     os.environ.update(env)  # the kernel starts with this process's environment
     try:
-        client = NotebookClient(
-            notebook, timeout=600, kernel_name=KERNEL, resources={"metadata": {"path": str(folder)}}
-        )
-        client.execute()
+        with tempfile.TemporaryDirectory() as sockets:  # not TCP ports: no race for one
+            kernel = AsyncKernelManager(
+                kernel_name=KERNEL, transport="ipc", ip=str(Path(sockets) / "kernel")
+            )
+            client = NotebookClient(
+                notebook,
+                km=kernel,
+                timeout=600,
+                kernel_name=KERNEL,
+                resources={"metadata": {"path": str(folder)}},
+            )
+            client.execute()
     finally:
         os.environ.clear()
         os.environ.update(saved)

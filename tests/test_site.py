@@ -176,6 +176,7 @@ def test_unchanged_rebuild_draws_nothing(built, tmp_path):
     assert "Cache miss" not in result.stderr  # no notebook page converted again
 
 
+@pytest.mark.gate  # .ci/run: two clean clones on real MNIST; the GitHub workflow: here
 def test_a_second_clean_computation_gives_the_same_bytes(built, tmp_path):
     """The build copies its figures and data from python -m lessons_code.website: made
     again from a clean copy of the project, every file is the same to the byte."""
@@ -270,11 +271,16 @@ def test_a_lesson_edit_shows_in_a_rebuild_in_the_same_process_and_in_a_new_build
     )
     assert served.returncode == 0, served.stderr[-4000:]
     assert shown_steps(project) == (24, steps_of(24), f"{steps_of(24):,}")
+    # Edited again, back to the session's default, and built by a new process: the pages
+    # show 20 again, from the session's cache entry for exactly that source, not the 24
+    # the last build left in the site and the cache.
     lesson = project / "lessons_code" / "learner.py"
-    lesson.write_text(lesson.read_text().replace("epochs: int = 24\n", "epochs: int = 22\n"))
+    lesson.write_text(lesson.read_text().replace("epochs: int = 24\n", "epochs: int = 20\n"))
+    assert DEFAULT_EPOCHS in lesson.read_text()
     result = build_site(project)
     assert result.returncode == 0, result.stderr[-4000:]
-    assert shown_steps(project) == (22, steps_of(22), f"{steps_of(22):,}")
+    assert shown_steps(project) == (20, steps_of(20), f"{steps_of(20):,}")
+    assert "figures drawn this build: none (all cached)" in result.stderr
 
 
 def test_mkdocs_serve_watches_every_input():
