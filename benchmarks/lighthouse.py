@@ -19,8 +19,6 @@ what readers get. `python -m benchmarks.run_all` builds a fresh copy instead.
 from __future__ import annotations
 
 import argparse
-import contextlib
-import functools
 import gzip
 import http.server
 import json
@@ -30,12 +28,10 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
-from collections.abc import Iterator
 from pathlib import Path
 
 from tests.support import REPO, copy_project, nav_pages, real_mnist_env, timed_build
-from tests.support.browser import CHROMIUM_FLAGS, page_url
+from tests.support.browser import CHROMIUM_FLAGS, page_url, serve
 
 LIGHTHOUSE = REPO / "benchmarks" / "lighthouse" / "node_modules" / "lighthouse" / "cli" / "index.js"
 INSTALL = "npm ci --prefix benchmarks/lighthouse --no-audit --no-fund"
@@ -103,19 +99,6 @@ class _Body:
         self.body = b""
 
 
-@contextlib.contextmanager
-def serve_gzipped(site: Path) -> Iterator[str]:
-    """Serve a built site on 127.0.0.1, gzipped, for as long as the block runs; yield its URL."""
-    handler = functools.partial(_GzipHandler, directory=str(site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-
-
 def missing() -> str | None:
     """Return why Lighthouse cannot run here (with how to fix it), or None when it can."""
     if not LIGHTHOUSE.is_file():
@@ -170,7 +153,7 @@ def measure(site: Path, pages: list[str] | None = None, runs: int = RUNS) -> dic
     """Return, for each nav page, the median over `runs` Lighthouse runs of every figure."""
     pages = pages or nav_pages()
     found: dict[str, list[dict]] = {page: [] for page in pages}
-    with serve_gzipped(site) as url:
+    with serve(site, _GzipHandler) as url:
         for round_ in range(1, runs + 1):  # one round over every page, then the next round
             for page in pages:
                 found[page].append(run_once(page_url(url, page)))

@@ -12,7 +12,7 @@ from hypothesis import settings
 
 from lessons_code.data import MnistData, load_digits, load_threes_sevens
 from tests.support import NO_REAL_MNIST, build_site, copy_project, real_mnist
-from tests.support.browser import launch
+from tests.support.browser import Watched, launch, serve
 
 PROFILE_EXAMPLES = {"default": 25, "thorough": 2000}
 """Examples per property test (tests/support/bad_input.py scales them by each test's cost):
@@ -127,3 +127,18 @@ def browser():
         launched = launch(playwright)
         yield launched
         launched.close()
+
+
+@pytest.fixture(scope="module")
+def site_url(built):
+    """Return the URL of the session's site, served on 127.0.0.1 for the module's tests."""
+    with serve(built / "site") as url:
+        yield url
+
+
+@pytest.fixture
+def watched(browser):
+    """Return a fresh browser page that records console errors and requests."""
+    session = Watched(browser)
+    yield session
+    session.close()

@@ -12,7 +12,7 @@ import math
 import numpy as np
 import pytest
 
-from tests.support.browser import Watched, draw, page_url, serve
+from tests.support.browser import Watched, draw, page_url
 
 SEVEN = [(50, 50), (230, 50), (130, 250)]
 THREE = [(60, 40), (200, 40), (210, 100), (120, 140), (215, 180), (200, 245), (60, 250)]
@@ -33,19 +33,6 @@ EIGHT = [
     (140, 255), (90, 230), (100, 170), (180, 110), (190, 60),
 ]  # fmt: skip
 NINE = [(200, 80), (150, 40), (90, 60), (80, 110), (130, 140), (200, 110), (200, 80), (190, 250)]
-
-
-@pytest.fixture(scope="module")
-def site_url(built):
-    with serve(built / "site") as url:
-        yield url
-
-
-@pytest.fixture
-def watched(browser):
-    session = Watched(browser)
-    yield session
-    session.close()
 
 
 def test_drawing_a_seven_and_a_three(watched, site_url):

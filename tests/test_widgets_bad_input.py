@@ -17,7 +17,7 @@ import re
 import pytest
 
 from lessons_code import apples_pears
-from tests.support.browser import Watched, centre_in_view, draw, page_url, serve
+from tests.support.browser import centre_in_view, draw, page_url
 
 BAD_VALUES = [
     "", " ", "-5", "1e308", "99999999", "abc", "NaN", "Infinity", "-Infinity", "-1e308",
@@ -105,19 +105,6 @@ SET_SLIDERS = f"""(root, values) => {{
   return window.observePlayground();
 }}"""
 """Set sliders one after the other ({name: value}); return what the playground then shows."""
-
-
-@pytest.fixture(scope="module")
-def site_url(built):
-    with serve(built / "site") as url:
-        yield url
-
-
-@pytest.fixture
-def watched(browser):
-    session = Watched(browser)
-    yield session
-    session.close()
 
 
 def assert_clean(page, widget: str, after: str) -> None:

@@ -63,15 +63,20 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
 
 
 @contextlib.contextmanager
-def serve(site: Path) -> Iterator[str]:
-    """Serve a built site on 127.0.0.1 for as long as the block runs; yield its URL."""
-    handler = functools.partial(_QuietHandler, directory=str(site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+def serve(site: Path, handler: type = _QuietHandler) -> Iterator[str]:
+    """Serve a built site on 127.0.0.1 for as long as the block runs; yield its URL.
+
+    handler: a SimpleHTTPRequestHandler class (benchmarks/lighthouse.py gzips with its own).
+    """
+    server = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(handler, directory=str(site))
+    )
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
         yield f"http://127.0.0.1:{server.server_port}/"
     finally:
         server.shutdown()
+        server.server_close()
 
 
 def page_url(site_url: str, source: str) -> str:
