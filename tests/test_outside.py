@@ -50,7 +50,7 @@ def outside_env(home: Path, **extra: str) -> dict[str, str]:
     env = {
         key: value
         for key, value in os.environ.items()
-        if key not in {"PYTHONPATH", "LESSONS_DATA", "VIRTUAL_ENV", "PYTHONPYCACHEPREFIX"}
+        if key not in {"PYTHONPATH", "LESSONS_DATA", "VIRTUAL_ENV"}
     }
     jupyter = home / "share" / "jupyter"  # where `ipykernel install --prefix home` puts KERNEL
     env.update(XDG_CACHE_HOME=str(home / "cache"), JUPYTER_PATH=str(jupyter), **extra)
