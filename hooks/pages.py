@@ -538,7 +538,17 @@ def on_post_build(config):
     pages = "".join(build["notebook_pages"])
     classes = {name for found in HTML_CLASSES.findall(pages) for name in " ".join(found).split()}
     read = [css.read_text(encoding="utf-8") for css in site.rglob("*.css") if css != path]
-    css = _used_css(build["notebook_css"], classes, [pages, *read])
+    # Pruned once for these inputs: a rebuild under `mkdocs serve` takes it from the cache.
+    inputs = "\0".join([build["notebook_css"], *sorted(classes), pages, *read])
+    key = hashlib.sha256(inputs.encode("utf-8")).hexdigest()[:16]
+    cached = build["root"] / ".cache" / "notebook-css" / f"{key}.css"
+    try:
+        css = cached.read_text(encoding="utf-8")
+    except OSError:
+        css = _used_css(build["notebook_css"], classes, [pages, *read])
+        for older in cached.parent.glob("*.css"):  # only the latest inputs come again
+            older.unlink()
+        _write_atomically(cached, css.encode("utf-8"))
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(css, encoding="utf-8")
 
