@@ -4,7 +4,6 @@ page says it does."""
 
 from __future__ import annotations
 
-import ast
 import re
 from html.parser import HTMLParser
 from pathlib import Path
@@ -14,7 +13,7 @@ import numpy as np
 import pytest
 
 from docs_src import questionnaire
-from tests.support import REPO, html_path
+from tests.support import REPO, html_path, imports
 from tests.support.browser import Watched, axe_violations, page_url, serve
 
 PAGE = REPO / "docs" / "questionnaire.md"
@@ -93,14 +92,7 @@ def test_every_chapter_link_opens_the_chapter():
 
 def modules_the_tests_import() -> set[str]:
     """Return every module a test imports, by its full name."""
-    found = set()
-    for path in (REPO / "tests").rglob("*.py"):
-        for node in ast.walk(ast.parse(path.read_text())):
-            if isinstance(node, ast.Import):
-                found |= {alias.name for alias in node.names}
-            elif isinstance(node, ast.ImportFrom) and node.module:
-                found |= {node.module} | {f"{node.module}.{alias.name}" for alias in node.names}
-    return found
+    return set().union(*(imports(path) for path in (REPO / "tests").rglob("*.py")))
 
 
 def test_every_code_answer_is_a_snippet_of_a_tested_file():

@@ -5,23 +5,11 @@ Read from the sources' imports, so a new import against the flow fails here firs
 
 from __future__ import annotations
 
-import ast
 from pathlib import Path
 
-from tests.support import REPO
+from tests.support import REPO, imports
 
 PACKAGE = REPO / "lessons_code"
-
-
-def imports(path: Path) -> set[str]:
-    """Return every module a Python file imports, by its full name."""
-    found = set()
-    for node in ast.walk(ast.parse(path.read_text())):
-        if isinstance(node, ast.Import):
-            found |= {alias.name for alias in node.names}
-        elif isinstance(node, ast.ImportFrom) and node.module:
-            found |= {node.module} | {f"{node.module}.{alias.name}" for alias in node.names}
-    return found
 
 
 def modules(folder: Path) -> dict[str, set[str]]:

@@ -11,6 +11,7 @@ other.
 
 from __future__ import annotations
 
+import ast
 import os
 import re
 import shutil
@@ -228,3 +229,14 @@ def page_weights(site: Path) -> dict[str, int]:
 def site_size(site: Path) -> int:
     """Return the bytes of every file of the built site."""
     return sum(path.stat().st_size for path in site.rglob("*") if path.is_file())
+
+
+def imports(path: Path) -> set[str]:
+    """Return every module a Python file imports, by its full name."""
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Import):
+            found |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            found |= {node.module} | {f"{node.module}.{alias.name}" for alias in node.names}
+    return found
