@@ -539,7 +539,7 @@ def on_post_build(config):
     classes = {name for found in HTML_CLASSES.findall(pages) for name in " ".join(found).split()}
     read = [css.read_text(encoding="utf-8") for css in site.rglob("*.css") if css != path]
     # Pruned once for these inputs: a rebuild under `mkdocs serve` takes it from the cache.
-    inputs = "\0".join([build["notebook_css"], *sorted(classes), pages, *read])
+    inputs = "\0".join([build["notebook_css"], pages, *read])  # the classes come from pages
     key = hashlib.sha256(inputs.encode("utf-8")).hexdigest()[:16]
     cached = build["root"] / ".cache" / "notebook-css" / f"{key}.css"
     try:
