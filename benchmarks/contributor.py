@@ -26,10 +26,10 @@ import time
 import urllib.request
 from pathlib import Path
 
+from benchmarks.serve_rebuild import free_port
 from tests.support import REPO
 
 TARGET_SERVE_SECONDS, TARGET_PYTEST_SECONDS = 60.0, 100.0
-PORT = 8765
 
 
 def readme_commands() -> list[str]:
@@ -41,7 +41,8 @@ def readme_commands() -> list[str]:
 def first_command_seconds() -> float:
     """Return the seconds from a fresh clone to the first page served by the README's
     first command (its `mkdocs serve` given a free port)."""
-    command = readme_commands()[0].replace("mkdocs serve", f"mkdocs serve -a 127.0.0.1:{PORT}")
+    port = free_port()  # not one another server may already answer on
+    command = readme_commands()[0].replace("mkdocs serve", f"mkdocs serve -a 127.0.0.1:{port}")
     with tempfile.TemporaryDirectory() as folder:
         clone = Path(folder) / "clone"
         subprocess.run(["git", "clone", "--quiet", str(REPO), str(clone)], check=True)
@@ -65,7 +66,7 @@ def first_command_seconds() -> float:
         try:
             while server.poll() is None:
                 try:
-                    with urllib.request.urlopen(f"http://127.0.0.1:{PORT}/", timeout=1):
+                    with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=1):
                         return time.perf_counter() - started
                 except OSError:
                     time.sleep(0.25)

@@ -24,7 +24,8 @@ from tests.support import build_env, copy_project, real_mnist_env, timed_build
 TARGET_READY_SECONDS, TARGET_EDIT_SECONDS = 3.0, 1.0
 
 
-def _free_port() -> int:
+def free_port() -> int:
+    """Return a port of 127.0.0.1 that nothing listens on now."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
@@ -40,7 +41,7 @@ def measure(edits: int = 3) -> dict[str, float]:
         )  # the warm cache a contributor has after a first build
         started = time.perf_counter()
         server = subprocess.Popen(
-            [sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{_free_port()}"],
+            [sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{free_port()}"],
             cwd=project,
             env=build_env(project, **real_mnist_env()),
             stderr=subprocess.PIPE,
