@@ -14,7 +14,7 @@ import pytest
 
 from docs_src import questionnaire
 from tests.support import REPO, html_path, imports
-from tests.support.browser import Watched, axe_violations, page_url, serve
+from tests.support.browser import Watched, axe_violations, page_url
 
 PAGE = REPO / "docs" / "questionnaire.md"
 CHAPTER = "https://github.com/fastai/fastbook/blob/master/04_mnist_basics.ipynb"
@@ -173,24 +173,23 @@ def test_every_link_of_the_built_page_resolves(built):
 
 
 @pytest.mark.parametrize(("width", "scheme"), [(375, "light"), (375, "dark")])
-def test_every_answer_opened_fits_a_phone_and_is_accessible(built, browser, width, scheme):
+def test_every_answer_opened_fits_a_phone_and_is_accessible(site_url, browser, width, scheme):
     """The site's gates see the answers folded; here every one is open."""
     session = Watched(browser, width, scheme)
     try:
-        with serve(built / "site") as url:
-            page = session.open(page_url(url, "questionnaire.md"))
-            opened = page.evaluate(
-                "() => { const all = document.querySelectorAll('article details');"
-                " all.forEach(d => { d.open = true; }); return all.length; }"
-            )
-            assert opened == N_QUESTIONS
-            page = session.settle()
-            overflow = page.evaluate(
-                "document.documentElement.scrollWidth - document.documentElement.clientWidth"
-            )
-            assert overflow <= 0, f"{overflow}px wider than a {width}px screen"
-            violations = axe_violations(page)
-            assert not violations, violations
-            assert not session.errors, session.errors[:5]
+        page = session.open(page_url(site_url, "questionnaire.md"))
+        opened = page.evaluate(
+            "() => { const all = document.querySelectorAll('article details');"
+            " all.forEach(d => { d.open = true; }); return all.length; }"
+        )
+        assert opened == N_QUESTIONS
+        page = session.settle()
+        overflow = page.evaluate(
+            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+        assert overflow <= 0, f"{overflow}px wider than a {width}px screen"
+        violations = axe_violations(page)
+        assert not violations, violations
+        assert not session.errors, session.errors[:5]
     finally:
         session.close()
