@@ -26,8 +26,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-from benchmarks.serve_rebuild import free_port
-from tests.support import REPO
+from tests.support import REPO, free_port
 
 TARGET_SERVE_SECONDS, TARGET_PYTEST_SECONDS = 60.0, 100.0
 

@@ -11,7 +11,6 @@ appends a sentence to the glossary, as a contributor fixing a sentence would.
 from __future__ import annotations
 
 import queue
-import socket
 import subprocess
 import sys
 import tempfile
@@ -19,16 +18,9 @@ import threading
 import time
 from pathlib import Path
 
-from tests.support import build_env, copy_project, real_mnist_env, timed_build
+from tests.support import build_env, copy_project, free_port, real_mnist_env, timed_build
 
 TARGET_READY_SECONDS, TARGET_EDIT_SECONDS = 3.0, 1.0
-
-
-def free_port() -> int:
-    """Return a port of 127.0.0.1 that nothing listens on now."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def measure(edits: int = 3) -> dict[str, float]:
