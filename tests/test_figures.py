@@ -12,7 +12,7 @@ import pytest
 from matplotlib.figure import Figure
 
 from lessons_code import linear_model
-from lessons_code.website import figures
+from lessons_code.website import figures, style
 from lessons_code.website.cache import SVG_METADATA, THEMES
 from lessons_code.website.registry import FIGURES
 from lessons_code.website.runs import Runs
@@ -28,7 +28,7 @@ def runs(tiny_data, tiny_digits) -> Runs:
 
 
 def draw_svg(runs: Runs, name: str, theme: str) -> tuple[Figure, bytes]:
-    with matplotlib.rc_context(figures.themed(theme)):
+    with matplotlib.rc_context(style.themed(theme)):
         figure = FIGURES[name].figure(runs)
         buffer = io.BytesIO()
         figure.savefig(buffer, format="svg", metadata=SVG_METADATA)
@@ -52,10 +52,10 @@ def test_figure_has_alt_text_renders_in_both_palettes_and_is_light(drawn, name):
         assert len(picture) < 150_000
     # Text is drawn as paths filled with the palette's own text colour: dark text
     # never lands on the dark background, nor light text on the light one.
-    assert figures.LIGHT["text.color"].encode() in light
-    assert figures.DARK["text.color"].encode() not in light
-    assert figures.DARK["text.color"].encode() in dark
-    assert figures.LIGHT["text.color"].encode() not in dark
+    assert style.LIGHT["text.color"].encode() in light
+    assert style.DARK["text.color"].encode() not in light
+    assert style.DARK["text.color"].encode() in dark
+    assert style.LIGHT["text.color"].encode() not in dark
 
 
 @pytest.mark.parametrize("name", list(FIGURES))
@@ -64,14 +64,14 @@ def test_the_same_inputs_give_the_same_bytes(runs, drawn, name):
 
 
 def test_palettes_differ_only_in_colours():
-    assert figures.LIGHT.keys() == figures.DARK.keys()
-    differing = {key for key in figures.LIGHT if figures.LIGHT[key] != figures.DARK[key]}
+    assert style.LIGHT.keys() == style.DARK.keys()
+    differing = {key for key in style.LIGHT if style.LIGHT[key] != style.DARK[key]}
     assert differing and all("color" in key for key in differing)
-    assert figures.LIGHT["figure.facecolor"] == figures.LIGHT["axes.facecolor"] == "none"
-    assert figures.LIGHT["svg.fonttype"] == "path"  # the browser needs no font
-    assert figures.themed("dark") is figures.DARK
+    assert style.LIGHT["figure.facecolor"] == style.LIGHT["axes.facecolor"] == "none"
+    assert style.LIGHT["svg.fonttype"] == "path"  # the browser needs no font
+    assert style.themed("dark") is style.DARK
     with pytest.raises(ValueError, match="'light' or 'dark'"):
-        figures.themed("sepia")
+        style.themed("sepia")
 
 
 def test_weights_colour_bar_is_centred_and_says_which_digit(runs):
@@ -130,10 +130,10 @@ def test_signed_maps_are_diverging_centred_and_explained(drawn, name):
     bars = [image.colorbar for image in images if image.colorbar is not None]
     for image in images:
         if image.norm.vmin >= 0:  # a digit: ink on paper, in grey
-            assert image.get_cmap().name == figures.DIGIT_CMAP, name
+            assert image.get_cmap().name == style.DIGIT_CMAP, name
             assert np.asarray(image.get_array()).min() >= 0, f"{name}: signed values in grey"
             continue
-        assert image.get_cmap().name == figures.WEIGHTS_CMAP, name
+        assert image.get_cmap().name == style.WEIGHTS_CMAP, name
         assert image.norm.vmin == -image.norm.vmax, f"{name}: a signed map not centred on 0"
         explained = [bar for bar in bars if bar.mappable.norm.vmax == image.norm.vmax]
         assert explained, f"{name}: a signed map without a colour bar for its range"

@@ -90,8 +90,8 @@ def render_svg(name: str, theme: str, runs) -> tuple[bytes, str]:
     import matplotlib
     from matplotlib.figure import Figure
 
-    from lessons_code.website.figures import themed
     from lessons_code.website.registry import FIGURES
+    from lessons_code.website.style import themed
 
     with matplotlib.rc_context(themed(theme)):
         figure = FIGURES[name].figure(runs)

@@ -1,15 +1,4 @@
-"""The site's figures: results in, a matplotlib Figure out.
-
-Each function builds its Figure directly (no pyplot, no global state), takes every
-text and line colour from the rcParams, and stores its alt text, what a reader should
-see, as the figure's label: `fig.get_label()`. Drawing the same figure inside
-`matplotlib.rc_context(themed("light"))` or `themed("dark")` gives the two palettes of
-the site. Saving them is `lessons_code.website.cache`'s job.
-
-One colour code holds in every figure: orange means "3" (a positive score, a weight
-that pushes toward 3), purple means "7". With ten digits, each digit has its own
-weights: orange raises that digit's score, purple lowers it.
-"""
+"""The site's figures: results in, a matplotlib Figure out (drawn in `style`'s palettes)."""
 
 from __future__ import annotations
 
@@ -17,7 +6,6 @@ from collections.abc import Sequence
 
 import matplotlib as mpl
 import numpy as np
-from matplotlib.colors import Normalize
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 from matplotlib.ticker import PercentFormatter
@@ -29,129 +17,7 @@ from lessons_code.data import digit_name
 from lessons_code.learner import EpochStats, TrainingRun
 from lessons_code.linear_model import batch_accuracy, sigmoid
 from lessons_code.neural_net import ALIKE, BARELY, describe_hidden_units
-
-WEIGHTS_CMAP = "PuOr_r"  # diverging, colour-blind safe: orange = toward "3", purple = "7"
-DIGIT_CMAP = "gray_r"  # dark ink on a light square, readable in both palettes
-THREE_COLOUR = "#CC6A0C"  # the orange of the weights' colour map, darkened to read on white
-SEVEN_COLOUR = "#8073AC"  # the purple of the weights' colour map
-# Okabe–Ito colours for other series: distinguishable with every common colour-vision
-# deficiency, and at least 3:1 against both white and the dark slate background.
-BLUE, VERMILLION, GREEN, PINK = "#0072B2", "#D55E00", "#009E73", "#CC79A7"
-
-_COMMON = {
-    "figure.facecolor": "none",
-    "axes.facecolor": "none",
-    "savefig.facecolor": "none",
-    "savefig.transparent": True,
-    "svg.hashsalt": "lessons-code",  # fixed ids inside the SVG: same figure, same bytes
-    "svg.fonttype": "path",  # text as shapes: the browser needs no font
-    "font.size": 11,
-    "axes.titlesize": 12,
-    "axes.labelsize": 11,
-    "xtick.labelsize": 10,
-    "ytick.labelsize": 10,
-    "legend.fontsize": 10,
-    "axes.spines.top": False,
-    "axes.spines.right": False,
-    "legend.frameon": False,
-    "image.interpolation": "none",  # vector output keeps the 28×28 pixels, drawn crisp
-    "lines.linewidth": 2,
-}
-LIGHT = {
-    **_COMMON,
-    "text.color": "#1f2328",
-    "axes.labelcolor": "#1f2328",
-    "axes.edgecolor": "#57606a",
-    "xtick.color": "#57606a",
-    "ytick.color": "#57606a",
-    "grid.color": "#c4ccd4",
-}
-DARK = {
-    **_COMMON,
-    "text.color": "#e6edf3",
-    "axes.labelcolor": "#e6edf3",
-    "axes.edgecolor": "#9da7b3",
-    "xtick.color": "#9da7b3",
-    "ytick.color": "#9da7b3",
-    "grid.color": "#4a525c",
-}
-
-
-def themed(name: str) -> dict:
-    """Return the rcParams of the site's "light" or "dark" palette."""
-    themes = {"light": LIGHT, "dark": DARK}
-    if name not in themes:
-        raise ValueError(f"palette must be 'light' or 'dark', got {name!r}")
-    return themes[name]
-
-
-def _ink() -> str:
-    """Return the palette's text colour, for lines that must read like text."""
-    return mpl.rcParams["text.color"]
-
-
-def _figure(width: float, height: float, alt: str) -> Figure:
-    """Return an empty figure whose label is its alt text."""
-    figure = Figure(figsize=(width, height), layout="constrained")
-    figure.set_label(alt)
-    return figure
-
-
-def _number(value: float) -> str:
-    """Return a short signed label for a colour bar's end, e.g. "+3.9" or "−0.12"."""
-    text = f"{abs(value):.2g}" if abs(value) < 100 else f"{abs(value):.0f}"
-    return ("−" if value < 0 else "+") + text
-
-
-def _minus(text: str) -> str:
-    """Return text with its hyphens as minus signs, as matplotlib writes tick labels."""
-    return text.replace("-", "−")
-
-
-def _limit(*arrays: np.ndarray) -> float:
-    """Return the largest absolute value in the arrays, or 1 when they are all zero."""
-    return max(float(np.abs(a).max()) for a in arrays) or 1.0
-
-
-def _frame(ax, title: str = "") -> None:
-    """Drop the ticks of a picture, keep its four edges, and title it."""
-    ax.set_xticks([])
-    ax.set_yticks([])
-    for spine in ax.spines.values():
-        spine.set_visible(True)
-    if title:
-        ax.set_title(title)
-
-
-def _digit(ax, image: np.ndarray, title: str = "") -> None:
-    """Draw one 28×28 image in grey, framed so a blank image still shows its square."""
-    ax.imshow(np.asarray(image).reshape(28, 28), cmap=DIGIT_CMAP, vmin=0, vmax=1)
-    _frame(ax, title)
-
-
-def _heatmap(ax, values: np.ndarray, limit: float, title: str = ""):
-    """Draw 784 signed numbers as a 28×28 heatmap, 0 in the middle; return the image."""
-    image = ax.imshow(
-        np.asarray(values, dtype=float).reshape(28, 28),
-        cmap=WEIGHTS_CMAP,
-        norm=Normalize(-limit, limit),  # symmetric: white is exactly 0
-    )
-    _frame(ax, title)
-    return image
-
-
-def _colour_bar(figure: Figure, image, axes, label: str, toward: bool = True):
-    """Add a colour bar; with toward=True its ends say which digit they push toward."""
-    bar = figure.colorbar(image, ax=axes, shrink=0.9, aspect=20)
-    limit = image.norm.vmax
-    if toward:
-        labels = [f"{_number(-limit)}\ntoward “7”", "0", f"{_number(limit)}\ntoward “3”"]
-        bar.set_ticks([-limit, 0, limit], labels=labels)
-    bar.set_label(label)
-    return bar
-
-
-TOWARD = "Orange pushes the score toward 3, purple toward 7, white is 0."
+from lessons_code.website import style
 
 
 def _how_much_moved(weights: np.ndarray, initial_weights: np.ndarray) -> str:
@@ -169,32 +35,37 @@ def _how_much_moved(weights: np.ndarray, initial_weights: np.ndarray) -> str:
 def weights_heatmap(weights: np.ndarray, initial_weights: np.ndarray | None = None) -> Figure:
     """Return the 784 weights as a 28×28 heatmap, beside what training changed if given."""
     if initial_weights is None:
-        figure = _figure(
+        figure = style.new_figure(
             5,
             4,
             f"The 784 weights drawn as a 28 by 28 picture, one square per pixel, the "
-            f"strongest {_limit(weights):.2f} away from 0. " + TOWARD,
+            f"strongest {style.limit(weights):.2f} away from 0. " + style.TOWARD,
         )
         ax = figure.add_subplot()
-        _colour_bar(figure, _heatmap(ax, weights, _limit(weights), "the weights"), ax, "weight")
+        style.colour_bar(
+            figure, style.heatmap(ax, weights, style.limit(weights), "the weights"), ax, "weight"
+        )
         return figure
     change = np.asarray(weights) - np.asarray(initial_weights)
-    figure = _figure(
+    figure = style.new_figure(
         9,
         3.9,
         "Left: the 784 weights after training, drawn as a 28 by 28 picture. "
         + _how_much_moved(weights, initial_weights)
         + " Right: what training changed, the weights minus their random start: a 3 and a "
         "7 appear, orange where 3s have ink and 7s do not, purple where 7s have ink. The "
-        "border, blank in every image, did not change. " + TOWARD,
+        "border, blank in every image, did not change. " + style.TOWARD,
     )
     figure.get_layout_engine().set(wspace=0.12)
     left, right = figure.subplots(1, 2)
-    _colour_bar(
-        figure, _heatmap(left, weights, _limit(weights), "the trained weights"), left, "weight"
+    style.colour_bar(
+        figure,
+        style.heatmap(left, weights, style.limit(weights), "the trained weights"),
+        left,
+        "weight",
     )
-    changed = _heatmap(right, change, _limit(change), "what training changed")
-    _colour_bar(figure, changed, right, "change in the weight")
+    changed = style.heatmap(right, change, style.limit(change), "what training changed")
+    style.colour_bar(figure, changed, right, "change in the weight")
     return figure
 
 
@@ -207,24 +78,24 @@ def weights_over_epochs(snapshots: Sequence[dict], epochs: Sequence[int]) -> Fig
     start = np.asarray(snapshots[0]["weights"])
     weights = [np.asarray(snapshots[epoch]["weights"]) for epoch in epochs]
     changes = [w - start for w in weights]
-    figure = _figure(
+    figure = style.new_figure(
         1.9 * len(epochs) + 1.6,
         4.6,
         f"Top row: the weights after epochs {', '.join(map(str, epochs))}. "
         + _how_much_moved(weights[-1], start)
         + " Bottom row: the weights minus their random start; blank at epoch 0, then the "
         "pattern of a 3 against a 7 grows epoch after epoch. The training images never "
-        "changed. " + TOWARD,
+        "changed. " + style.TOWARD,
     )
     axes = figure.subplots(2, len(epochs), squeeze=False)
-    limit, change_limit = _limit(*weights), _limit(*changes)
+    limit, change_limit = style.limit(*weights), style.limit(*changes)
     for column, epoch in enumerate(epochs):
-        image = _heatmap(axes[0, column], weights[column], limit, f"epoch {epoch}")
-        changed = _heatmap(axes[1, column], changes[column], change_limit)
+        image = style.heatmap(axes[0, column], weights[column], limit, f"epoch {epoch}")
+        changed = style.heatmap(axes[1, column], changes[column], change_limit)
     axes[0, 0].set_ylabel("weights")
     axes[1, 0].set_ylabel("change since\nepoch 0")
-    _colour_bar(figure, image, axes[0].tolist(), "weight")
-    _colour_bar(figure, changed, axes[1].tolist(), "change in the weight")
+    style.colour_bar(figure, image, axes[0].tolist(), "weight")
+    style.colour_bar(figure, changed, axes[1].tolist(), "change in the weight")
     return figure
 
 
@@ -235,22 +106,22 @@ def contribution_map(image: np.ndarray, weights: np.ndarray, bias: float) -> Fig
     total = float(contributions.sum())
     score = total + bias
     verdict = "3" if score > 0 else "7"
-    figure = _figure(
+    figure = style.new_figure(
         9.5,
         3.4,
         f"Left, a handwritten digit. Middle, the weights. Right, pixel times weight: blank "
         f"pixels contribute exactly 0, an inked pixel contributes its ink times its weight. The "
         f"contributions add up to {total:.2f}; with the bias {bias:.2f} the score is "
-        f"{score:.2f}, so the model says {verdict}. " + TOWARD,
+        f"{score:.2f}, so the model says {verdict}. " + style.TOWARD,
     )
     axes = figure.subplots(1, 3)
-    _digit(axes[0], image, "the image (never changes)")
-    limit = _limit(weights)
-    _heatmap(axes[1], weights, limit, "× the weights")
-    product = _heatmap(axes[2], contributions, limit, "= pixel × weight")
-    _colour_bar(figure, product, axes.tolist(), "weight, or pixel × weight")
+    style.digit(axes[0], image, "the image (never changes)")
+    limit = style.limit(weights)
+    style.heatmap(axes[1], weights, limit, "× the weights")
+    product = style.heatmap(axes[2], contributions, limit, "= pixel × weight")
+    style.colour_bar(figure, product, axes.tolist(), "weight, or pixel × weight")
     axes[2].set_xlabel(
-        _minus(f"sum {total:.2f} + bias {bias:.2f}\n= score {score:.2f}  →  says “{verdict}”"),
+        style.minus(f"sum {total:.2f} + bias {bias:.2f}\n= score {score:.2f}  →  says “{verdict}”"),
         fontsize=mpl.rcParams["axes.titlesize"],
     )
     return figure
@@ -271,7 +142,7 @@ def bias_effect(
     trained, moved = batch_accuracy(predictions, targets), batch_accuracy(shifted, targets)
     best = int(accuracies.argmax())
     lost = f", while {newly_seven} 3s fall below it" if newly_seven else ""
-    figure = _figure(
+    figure = style.new_figure(
         10,
         3.9,
         f"Left: the scores of the validation 3s (orange) and 7s (purple), split by the "
@@ -298,10 +169,13 @@ def bias_effect(
         (axes[1], shifted, f"bias {shift:+g}: every score {shift:+g}"),
     )
     for ax, scores, title in panels:
-        for chosen, colour, name in ((threes, THREE_COLOUR, "3s"), (~threes, SEVEN_COLOUR, "7s")):
+        for chosen, colour, name in (
+            (threes, style.THREE_COLOUR, "3s"),
+            (~threes, style.SEVEN_COLOUR, "7s"),
+        ):
             ax.hist(scores[chosen], bins=edges, histtype="stepfilled", color=colour, alpha=0.35)
             ax.hist(scores[chosen], bins=edges, histtype="step", color=colour, label=name)
-        ax.axvline(0, color=_ink(), linestyle="--", linewidth=1.2)
+        ax.axvline(0, color=style.ink(), linestyle="--", linewidth=1.2)
         on_top = ax.get_xaxis_transform()  # x in scores, y as a fraction of the height
         ax.text(0, 1.0, "says 7 ← ", transform=on_top, ha="right", va="bottom", fontsize=9)
         ax.text(0, 1.0, " → says 3", transform=on_top, ha="left", va="bottom", fontsize=9)
@@ -315,7 +189,12 @@ def bias_effect(
         "",
         xy=(sevens_middle + shift, 1.15 * tallest),
         xytext=(sevens_middle, 1.15 * tallest),
-        arrowprops={"arrowstyle": "-|>", "color": _ink(), "linewidth": 2, "mutation_scale": 14},
+        arrowprops={
+            "arrowstyle": "-|>",
+            "color": style.ink(),
+            "linewidth": 2,
+            "mutation_scale": 14,
+        },
     )
     axes[1].text(
         0.02 * np.ptp(edges),
@@ -325,10 +204,10 @@ def bias_effect(
         fontsize=9,
     )
     ax = axes[2]
-    ax.plot(shifts, accuracies, color=BLUE)
+    ax.plot(shifts, accuracies, color=style.BLUE)
     for x, accuracy, colour, label, where in (
-        (0, trained, _ink(), f"trained bias\n{trained:.1%}", (0.5, 0.45)),
-        (shift, moved, SEVEN_COLOUR, f"bias {shift:+g}\n{moved:.1%}", (0.72, 0.72)),
+        (0, trained, style.ink(), f"trained bias\n{trained:.1%}", (0.5, 0.45)),
+        (shift, moved, style.SEVEN_COLOUR, f"bias {shift:+g}\n{moved:.1%}", (0.72, 0.72)),
     ):
         ax.plot(x, accuracy, "o", color=colour, markersize=6)
         ax.annotate(
@@ -339,7 +218,7 @@ def bias_effect(
             ha="left" if where[0] > 0.5 else "center",
             va="top",
             fontsize=9,
-            arrowprops={"arrowstyle": "->", "color": _ink(), "linewidth": 1, "shrinkB": 4},
+            arrowprops={"arrowstyle": "->", "color": style.ink(), "linewidth": 1, "shrinkB": 4},
         )
     ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
     ax.set(xlabel="shift added to the trained bias", ylabel="validation accuracy")
@@ -347,16 +226,11 @@ def bias_effect(
     return figure
 
 
-def _marks(n: int, most: int = 25) -> int:
-    """Return every how many points to mark a line, so that it has at most `most` marks."""
-    return max(1, -(-n // most))
-
-
 def loss_curves(history: Sequence[EpochStats]) -> Figure:
     """Return the train and valid loss per epoch beside the valid accuracy per epoch."""
     epochs = [stats.epoch for stats in history]
     first, last = history[0], history[-1]
-    figure = _figure(
+    figure = style.new_figure(
         8.5,
         3.3,
         f"Left: the loss falls epoch after epoch, on the training images from "
@@ -368,12 +242,12 @@ def loss_curves(history: Sequence[EpochStats]) -> Figure:
     )
     loss_ax, accuracy_ax = figure.subplots(1, 2)
     train_losses = [s.train_loss for s in history]
-    every = _marks(len(epochs))
+    every = style.marks(len(epochs))
     loss_ax.plot(
         epochs,
         train_losses,
         "o-",
-        color=BLUE,
+        color=style.BLUE,
         markersize=4,
         markevery=every,
         label="training images",
@@ -383,7 +257,7 @@ def loss_curves(history: Sequence[EpochStats]) -> Figure:
         epochs,
         valid_losses,
         "s--",
-        color=VERMILLION,
+        color=style.VERMILLION,
         markersize=4,
         markevery=every,
         label="validation images",
@@ -395,7 +269,7 @@ def loss_curves(history: Sequence[EpochStats]) -> Figure:
         epochs,
         [s.valid_accuracy for s in history],
         "o-",
-        color=GREEN,
+        color=style.GREEN,
         markersize=4,
         markevery=every,
     )
@@ -413,7 +287,7 @@ def loss_curves(history: Sequence[EpochStats]) -> Figure:
 
 def learning_rates(runs: dict[float, TrainingRun]) -> Figure:
     """Return the loss and accuracy curves of runs with different learning rates."""
-    styles = (("o-", VERMILLION), ("s-", BLUE), ("^-", GREEN), ("d-", PINK))
+    styles = (("o-", style.VERMILLION), ("s-", style.BLUE), ("^-", style.GREEN), ("d-", style.PINK))
     if len(runs) > len(styles):
         raise ValueError(f"at most {len(styles)} learning rates fit one figure, got {len(runs)}")
     summary = "; ".join(
@@ -421,7 +295,7 @@ def learning_rates(runs: dict[float, TrainingRun]) -> Figure:
         f"{run.history[-1].valid_accuracy:.1%}"
         for rate, run in runs.items()
     )
-    figure = _figure(
+    figure = style.new_figure(
         9.5,
         3.4,
         f"Training loss (left) and validation accuracy (right) after each epoch, one line "
@@ -431,15 +305,15 @@ def learning_rates(runs: dict[float, TrainingRun]) -> Figure:
     for (rate, run), (marker, colour) in zip(runs.items(), styles, strict=False):
         epochs = [s.epoch for s in run.history]
         label = f"learning rate {rate:g}\n(ends at {run.history[-1].valid_accuracy:.1%})"
-        style = {
+        look = {
             "color": colour,
             "markersize": 4,
             "linewidth": 1.5,
-            "markevery": _marks(len(epochs)),
+            "markevery": style.marks(len(epochs)),
         }
-        loss_ax.plot(epochs, [s.train_loss for s in run.history], marker, **style)
+        loss_ax.plot(epochs, [s.train_loss for s in run.history], marker, **look)
         accuracy_ax.plot(
-            epochs, [s.valid_accuracy for s in run.history], marker, label=label, **style
+            epochs, [s.valid_accuracy for s in run.history], marker, label=label, **look
         )
     loss_ax.set(xlabel="epoch", ylabel="training loss", title="loss")
     loss_ax.set_ylim(bottom=0)
@@ -469,7 +343,7 @@ def ideal_digits_vs_weights(
         else "the trained weights, one signed number per pixel: orange where ink pushes the "
         "score toward 3, purple toward 7."
     )
-    figure = _figure(
+    figure = style.new_figure(
         9.5,
         3.4,
         f"Left and middle: the ideal 3 and the ideal 7, the average of every training 3 and "
@@ -478,9 +352,11 @@ def ideal_digits_vs_weights(
         + learned_words,
     )
     axes = figure.subplots(1, 3)
-    _digit(axes[0], similarity.ideal_3, "ideal 3 (mean of the 3s)")
-    _digit(axes[1], similarity.ideal_7, "ideal 7 (mean of the 7s)")
-    _colour_bar(figure, _heatmap(axes[2], learned, _limit(learned), title), axes[2], "weight")
+    style.digit(axes[0], similarity.ideal_3, "ideal 3 (mean of the 3s)")
+    style.digit(axes[1], similarity.ideal_7, "ideal 7 (mean of the 7s)")
+    style.colour_bar(
+        figure, style.heatmap(axes[2], learned, style.limit(learned), title), axes[2], "weight"
+    )
     return figure
 
 
@@ -513,7 +389,7 @@ def apples_pears_descent(
     apples = np.linspace(low[0], high[0], 141)
     pears = np.linspace(low[1], high[1], 141)
     surface = apples_pears.loss_surface(receipts, apples, pears)
-    figure = _figure(
+    figure = style.new_figure(
         6.5,
         5,
         f"Contour map of the loss over the apple and pear prices; each line joins prices "
@@ -533,12 +409,12 @@ def apples_pears_descent(
         first_steps[:, 0],
         first_steps[:, 1],
         "o",
-        color=VERMILLION,
+        color=style.VERMILLION,
         markersize=4,
         label="gradient descent:\none dot per step",
     )
-    ax.plot(path[:, 0], path[:, 1], "-", color=VERMILLION, linewidth=1.5)
-    ax.plot(*start, "o", color=VERMILLION, markersize=9)
+    ax.plot(path[:, 0], path[:, 1], "-", color=style.VERMILLION, linewidth=1.5)
+    ax.plot(*start, "o", color=style.VERMILLION, markersize=9)
     ax.annotate(
         f"first guess ({start[0]:g}, {start[1]:g})\nloss {descent.losses[0]:.0f}",
         start,
@@ -547,14 +423,21 @@ def apples_pears_descent(
         ha="right",
         va="center",
     )
-    ax.plot(*end, "*", color=GREEN, markersize=15, markeredgecolor=_ink(), markeredgewidth=0.6)
+    ax.plot(
+        *end,
+        "*",
+        color=style.GREEN,
+        markersize=15,
+        markeredgecolor=style.ink(),
+        markeredgewidth=0.6,
+    )
     ax.annotate(
         f"after {steps} steps\n({end[0]:.2f}, {end[1]:.2f}), loss {_small(descent.losses[-1])}",
         end,
         xytext=(40, -50),
         textcoords="offset points",
         va="top",
-        arrowprops={"arrowstyle": "->", "color": _ink(), "linewidth": 1, "shrinkB": 8},
+        arrowprops={"arrowstyle": "->", "color": style.ink(), "linewidth": 1, "shrinkB": 8},
     )
     ax.legend(loc="upper left")
     ax.set(
@@ -582,7 +465,7 @@ def one_receipt_line(
     top = 1.15 * max(receipt.total / pears_bought, 2 * prices[1])
     apples = np.linspace(0, right, 50)
     others = [a for a in (0.0, round(2 * prices[0])) if not np.isclose(a, prices[0])]
-    figure = _figure(
+    figure = style.new_figure(
         6,
         4.3,
         f"Every point on the solid line is a pair of prices that makes "
@@ -595,24 +478,24 @@ def one_receipt_line(
         f"cross at one point, apple {prices[0]:g} and pear {prices[1]:g}.",
     )
     ax = figure.add_subplot()
-    for r, colour, style in ((receipt, BLUE, "-"), (second, VERMILLION, "--")):
+    for r, colour, dashes in ((receipt, style.BLUE, "-"), (second, style.VERMILLION, "--")):
         ax.plot(
             apples,
             apples_pears.pear_prices_fitting(r, apples),
-            style,
+            dashes,
             color=colour,
             label=f"{_items(r.quantities)} = {r.total:g}",
         )
     for a in others:
         pear = float(apples_pears.pear_prices_fitting(receipt, a))
-        ax.plot(a, pear, "o", color=BLUE, markerfacecolor="none", markersize=8)
+        ax.plot(a, pear, "o", color=style.BLUE, markerfacecolor="none", markersize=8)
         ax.annotate(
             f"({a:g}, {pear:g}) fits too",
             (a, pear),
             xytext=(10, 4),
             textcoords="offset points",
         )
-    ax.plot(*prices, "o", color=GREEN, markersize=10, label="fits both receipts")
+    ax.plot(*prices, "o", color=style.GREEN, markersize=10, label="fits both receipts")
     ax.annotate(
         f"({prices[0]:g}, {prices[1]:g})",
         prices,
@@ -637,7 +520,7 @@ def sigmoid_curve(scores: np.ndarray) -> Figure:
     scores = np.asarray(scores, dtype=float)
     probabilities = sigmoid(scores)
     pairs = ", ".join(f"{s:g} → {p:.2f}" for s, p in zip(scores, probabilities, strict=True))
-    figure = _figure(
+    figure = style.new_figure(
         6.5,
         3.8,
         f"The sigmoid turns any score into a number between 0 and 1, read as the "
@@ -647,15 +530,15 @@ def sigmoid_curve(scores: np.ndarray) -> Figure:
     ax = figure.add_subplot()
     reach = max(8.0, 1.2 * float(np.abs(scores).max(initial=0)))
     xs = np.linspace(-reach, reach, 241)
-    ax.plot(xs, sigmoid(xs), color=BLUE)
+    ax.plot(xs, sigmoid(xs), color=style.BLUE)
     guides = {"color": mpl.rcParams["grid.color"], "linestyle": ":", "linewidth": 1}
     for s, p in zip(scores, probabilities, strict=True):
         ax.plot([s, s, -reach], [0, p, p], **guides)  # up from the score, across to its value
-        colour = THREE_COLOUR if s > 0 else SEVEN_COLOUR if s < 0 else _ink()
+        colour = style.THREE_COLOUR if s > 0 else style.SEVEN_COLOUR if s < 0 else style.ink()
         ax.plot(s, p, "o", color=colour, markersize=7)
         above = s <= 0  # left of the middle, the space above-left of the curve is free
         ax.annotate(
-            f"{_minus(f'{s:g}')} → {p:.2f}",
+            f"{style.minus(f'{s:g}')} → {p:.2f}",
             (s, p),
             xytext=(-6, 6) if above else (8, -6),
             textcoords="offset points",
@@ -689,11 +572,11 @@ def digit_grid(
         alt = f"{n} handwritten digits, captioned: " + "; ".join(
             caption.replace("\n", " ") for caption in captions
         )
-    figure = _figure(1.7 * columns, (1.55 + 0.2 * lines) * rows, alt)
+    figure = style.new_figure(1.7 * columns, (1.55 + 0.2 * lines) * rows, alt)
     axes = np.atleast_1d(figure.subplots(rows, columns)).ravel()
     for index, ax in enumerate(axes):
         if index < n:
-            _digit(ax, images[index])
+            style.digit(ax, images[index])
             ax.set_xlabel(captions[index])
         else:
             ax.set_visible(False)
@@ -707,7 +590,7 @@ def hidden_units(initial_w1: np.ndarray, w1: np.ndarray, n: int = 10) -> Figure:
     n = min(n, w1.shape[1])
     columns = min(n, 5)
     rows = -(-n // columns)
-    figure = _figure(
+    figure = style.new_figure(
         1.8 * columns + 1.2,
         2.05 * rows,
         f"The weights going into {n} of the two-layer net's {w1.shape[1]} hidden units, each "
@@ -720,14 +603,14 @@ def hidden_units(initial_w1: np.ndarray, w1: np.ndarray, n: int = 10) -> Figure:
         f"detectors. Orange pixels raise a unit's output, purple lower it.",
     )
     axes = np.atleast_1d(figure.subplots(rows, columns)).ravel()
-    limit = _limit(w1[:, :n])
+    limit = style.limit(w1[:, :n])
     for unit, ax in enumerate(axes):
         if unit < n:
             title = f"unit {unit + 1}, ×{units.moved[unit]:.2f}"
-            image = _heatmap(ax, w1[:, unit], limit, title)
+            image = style.heatmap(ax, w1[:, unit], limit, title)
         else:
             ax.set_visible(False)
-    _colour_bar(figure, image, axes.tolist(), "weight into the unit", toward=False)
+    style.colour_bar(figure, image, axes.tolist(), "weight into the unit", toward=False)
     return figure
 
 
@@ -736,7 +619,7 @@ def templates_as_weights(
 ) -> Figure:
     """Return the ideal 3 and 7 and the weights that make "closer to the ideal 3" a sum of
     pixel × weight, with the bias that completes it."""
-    figure = _figure(
+    figure = style.new_figure(
         9.5,
         3.5,
         f"Left and middle: the ideal 3 and the ideal 7, the means of the training 3s and 7s. "
@@ -747,11 +630,11 @@ def templates_as_weights(
         f"pixel similarity. Nothing was learned: the weights were computed from two averages.",
     )
     axes = figure.subplots(1, 3)
-    _digit(axes[0], ideal_3, "ideal 3")
-    _digit(axes[1], ideal_7, "ideal 7")
-    image = _heatmap(axes[2], weights, _limit(weights), "weights = 2 × (3 − 7)")
-    axes[2].set_xlabel(_minus(f"bias = |7|² − |3|² = {bias:.1f}"))
-    _colour_bar(figure, image, axes[2], "weight")
+    style.digit(axes[0], ideal_3, "ideal 3")
+    style.digit(axes[1], ideal_7, "ideal 7")
+    image = style.heatmap(axes[2], weights, style.limit(weights), "weights = 2 × (3 − 7)")
+    axes[2].set_xlabel(style.minus(f"bias = |7|² − |3|² = {bias:.1f}"))
+    style.colour_bar(figure, image, axes[2], "weight")
     return figure
 
 
@@ -780,7 +663,7 @@ def one_step_change(
         ][:n]
     ]
     threes = targets == 1
-    figure = _figure(
+    figure = style.new_figure(
         10,
         4.4,
         f"One step of training on a batch of {len(targets)} images. Left: the {n} 3s and the "
@@ -791,7 +674,7 @@ def one_step_change(
         f"{counts[~threes].sum():+.4f}. Right: the change of the weights in this step, the sum "
         f"of every image times its count: the 3s' ink added, the 7s' ink taken away, "
         f"{_mostly(counts[threes].sum(), -counts[~threes].sum())}. The images themselves "
-        f"never change. " + TOWARD,
+        f"never change. " + style.TOWARD,
     )
     grid = figure.add_gridspec(2, n + 2, width_ratios=[1] * n + [0.3, 2.2])
     for row in range(2):
@@ -801,11 +684,11 @@ def one_step_change(
             if index is None:
                 ax.set_visible(False)
                 continue
-            _digit(ax, images[index])
-            ax.set_xlabel(_minus(f"× {counts[index]:+.5f}"), fontsize=9)
+            style.digit(ax, images[index])
+            ax.set_xlabel(style.minus(f"× {counts[index]:+.5f}"), fontsize=9)
     ax = figure.add_subplot(grid[:, n + 1])
-    image = _heatmap(ax, change, _limit(change), "= the change of the weights")
-    _colour_bar(figure, image, ax, "change in the weight")
+    image = style.heatmap(ax, change, style.limit(change), "= the change of the weights")
+    style.colour_bar(figure, image, ax, "change in the weight")
     return figure
 
 
@@ -817,7 +700,7 @@ def ascended_pixels(
     scores = images @ np.asarray(weights, np.float64) + bias
     last = images[steps[-1]]
     inked = float((last > 0.5).mean())
-    figure = _figure(
+    figure = style.new_figure(
         9.5,
         2.6,
         f"Gradient ascent on the pixels of a blank image, the trained weights held fixed, "
@@ -830,8 +713,8 @@ def ascended_pixels(
     )
     axes = figure.subplots(1, len(steps))
     for ax, step in zip(axes, steps, strict=True):
-        _digit(ax, images[step])
-        ax.set_xlabel(_minus(f"step {step}\nscore {scores[step]:.1f}"))
+        style.digit(ax, images[step])
+        ax.set_xlabel(style.minus(f"step {step}\nscore {scores[step]:.1f}"))
     return figure
 
 
@@ -841,7 +724,7 @@ def two_losses() -> Figure:
     p_true = np.linspace(0.001, 0.999, 400)
     mnist = 1 - p_true  # mnist_loss of a 3 given this probability
     cross_entropy = -np.log(p_true)
-    figure = _figure(
+    figure = style.new_figure(
         9.5,
         3.6,
         f"Left: the loss of one image against the probability the model gives its true "
@@ -853,8 +736,8 @@ def two_losses() -> Figure:
         f"answer; cross-entropy pushes hardest exactly there.",
     )
     losses_ax, push_ax = figure.subplots(1, 2)
-    losses_ax.plot(p_true, mnist, color=BLUE, label="mnist_loss: 1 − p")
-    losses_ax.plot(p_true, cross_entropy, color=VERMILLION, label="cross-entropy: −log p")
+    losses_ax.plot(p_true, mnist, color=style.BLUE, label="mnist_loss: 1 − p")
+    losses_ax.plot(p_true, cross_entropy, color=style.VERMILLION, label="cross-entropy: −log p")
     losses_ax.set(
         xlabel="p: probability given to the true digit",
         ylabel="loss",
@@ -862,8 +745,8 @@ def two_losses() -> Figure:
         title="the loss",
     )
     losses_ax.legend(loc="upper right")
-    push_ax.plot(p_true, p_true * (1 - p_true), color=BLUE, label="mnist_loss: p(1 − p)")
-    push_ax.plot(p_true, 1 - p_true, color=VERMILLION, label="cross-entropy: 1 − p")
+    push_ax.plot(p_true, p_true * (1 - p_true), color=style.BLUE, label="mnist_loss: p(1 − p)")
+    push_ax.plot(p_true, 1 - p_true, color=style.VERMILLION, label="cross-entropy: 1 − p")
     push_ax.set(
         xlabel="p: probability given to the true digit",
         ylabel="size of d loss / d score",
@@ -889,7 +772,7 @@ def surest_mistakes(
             if len(images)
             else f"no {name} image: the model gets every one right"
         )
-    figure = _figure(
+    figure = style.new_figure(
         1.7 * n,
         2.1 * len(rows),
         "Handwritten digits the trained model gets wrong, the ones it is surest about: "
@@ -900,12 +783,14 @@ def surest_mistakes(
     for (name, images, targets, scores), row in zip(rows, axes, strict=True):
         for index, ax in enumerate(row):
             if index < len(images):
-                _digit(ax, images[index])
+                style.digit(ax, images[index])
                 ax.set_xlabel(
-                    _minus(f"{name}\na {digit_name(targets[index])}, score {scores[index]:+.1f}")
+                    style.minus(
+                        f"{name}\na {digit_name(targets[index])}, score {scores[index]:+.1f}"
+                    )
                 )
             elif index == 0:
-                _frame(ax)
+                style.frame(ax)
                 ax.text(0.5, 0.5, f"no {name}\nmistake", ha="center", va="center")
             else:
                 ax.set_visible(False)
@@ -963,7 +848,7 @@ def computational_graph(loss: Tensor) -> Figure:
     chain = "; then ".join(
         f"{_graph_label(t).splitlines()[0]} gives shape {tuple(t.shape)}" for t in steps[1:]
     )
-    figure = _figure(
+    figure = style.new_figure(
         10.5,
         3.9,
         f"The computational graph our autograd recorded while computing "
@@ -986,7 +871,7 @@ def computational_graph(loss: Tensor) -> Figure:
                 height,
                 boxstyle="round,pad=0.02",
                 facecolor="none",
-                edgecolor=BLUE if wanted else mpl.rcParams["axes.edgecolor"],
+                edgecolor=style.BLUE if wanted else mpl.rcParams["axes.edgecolor"],
                 linewidth=2.2 if wanted else 1.0,
                 linestyle="-" if tensor.inputs or wanted else "--",
             )
@@ -999,23 +884,23 @@ def computational_graph(loss: Tensor) -> Figure:
             direction = end - start
             if direction[1] == 0 and direction[0] > 1:  # past another box: arc under it
                 start, end = start - (0, height / 2), end - (0, height / 2)
-                style = "arc3,rad=0.35"
+                connection = "arc3,rad=0.35"
             else:  # from the box's edge to the next box's edge
                 reach = 1.04 * min(
                     width / 2 / abs(direction[0]) if direction[0] else np.inf,
                     height / 2 / abs(direction[1]) if direction[1] else np.inf,
                 )
                 start, end = start + direction * reach, end - direction * reach
-                style = "arc3"
+                connection = "arc3"
             ax.annotate(
                 "",
                 xy=end,
                 xytext=start,
                 arrowprops={
                     "arrowstyle": "-|>",
-                    "color": _ink(),
+                    "color": style.ink(),
                     "linewidth": 1.1,
-                    "connectionstyle": style,
+                    "connectionstyle": connection,
                 },
             )
     columns = [x for x, _ in place.values()]
@@ -1038,7 +923,7 @@ def computational_graph(loss: Tensor) -> Figure:
 def relu_pieces(xs: np.ndarray, ys: np.ndarray, fits: dict[int, np.ndarray]) -> Figure:
     """Return a wiggly curve beside its closest fits by a few, more and many hidden ReLUs."""
     errors = {n: float(np.abs(fit - ys).max()) for n, fit in fits.items()}
-    figure = _figure(
+    figure = style.new_figure(
         10,
         3.2,
         "A wiggly curve (dashed) and the closest a layer of hidden ReLUs followed by a "
@@ -1049,8 +934,8 @@ def relu_pieces(xs: np.ndarray, ys: np.ndarray, fits: dict[int, np.ndarray]) -> 
     )
     axes = figure.subplots(1, len(fits), sharey=True)
     for ax, (n, fit) in zip(np.atleast_1d(axes), fits.items(), strict=True):
-        ax.plot(xs, ys, "--", color=_ink(), linewidth=1.2, label="the curve")
-        ax.plot(xs, fit, color=BLUE, label="the ReLUs' fit")
+        ax.plot(xs, ys, "--", color=style.ink(), linewidth=1.2, label="the curve")
+        ax.plot(xs, fit, color=style.BLUE, label="the ReLUs' fit")
         ax.set(title=f"{n} hidden ReLUs: largest miss {errors[n]:.2f}", xlabel="x")
     np.atleast_1d(axes)[0].set_ylabel("y")
     np.atleast_1d(axes)[0].legend(loc="upper left")
@@ -1061,8 +946,8 @@ def digit_templates(weights: np.ndarray) -> Figure:
     """Return the ten columns of a 784 → 10 linear model as ten 28×28 heatmaps, one scale."""
     weights = np.asarray(weights, dtype=float)
     n_digits = weights.shape[1]
-    limit = _limit(weights)
-    figure = _figure(
+    limit = style.limit(weights)
+    figure = style.new_figure(
         9.2,
         4.3,
         f"The {n_digits} columns of weights of the trained linear model, one per digit, each "
@@ -1075,16 +960,16 @@ def digit_templates(weights: np.ndarray) -> Figure:
     axes = np.atleast_1d(figure.subplots(2, columns)).ravel()
     for digit, ax in enumerate(axes):
         if digit < n_digits:
-            image = _heatmap(ax, weights[:, digit], limit, f"“{digit}”")
+            image = style.heatmap(ax, weights[:, digit], limit, f"“{digit}”")
         else:
             ax.set_visible(False)
-    bar = _colour_bar(figure, image, axes.tolist(), "weight", toward=False)
+    bar = style.colour_bar(figure, image, axes.tolist(), "weight", toward=False)
     bar.set_ticks(
         [-limit, 0, limit],
         labels=[
-            f"{_number(-limit)}\nlowers\nthe score",
+            f"{style.signed(-limit)}\nlowers\nthe score",
             "0",
-            f"{_number(limit)}\nraises\nthe score",
+            f"{style.signed(limit)}\nraises\nthe score",
         ],
     )
     return figure
@@ -1104,7 +989,7 @@ def confusion_heatmap(confusion: np.ndarray, pairs: Sequence[tuple[int, int, int
         f"a {true} called {said}, {count} time{'' if count == 1 else 's'}"
         for true, said, count in pairs
     )
-    figure = _figure(
+    figure = style.new_figure(
         6.6,
         5.8,
         f"The confusion matrix of the linear model on the {confusion.sum():,} validation "
@@ -1114,7 +999,7 @@ def confusion_heatmap(confusion: np.ndarray, pairs: Sequence[tuple[int, int, int
     )
     ax = figure.add_subplot()
     most = max(int(mistakes.max()), 1)
-    image = ax.imshow(mistakes, cmap=DIGIT_CMAP, vmin=0, vmax=most)
+    image = ax.imshow(mistakes, cmap=style.DIGIT_CMAP, vmin=0, vmax=most)
     for true in range(n):
         for said in range(n):
             count = int(confusion[true, said])
@@ -1132,7 +1017,12 @@ def confusion_heatmap(confusion: np.ndarray, pairs: Sequence[tuple[int, int, int
     for true, said, _ in pairs:
         ax.add_patch(
             Rectangle(
-                (said - 0.5, true - 0.5), 1, 1, fill=False, edgecolor=VERMILLION, linewidth=2.5
+                (said - 0.5, true - 0.5),
+                1,
+                1,
+                fill=False,
+                edgecolor=style.VERMILLION,
+                linewidth=2.5,
             )
         )
     ax.set_xticks(range(n))
