@@ -143,8 +143,7 @@ def _draw_all(names: list[str], runs) -> dict[str, dict[str, tuple[bytes, str]]]
 
 def _data_files(runs) -> dict[str, bytes]:
     """Return every computed file under data/: the numbers, each widget's JSON, the weights."""
-    from lessons_code.website.numbers import numbers
-    from lessons_code.website.registry import WIDGETS
+    from lessons_code.website.registry import WIDGETS, numbers
     from lessons_code.weights_file import npz_bytes
 
     files = {"numbers.json": json.dumps(numbers(runs), indent=1, sort_keys=True).encode()}

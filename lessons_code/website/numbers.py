@@ -147,22 +147,6 @@ def _templates(runs: Runs) -> dict:
     }
 
 
-def _bias(runs: Runs) -> dict:
-    scores, y = runs.valid_scores().astype(np.float64), runs.mnist.valid_y
-    shifts = np.round(np.arange(-10, 10.001, 0.1), 1)
-    accuracies = np.array([linear_model.batch_accuracy(scores + s, y) for s in shifts])
-    best = max(range(len(shifts)), key=lambda i: (accuracies[i], -abs(shifts[i])))
-    start, trained = float(runs.linear.initial["bias"]), float(runs.linear.params["bias"])
-    return {
-        "start": start,
-        "trained": trained,
-        "moved": abs(trained - start),
-        "typical_score": float(np.median(np.abs(scores))),
-        "best_shift": float(shifts[best]),
-        "best_accuracy": float(accuracies[best]),
-    }
-
-
 def _surest_mistake(runs: Runs) -> dict:
     _, targets, scores = runs.mistakes["valid"]
     score = float(scores[0])
@@ -601,7 +585,6 @@ def numbers(runs: Runs) -> dict:
         },
         "never_inked": _never_inked(runs),
         "templates": _templates(runs),
-        "bias": _bias(runs),
         "surest_mistake": _surest_mistake(runs),
         "first_step": _first_step(runs),
         "ascent": _ascent(runs),

@@ -10,15 +10,22 @@ is derived from these two tables.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
-
 import numpy as np
-from matplotlib.figure import Figure
 
 from lessons_code import digits
 from lessons_code.data import digit_name
 from lessons_code.website import figures, widgets
+from lessons_code.website import numbers as legacy_numbers
+from lessons_code.website.pages import bias
+from lessons_code.website.register import (
+    FIGURES,
+    NUMBERS,
+    WIDGETS,
+    FigureSpec,
+    Widget,
+    figure,
+    widget,
+)
 from lessons_code.website.runs import (
     ASCENT_SHOWN,
     EARLY_EPOCHS,
@@ -29,25 +36,7 @@ from lessons_code.website.runs import (
     wiggly_curve,
 )
 
-
-@dataclass(frozen=True)
-class FigureSpec:
-    """One figure of the site: the function that draws it, and the results it is drawn from."""
-
-    draw: Callable[..., Figure]  # a function of lessons_code.website.figures
-    inputs: Callable[[Runs], tuple]  # its arguments, from the runs
-
-    def figure(self, runs: Runs) -> Figure:
-        """Return the figure drawn from the runs."""
-        return self.draw(*self.inputs(runs))
-
-
-@dataclass(frozen=True)
-class Widget:
-    """One widget of the site: the JSON file it reads, and what that file holds."""
-
-    data: str  # the file's name under data/ in the built site
-    make: Callable[[Runs], dict]  # its content, plain values only
+__all__ = ["FIGURES", "NUMBERS", "PAGES", "WIDGETS", "FigureSpec", "Widget", "numbers"]
 
 
 def task_inputs(runs: Runs) -> tuple:
@@ -77,9 +66,9 @@ def confused_inputs(runs: Runs) -> tuple:
     return images, captions, alt, max(len(examples) for *_, examples in found)
 
 
-FIGURES: dict[str, FigureSpec] = {
-    "task": FigureSpec(figures.digit_grid, task_inputs),
-    "mistakes": FigureSpec(
+_LEGACY_FIGURES = {
+    "task": (figures.digit_grid, task_inputs),
+    "mistakes": (
         figures.surest_mistakes,
         lambda runs: (
             [
@@ -89,15 +78,15 @@ FIGURES: dict[str, FigureSpec] = {
             N_MISTAKES,
         ),
     ),
-    "weights": FigureSpec(
+    "weights": (
         figures.weights_heatmap,
         lambda runs: (runs.linear.params["weights"], runs.linear.snapshots[0]["weights"]),
     ),
-    "weights-over-epochs": FigureSpec(
+    "weights-over-epochs": (
         figures.weights_over_epochs,
         lambda runs: (runs.linear.snapshots, (*EARLY_EPOCHS, runs.linear.epochs)),
     ),
-    "contribution": FigureSpec(
+    "contribution": (
         figures.contribution_map,
         lambda runs: (
             runs.mnist.valid_x[0],
@@ -105,13 +94,9 @@ FIGURES: dict[str, FigureSpec] = {
             runs.linear.params["bias"],
         ),
     ),
-    "bias-effect": FigureSpec(
-        figures.bias_effect,
-        lambda runs: (runs.valid_scores(), runs.mnist.valid_y, float(runs.linear.params["bias"])),
-    ),
-    "loss-curves": FigureSpec(figures.loss_curves, lambda runs: (runs.linear.history,)),
-    "learning-rates": FigureSpec(figures.learning_rates, lambda runs: (runs.learning_rates,)),
-    "ideal-vs-weights": FigureSpec(
+    "loss-curves": (figures.loss_curves, lambda runs: (runs.linear.history,)),
+    "learning-rates": (figures.learning_rates, lambda runs: (runs.learning_rates,)),
+    "ideal-vs-weights": (
         figures.ideal_digits_vs_weights,
         lambda runs: (
             runs.similarity,
@@ -119,17 +104,20 @@ FIGURES: dict[str, FigureSpec] = {
             runs.linear.snapshots[0]["weights"],
         ),
     ),
-    "apples-pears-descent": FigureSpec(
-        figures.apples_pears_descent, lambda runs: (runs.story.receipts, runs.story.descent)
+    "apples-pears-descent": (
+        figures.apples_pears_descent,
+        lambda runs: (runs.story.receipts, runs.story.descent),
     ),
-    "one-receipt-line": FigureSpec(
-        figures.one_receipt_line, lambda runs: (runs.story.receipt, runs.story.receipts)
+    "one-receipt-line": (
+        figures.one_receipt_line,
+        lambda runs: (runs.story.receipt, runs.story.receipts),
     ),
-    "sigmoid": FigureSpec(figures.sigmoid_curve, lambda runs: (np.array(SIGMOID_SCORES),)),
-    "hidden-units": FigureSpec(
-        figures.hidden_units, lambda runs: (runs.net.initial["w1"], runs.net.params["w1"], 10)
+    "sigmoid": (figures.sigmoid_curve, lambda runs: (np.array(SIGMOID_SCORES),)),
+    "hidden-units": (
+        figures.hidden_units,
+        lambda runs: (runs.net.initial["w1"], runs.net.params["w1"], 10),
     ),
-    "templates-as-weights": FigureSpec(
+    "templates-as-weights": (
         figures.templates_as_weights,
         lambda runs: (
             runs.similarity.ideal_3,
@@ -138,9 +126,9 @@ FIGURES: dict[str, FigureSpec] = {
             runs.similarity_l2.accuracy,
         ),
     ),
-    "one-step": FigureSpec(figures.one_step_change, lambda runs: runs.first_step),
-    "two-losses": FigureSpec(figures.two_losses, lambda runs: ()),
-    "ascent": FigureSpec(
+    "one-step": (figures.one_step_change, lambda runs: runs.first_step),
+    "two-losses": (figures.two_losses, lambda runs: ()),
+    "ascent": (
         figures.ascended_pixels,
         lambda runs: (
             runs.ascent,
@@ -149,32 +137,41 @@ FIGURES: dict[str, FigureSpec] = {
             float(runs.linear.params["bias"]),
         ),
     ),
-    "relu-pieces": FigureSpec(figures.relu_pieces, lambda runs: (*wiggly_curve(), runs.relu_fits)),
-    "computational-graph": FigureSpec(
-        figures.computational_graph, lambda runs: (runs.loss_graph(),)
-    ),
-    "digit-templates": FigureSpec(
-        figures.digit_templates, lambda runs: (runs.ten_linear.params["weights"],)
-    ),
-    "digit-confusion": FigureSpec(
+    "relu-pieces": (figures.relu_pieces, lambda runs: (*wiggly_curve(), runs.relu_fits)),
+    "computational-graph": (figures.computational_graph, lambda runs: (runs.loss_graph(),)),
+    "digit-templates": (figures.digit_templates, lambda runs: (runs.ten_linear.params["weights"],)),
+    "digit-confusion": (
         figures.confusion_heatmap,
         lambda runs: (
             runs.ten_confusion,
             digits.most_confused(runs.ten_confusion, N_CONFUSED_PAIRS),
         ),
     ),
-    "digit-confused-examples": FigureSpec(figures.digit_grid, confused_inputs),
-    "digit-learning-rates": FigureSpec(
-        figures.learning_rates, lambda runs: (runs.ten_learning_rates,)
-    ),
+    "digit-confused-examples": (figures.digit_grid, confused_inputs),
+    "digit-learning-rates": (figures.learning_rates, lambda runs: (runs.ten_learning_rates,)),
 }
-"""Every figure of the site, by the name a page gives it: `{{ figure:NAME }}`."""
+for _name, (_draw, _inputs) in _LEGACY_FIGURES.items():
+    figure(_name, _inputs)(_draw)
 
-WIDGETS: dict[str, Widget] = {
-    "digit-pad": Widget("model.json", widgets.digit_pad),
-    "receipts": Widget("receipts.json", widgets.receipts),
-    "replay": Widget("training.json", widgets.replay),
-    "nudge": Widget("nudge.json", widgets.nudge),
-    "ten-digit-pad": Widget("ten-digits.json", widgets.ten_digit_pad),
+_LEGACY_WIDGETS = {
+    "digit-pad": ("model.json", widgets.digit_pad),
+    "receipts": ("receipts.json", widgets.receipts),
+    "replay": ("training.json", widgets.replay),
+    "nudge": ("nudge.json", widgets.nudge),
+    "ten-digit-pad": ("ten-digits.json", widgets.ten_digit_pad),
 }
-"""Every widget of the site, by the name a page gives it: `<div data-widget="NAME">`."""
+for _name, (_data, _make) in _LEGACY_WIDGETS.items():
+    widget(_name, _data)(_make)
+
+
+PAGES = (bias,)
+"""Every page module: importing them registered their figures, numbers and widgets."""
+
+
+def numbers(runs: Runs) -> dict:
+    """Return every number the pages state, by group (nested dicts of plain values)."""
+    found = legacy_numbers.numbers(runs)
+    for group, make in NUMBERS.items():
+        assert group not in found, group
+        found[group] = make(runs)
+    return found
