@@ -15,7 +15,7 @@ from matplotlib.figure import Figure
 from lessons_code import linear_model
 from lessons_code.website import figures, style
 from lessons_code.website.cache import SVG_METADATA, THEMES
-from lessons_code.website.pages import bias
+from lessons_code.website.pages import bias, index, shared
 from lessons_code.website.registry import FIGURES, PAGES
 from lessons_code.website.runs import Runs
 
@@ -78,7 +78,8 @@ def test_palettes_differ_only_in_colours():
 
 def test_weights_colour_bar_is_centred_and_says_which_digit(runs):
     weights = runs.linear.params["weights"]
-    figure = figures.weights_heatmap(weights)
+    initial = runs.linear.initial["weights"]
+    figure = index.weights_heatmap(weights, initial, shared.weight_move(runs.linear))
     image = figure.axes[0].images[0]
     assert image.norm.vmin == -image.norm.vmax == -np.abs(weights).max()
     labels = [tick.get_text() for tick in image.colorbar.ax.get_yticklabels()]
@@ -96,7 +97,7 @@ def test_contribution_map_states_the_score(runs):
 
 
 def test_bias_effect_states_the_trained_accuracy(runs):
-    scores, targets = runs.valid_scores(), runs.mnist.valid_y
+    scores, targets = shared.valid_scores(runs), runs.mnist.valid_y
     best = bias.most_accurate_shift(scores, targets)
     figure = bias.bias_effect(scores, targets, 0.5, best, shift=2.0)
     assert f"{linear_model.batch_accuracy(scores, targets):.1%}" in figure.get_label()
@@ -105,19 +106,22 @@ def test_bias_effect_states_the_trained_accuracy(runs):
 
 def test_weights_over_epochs_needs_an_epoch_it_has(runs):
     with pytest.raises(ValueError, match="no epoch to show"):
-        figures.weights_over_epochs(runs.linear.snapshots, (100_000,))
+        figures.weights_over_epochs(
+            runs.linear.snapshots,
+            (100_000,),
+            runs.linear.initial["weights"],
+            shared.weight_move(runs.linear),
+        )
 
 
 def test_digit_grid_wraps_into_rows_and_needs_one_caption_per_image(tiny_data):
-    figure = figures.digit_grid(tiny_data.valid_x[:10], [str(i) for i in range(10)])
+    figure = shared.digit_grid(tiny_data.valid_x[:10], [str(i) for i in range(10)])
     shown = [ax for ax in figure.axes if ax.get_visible()]
     assert len(shown) == 10
     assert {ax.get_subplotspec().rowspan.start for ax in shown} == {0, 1}  # 2 rows of 5
-    assert figures.digit_grid(tiny_data.valid_x[:1], ["a"], "one digit").get_label() == (
-        "one digit"
-    )
+    assert shared.digit_grid(tiny_data.valid_x[:1], ["a"], "one digit").get_label() == ("one digit")
     with pytest.raises(ValueError, match="one caption per image"):
-        figures.digit_grid(tiny_data.valid_x[:3], ["a"])
+        shared.digit_grid(tiny_data.valid_x[:3], ["a"])
 
 
 def test_every_figure_is_drawn_by_a_function_of_a_page_module():

@@ -14,75 +14,28 @@ from lessons_code import apples_pears
 from lessons_code.autograd import Tensor
 from lessons_code.baseline import PixelSimilarity
 from lessons_code.data import digit_name
-from lessons_code.learner import EpochStats, TrainingRun
+from lessons_code.learner import EpochStats
 from lessons_code.linear_model import sigmoid
 from lessons_code.neural_net import ALIKE, BARELY, describe_hidden_units
 from lessons_code.website import style
 
 
-def _how_much_moved(weights: np.ndarray, initial_weights: np.ndarray) -> str:
-    """Return a sentence comparing how far training moved the weights with their start."""
-    moved = float(np.abs(np.asarray(weights) - initial_weights).mean())
-    start = float(np.abs(initial_weights).mean())
-    if moved < start / 2:
-        return (
-            f"Training moved a weight by {moved:.2f} on average, small next to their random "
-            f"start (typical size {start:.2f}), so the weights still look like that noise."
-        )
-    return f"Training moved a weight by {moved:.2f} on average, from a start of size {start:.2f}."
-
-
-def weights_heatmap(weights: np.ndarray, initial_weights: np.ndarray | None = None) -> Figure:
-    """Return the 784 weights as a 28×28 heatmap, beside what training changed if given."""
-    if initial_weights is None:
-        figure = style.new_figure(
-            5,
-            4,
-            f"The 784 weights drawn as a 28 by 28 picture, one square per pixel, the "
-            f"strongest {style.limit(weights):.2f} away from 0. " + style.TOWARD,
-        )
-        ax = figure.add_subplot()
-        style.colour_bar(
-            figure, style.heatmap(ax, weights, style.limit(weights), "the weights"), ax, "weight"
-        )
-        return figure
-    change = np.asarray(weights) - np.asarray(initial_weights)
-    figure = style.new_figure(
-        9,
-        3.9,
-        "Left: the 784 weights after training, drawn as a 28 by 28 picture. "
-        + _how_much_moved(weights, initial_weights)
-        + " Right: what training changed, the weights minus their random start: a 3 and a "
-        "7 appear, orange where 3s have ink and 7s do not, purple where 7s have ink. The "
-        "border, blank in every image, did not change. " + style.TOWARD,
-    )
-    figure.get_layout_engine().set(wspace=0.12)
-    left, right = figure.subplots(1, 2)
-    style.colour_bar(
-        figure,
-        style.heatmap(left, weights, style.limit(weights), "the trained weights"),
-        left,
-        "weight",
-    )
-    changed = style.heatmap(right, change, style.limit(change), "what training changed")
-    style.colour_bar(figure, changed, right, "change in the weight")
-    return figure
-
-
-def weights_over_epochs(snapshots: Sequence[dict], epochs: Sequence[int]) -> Figure:
+def weights_over_epochs(
+    snapshots: Sequence[dict], epochs: Sequence[int], initial_weights: np.ndarray, move
+) -> Figure:
     """Return the weights at several epochs, and how far each has moved from the start."""
     shown = [epoch for epoch in epochs if 0 <= epoch < len(snapshots)]
     if not shown:
         raise ValueError(f"no epoch to show: {len(snapshots)} snapshots, asked for {list(epochs)}")
     epochs = shown
-    start = np.asarray(snapshots[0]["weights"])
+    start = np.asarray(initial_weights)
     weights = [np.asarray(snapshots[epoch]["weights"]) for epoch in epochs]
     changes = [w - start for w in weights]
     figure = style.new_figure(
         1.9 * len(epochs) + 1.6,
         4.6,
         f"Top row: the weights after epochs {', '.join(map(str, epochs))}. "
-        + _how_much_moved(weights[-1], start)
+        + move.sentence()
         + " Bottom row: the weights minus their random start; blank at epoch 0, then the "
         "pattern of a 3 against a 7 grows epoch after epoch. The training images never "
         "changed. " + style.TOWARD,
@@ -183,44 +136,6 @@ def loss_curves(history: Sequence[EpochStats]) -> Figure:
     )
     accuracy_ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
     accuracy_ax.set(xlabel="epoch", ylabel="validation accuracy", title="accuracy after each epoch")
-    return figure
-
-
-def learning_rates(runs: dict[float, TrainingRun]) -> Figure:
-    """Return the loss and accuracy curves of runs with different learning rates."""
-    styles = (("o-", style.VERMILLION), ("s-", style.BLUE), ("^-", style.GREEN), ("d-", style.PINK))
-    if len(runs) > len(styles):
-        raise ValueError(f"at most {len(styles)} learning rates fit one figure, got {len(runs)}")
-    summary = "; ".join(
-        f"learning rate {rate:g} ends at loss {run.history[-1].train_loss:.3f} and accuracy "
-        f"{run.history[-1].valid_accuracy:.1%}"
-        for rate, run in runs.items()
-    )
-    figure = style.new_figure(
-        9.5,
-        3.4,
-        f"Training loss (left) and validation accuracy (right) after each epoch, one line "
-        f"per learning rate: {summary}.",
-    )
-    loss_ax, accuracy_ax = figure.subplots(1, 2)
-    for (rate, run), (marker, colour) in zip(runs.items(), styles, strict=False):
-        epochs = [s.epoch for s in run.history]
-        label = f"learning rate {rate:g}\n(ends at {run.history[-1].valid_accuracy:.1%})"
-        look = {
-            "color": colour,
-            "markersize": 4,
-            "linewidth": 1.5,
-            "markevery": style.marks(len(epochs)),
-        }
-        loss_ax.plot(epochs, [s.train_loss for s in run.history], marker, **look)
-        accuracy_ax.plot(
-            epochs, [s.valid_accuracy for s in run.history], marker, label=label, **look
-        )
-    loss_ax.set(xlabel="epoch", ylabel="training loss", title="loss")
-    loss_ax.set_ylim(bottom=0)
-    accuracy_ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
-    accuracy_ax.set(xlabel="epoch", ylabel="validation accuracy", title="accuracy")
-    figure.legend(loc="outside right center", labelspacing=1.0)
     return figure
 
 
@@ -453,34 +368,6 @@ def sigmoid_curve(scores: np.ndarray) -> Figure:
         ylim=(0, 1.05),
         title="the sigmoid: score in, probability out",
     )
-    return figure
-
-
-def digit_grid(
-    images: Sequence[np.ndarray],
-    captions: Sequence[str],
-    alt: str | None = None,
-    columns: int | None = None,
-) -> Figure:
-    """Return 28×28 images in rows (at most 6 a row by default), each captioned underneath."""
-    if len(images) != len(captions) or not len(images):
-        raise ValueError(f"need one caption per image, got {len(images)} and {len(captions)}")
-    n = len(images)
-    columns = columns or -(-n // -(-n // 6))  # as few rows as fit 6 a row, filled evenly
-    rows = -(-n // columns)
-    lines = max(caption.count("\n") + 1 for caption in captions)
-    if alt is None:
-        alt = f"{n} handwritten digits, captioned: " + "; ".join(
-            caption.replace("\n", " ") for caption in captions
-        )
-    figure = style.new_figure(1.7 * columns, (1.55 + 0.2 * lines) * rows, alt)
-    axes = np.atleast_1d(figure.subplots(rows, columns)).ravel()
-    for index, ax in enumerate(axes):
-        if index < n:
-            style.digit(ax, images[index])
-            ax.set_xlabel(captions[index])
-        else:
-            ax.set_visible(False)
     return figure
 
 

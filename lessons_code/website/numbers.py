@@ -19,6 +19,7 @@ from lessons_code import (
 )
 from lessons_code.data import digit_name
 from lessons_code.learner import TrainingRun, validate_epoch
+from lessons_code.website.pages import shared
 from lessons_code.website.runs import (
     ASCENT_RATE,
     GRAPH_BATCH,
@@ -38,30 +39,10 @@ from lessons_code.website.runs import (
 )
 
 
-def _history(run: TrainingRun) -> dict:
-    first, last = run.history[0], run.history[-1]
-    chapter_batches = -(-learner.MNIST_SAMPLE_TRAIN_SIZE // run.recipe.batch_size)
-    return {
-        "chapter_steps": run.recipe.epochs * chapter_batches,
-        "steps_per_epoch": run.steps // run.epochs,
-        "epochs": run.epochs,
-        "steps": run.steps,
-        "chapter_epochs": run.recipe.epochs,
-        "learning_rate": run.recipe.learning_rate,
-        "batch_size": run.recipe.batch_size,
-        "seed": run.recipe.seed,
-        "first_train_loss": first.train_loss,
-        "final_train_loss": last.train_loss,
-        "final_valid_loss": last.valid_loss,
-        "final_train_accuracy": last.train_accuracy,
-        "final_valid_accuracy": last.valid_accuracy,
-    }
-
-
 def _prediction(runs: Runs) -> dict:
     image, target = runs.mnist.train_x[0], float(runs.mnist.train_y[0])
     start, trained = runs.linear.snapshots[0], runs.linear.params
-    valid_scores = runs.valid_scores()
+    valid_scores = shared.valid_scores(runs)
     train_scores = linear_model.predict(trained, runs.mnist.train_x)
     wrong = {
         name: int(((scores > 0) != (y == 1)).sum())
@@ -148,7 +129,7 @@ def _templates(runs: Runs) -> dict:
 
 
 def _surest_mistake(runs: Runs) -> dict:
-    _, targets, scores = runs.mistakes["valid"]
+    _, targets, scores = shared.mistakes(runs)["valid"]
     score = float(scores[0])
     probability = float(linear_model.sigmoid(score))
     return {
@@ -183,7 +164,7 @@ def _ascent(runs: Runs) -> dict:
         float(runs.linear.params["bias"]),
     )
     scores = runs.ascent @ weights + bias
-    valid_threes = runs.valid_scores()[runs.mnist.valid_y == 1]
+    valid_threes = shared.valid_scores(runs)[runs.mnist.valid_y == 1]
     return {
         "steps": len(runs.ascent) - 1,
         "learning_rate": ASCENT_RATE,
@@ -203,27 +184,13 @@ VARIANT_NAMES = {
 }
 
 
-MNIST_SAMPLE_VALID_SIZE = 2_038
-"""Validation images of fastai's MNIST_SAMPLE: every 3 and 7 of MNIST's test set."""
-
-CHANCE_IMAGES = 3
-"""Two accuracies closer than this many validation images are "about the same"."""
-
-
-def _verdict(accuracy: float, reference: float, n_valid: int) -> str:
-    """Return "better", "worse" or "about the same" for an accuracy against a reference."""
-    if abs(accuracy - reference) * n_valid < CHANCE_IMAGES:
-        return "about the same"
-    return "better" if accuracy > reference else "worse"
-
-
 def _variants(runs: Runs) -> dict:
     reference, n_valid = runs.linear.final_valid_accuracy, len(runs.mnist.valid_x)
     return {
         name: {
-            **_history(run),
+            **shared.history(run),
             "change": VARIANT_NAMES[name],
-            "verdict": _verdict(run.final_valid_accuracy, reference, n_valid),
+            "verdict": shared.verdict(run.final_valid_accuracy, reference, n_valid),
         }
         for name, run in runs.variants.items()
     }
@@ -248,7 +215,7 @@ def _worked() -> dict:
 
 
 def _thresholds(runs: Runs) -> dict:
-    scores, y = runs.valid_scores(), runs.mnist.valid_y
+    scores, y = shared.valid_scores(runs), runs.mnist.valid_y
     on_probability = linear_model.sigmoid(scores) > 0.5
     return {
         "disagree": int(((scores > 0) != on_probability).sum()),
@@ -306,28 +273,12 @@ def _apples_pears(story: apples_pears.Story) -> dict:
     }
 
 
-def _linear(runs: Runs) -> dict:
-    run, mnist = runs.linear, runs.mnist
-    start_scores = linear_model.predict(run.initial, mnist.train_x)
-    start_valid = linear_model.predict(run.initial, mnist.valid_x)
-    return {
-        **_history(run),
-        "bias": float(run.params["bias"]),
-        "initial_train_loss": linear_model.mnist_loss(start_scores, mnist.train_y),
-        "mean_change": float(np.abs(run.params["weights"] - run.initial["weights"]).mean()),
-        "mean_start": float(np.abs(run.initial["weights"]).mean()),
-        "initial_valid_accuracy": linear_model.batch_accuracy(start_valid, mnist.valid_y),
-        "chapter_steps_per_epoch": -(-learner.MNIST_SAMPLE_TRAIN_SIZE // run.recipe.batch_size),
-        "chapter_train_size": learner.MNIST_SAMPLE_TRAIN_SIZE,
-    }
-
-
 def _net(runs: Runs) -> dict:
     units = neural_net.describe_hidden_units(runs.net.initial["w1"], runs.net.params["w1"])
     small_start = runs.variants["small_start"].final_valid_accuracy
     gain = runs.net.final_valid_accuracy - small_start
     return {
-        **_history(runs.net),
+        **shared.history(runs.net),
         "hidden_units": neural_net.N_HIDDEN,
         "barely_moved": units.barely_moved,
         "same_pattern": units.same_pattern,
@@ -338,7 +289,7 @@ def _net(runs: Runs) -> dict:
             "better": "higher than",
             "worse": "lower than",
             "about the same": "about the same as",
-        }[_verdict(runs.net.final_valid_accuracy, small_start, len(runs.mnist.valid_x))],
+        }[shared.verdict(runs.net.final_valid_accuracy, small_start, len(runs.mnist.valid_x))],
         "gain_images": gain * len(runs.mnist.valid_x),
         **_collapsed_layers(runs.net, runs.mnist.valid_x),
     }
@@ -505,8 +456,8 @@ def _ten_digits(runs: Runs) -> dict:
         "chance": digits.CHANCE,
         "nearest_l1": runs.ten_nearest["l1"].accuracy,
         "nearest_l2": runs.ten_nearest["l2"].accuracy,
-        "linear": _history(runs.ten_linear),
-        "net": {**_history(runs.ten_net), "hidden_units": digits.N_HIDDEN},
+        "linear": shared.history(runs.ten_linear),
+        "net": {**shared.history(runs.ten_net), "hidden_units": digits.N_HIDDEN},
         "right": int(np.trace(confusion)),
         "wrong": int(confusion.sum() - np.trace(confusion)),
         "easiest_digit": easiest,
@@ -522,7 +473,7 @@ def _ten_digits(runs: Runs) -> dict:
         "unscaled_accuracy": runs.ten_unscaled.final_valid_accuracy,
         "two_class_loss_accuracy": runs.ten_two_class_loss.final_valid_accuracy,
         "learning_rates": {
-            f"lr_{index}": {"learning_rate": rate, **_history(run)}
+            f"lr_{index}": {"learning_rate": rate, **shared.history(run)}
             for index, (rate, run) in enumerate(rates.items())
         },
     }
@@ -544,23 +495,6 @@ def numbers(runs: Runs) -> dict:
         "nudge": _nudge(runs),
         "loss_examples": _loss_examples(),
         "cli": _cli_output(runs),
-        "data": {
-            "source": mnist.source,
-            "train_size": len(mnist.train_x),
-            "valid_size": len(mnist.valid_x),
-            "train_threes": int((mnist.train_y == 1).sum()),
-            "train_sevens": int((mnist.train_y == 0).sum()),
-            "valid_threes": int((mnist.valid_y == 1).sum()),
-            "valid_sevens": int((mnist.valid_y == 0).sum()),
-            "one_image": 1 / len(mnist.valid_x),
-            "mnist_sample_train_size": learner.MNIST_SAMPLE_TRAIN_SIZE,
-            "mnist_sample_valid_size": MNIST_SAMPLE_VALID_SIZE,
-            "half_train_size": len(mnist.train_x) // 2,
-            "half": _history(runs.half_data),
-            "chance_images": CHANCE_IMAGES,
-            "majority": max(float(mnist.valid_y.mean()), 1 - float(mnist.valid_y.mean())),
-        },
-        "linear": _linear(runs),
         "net": _net(runs),
         "relu_pieces": {
             f"fit_{index}": {"units": n, "largest_miss": float(np.abs(fit - curve).max())}
@@ -569,16 +503,10 @@ def numbers(runs: Runs) -> dict:
         "arrays": _arrays(mnist),
         "dataloader": _dataloader(mnist),
         "autograd": _autograd(runs),
-        "baseline": {
-            "accuracy_3": runs.similarity.accuracy_3,
-            "accuracy_7": runs.similarity.accuracy_7,
-            "accuracy": runs.similarity.accuracy,
-            "l2_accuracy": runs.similarity_l2.accuracy,
-        },
         "learning_rates": {
             f"lr_{index}": {
                 "learning_rate": rate,
-                **_history(run),
+                **shared.history(run),
                 "saturated": _saturated(run, mnist.train_x),
             }
             for index, (rate, run) in enumerate(runs.learning_rates.items())

@@ -13,10 +13,9 @@ from __future__ import annotations
 import numpy as np
 
 from lessons_code import digits
-from lessons_code.data import digit_name
 from lessons_code.website import figures, widgets
 from lessons_code.website import numbers as legacy_numbers
-from lessons_code.website.pages import bias
+from lessons_code.website.pages import bias, index, shared
 from lessons_code.website.register import (
     FIGURES,
     NUMBERS,
@@ -30,25 +29,12 @@ from lessons_code.website.runs import (
     ASCENT_SHOWN,
     EARLY_EPOCHS,
     N_CONFUSED_PAIRS,
-    N_MISTAKES,
     SIGMOID_SCORES,
     Runs,
     wiggly_curve,
 )
 
 __all__ = ["FIGURES", "NUMBERS", "PAGES", "WIDGETS", "FigureSpec", "Widget", "numbers"]
-
-
-def task_inputs(runs: Runs) -> tuple:
-    """Return four training 3s and four training 7s, captioned, and the alt text."""
-    y = runs.mnist.train_y
-    chosen = np.concatenate([np.flatnonzero(y == 1)[:4], np.flatnonzero(y == 0)[:4]])
-    captions = [f"a {digit_name(t)}" for t in y[chosen]]
-    alt = (
-        "Four handwritten 3s and four handwritten 7s from the training set, each 28 by 28 "
-        "grey pixels. The task: look at such an image and say 3 or 7."
-    )
-    return list(runs.mnist.train_x[chosen]), captions, alt
 
 
 def confused_inputs(runs: Runs) -> tuple:
@@ -67,24 +53,24 @@ def confused_inputs(runs: Runs) -> tuple:
 
 
 _LEGACY_FIGURES = {
-    "task": (figures.digit_grid, task_inputs),
     "mistakes": (
         figures.surest_mistakes,
         lambda runs: (
             [
-                (label, *runs.mistakes[name])
+                (label, *shared.mistakes(runs)[name])
                 for name, label in (("train", "training"), ("valid", "validation"))
             ],
-            N_MISTAKES,
+            shared.N_MISTAKES,
         ),
-    ),
-    "weights": (
-        figures.weights_heatmap,
-        lambda runs: (runs.linear.params["weights"], runs.linear.snapshots[0]["weights"]),
     ),
     "weights-over-epochs": (
         figures.weights_over_epochs,
-        lambda runs: (runs.linear.snapshots, (*EARLY_EPOCHS, runs.linear.epochs)),
+        lambda runs: (
+            runs.linear.snapshots,
+            (*EARLY_EPOCHS, runs.linear.epochs),
+            runs.linear.initial["weights"],
+            shared.weight_move(runs.linear),
+        ),
     ),
     "contribution": (
         figures.contribution_map,
@@ -95,7 +81,7 @@ _LEGACY_FIGURES = {
         ),
     ),
     "loss-curves": (figures.loss_curves, lambda runs: (runs.linear.history,)),
-    "learning-rates": (figures.learning_rates, lambda runs: (runs.learning_rates,)),
+    "learning-rates": (shared.learning_rate_curves, lambda runs: (runs.learning_rates,)),
     "ideal-vs-weights": (
         figures.ideal_digits_vs_weights,
         lambda runs: (
@@ -147,8 +133,8 @@ _LEGACY_FIGURES = {
             digits.most_confused(runs.ten_confusion, N_CONFUSED_PAIRS),
         ),
     ),
-    "digit-confused-examples": (figures.digit_grid, confused_inputs),
-    "digit-learning-rates": (figures.learning_rates, lambda runs: (runs.ten_learning_rates,)),
+    "digit-confused-examples": (shared.digit_grid, confused_inputs),
+    "digit-learning-rates": (shared.learning_rate_curves, lambda runs: (runs.ten_learning_rates,)),
 }
 for _name, (_draw, _inputs) in _LEGACY_FIGURES.items():
     figure(_name, _inputs)(_draw)
@@ -164,7 +150,7 @@ for _name, (_data, _make) in _LEGACY_WIDGETS.items():
     widget(_name, _data)(_make)
 
 
-PAGES = (bias,)
+PAGES = (bias, index, shared)
 """Every page module: importing them registered their figures, numbers and widgets."""
 
 

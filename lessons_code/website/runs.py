@@ -34,9 +34,6 @@ EARLY_EPOCHS = (0, 1, 2, 5)
 SIGMOID_SCORES = (-4.0, -1.0, 0.0, 1.0, 4.0)
 """Scores marked on the sigmoid figure."""
 
-N_MISTAKES = 5
-"""How many misclassified images the prediction page shows from each set."""
-
 NUDGED_PIXEL = 14 * 28 + 14
 """The weight the "loss, not accuracy" page nudges: the pixel in the middle of the image."""
 
@@ -311,20 +308,3 @@ class Runs:
     def never_inked(self) -> np.ndarray:
         """Return a mask of the pixels that are blank in every training image."""
         return self.mnist.train_x.max(axis=0) == 0
-
-    def valid_scores(self) -> np.ndarray:
-        """Return the trained linear model's score for every validation image."""
-        return linear_model.predict(self.linear.params, self.mnist.valid_x)
-
-    @cached_property
-    def mistakes(self) -> dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]]:
-        """Return, per set, the surest mistakes: (images, targets, scores)."""
-        found = {}
-        for name, x, y in (
-            ("train", self.mnist.train_x, self.mnist.train_y),
-            ("valid", self.mnist.valid_x, self.mnist.valid_y),
-        ):
-            scores = linear_model.predict(self.linear.params, x)
-            chosen = linear_model.mistakes(scores, y, N_MISTAKES)
-            found[name] = (x[chosen], y[chosen], scores[chosen])
-        return found

@@ -11,6 +11,7 @@ from matplotlib.ticker import PercentFormatter
 
 from lessons_code.linear_model import batch_accuracy
 from lessons_code.website import style
+from lessons_code.website.pages import shared
 from lessons_code.website.register import figure, numbers
 from lessons_code.website.runs import Runs
 
@@ -36,13 +37,13 @@ def most_accurate_shift(scores: np.ndarray, targets: np.ndarray) -> BiasShift:
 
 def best_shift(runs: Runs) -> BiasShift:
     """Return the best shift of the trained linear model's bias on the validation set."""
-    return most_accurate_shift(runs.valid_scores(), runs.mnist.valid_y)
+    return most_accurate_shift(shared.valid_scores(runs), runs.mnist.valid_y)
 
 
 @numbers("bias")
 def bias_numbers(runs: Runs) -> dict:
     """Return where the bias started and ended, the scores' typical size, and its best shift."""
-    scores = runs.valid_scores().astype(np.float64)
+    scores = shared.valid_scores(runs).astype(np.float64)
     start, trained = float(runs.linear.initial["bias"]), float(runs.linear.params["bias"])
     best = best_shift(runs)
     return {
@@ -58,7 +59,7 @@ def bias_numbers(runs: Runs) -> dict:
 @figure(
     "bias-effect",
     inputs=lambda runs: (
-        runs.valid_scores(),
+        shared.valid_scores(runs),
         runs.mnist.valid_y,
         float(runs.linear.params["bias"]),
         best_shift(runs),
