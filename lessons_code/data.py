@@ -36,6 +36,7 @@ import numpy as np
 
 SAMPLE_DIR = Path(__file__).parent / "sample"
 IMAGE_SIDE = 28
+N_PIXELS = IMAGE_SIDE * IMAGE_SIDE  # 784: one image as a row of pixels
 IMAGES_MAGIC, LABELS_MAGIC = 2051, 2049
 SPLITS = {"train": "train", "valid": "t10k"}  # our name -> the IDX files' prefix
 DIGITS = {"3": 1.0, "7": 0.0}  # the chapter's targets: 1 for a 3, 0 for a 7

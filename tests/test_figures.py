@@ -15,7 +15,7 @@ from matplotlib.figure import Figure
 from lessons_code import linear_model
 from lessons_code.website import figures, style
 from lessons_code.website.cache import SVG_METADATA, THEMES
-from lessons_code.website.pages import bias, index, shared
+from lessons_code.website.pages import bias, index, prediction, shared
 from lessons_code.website.registry import FIGURES, PAGES
 from lessons_code.website.runs import Runs
 
@@ -90,7 +90,7 @@ def test_weights_colour_bar_is_centred_and_says_which_digit(runs):
 def test_contribution_map_states_the_score(runs):
     image, weights = runs.mnist.valid_x[0], runs.linear.params["weights"]
     bias = float(runs.linear.params["bias"])
-    figure = figures.contribution_map(image, weights, bias)
+    figure = prediction.contribution_map(image, weights, bias)
     score = float(image @ weights + bias)
     assert f"{score:.2f}" in figure.get_label()
     assert f"says {'3' if score > 0 else '7'}" in figure.get_label()
@@ -106,7 +106,7 @@ def test_bias_effect_states_the_trained_accuracy(runs):
 
 def test_weights_over_epochs_needs_an_epoch_it_has(runs):
     with pytest.raises(ValueError, match="no epoch to show"):
-        figures.weights_over_epochs(
+        prediction.weights_over_epochs(
             runs.linear.snapshots,
             (100_000,),
             runs.linear.initial["weights"],

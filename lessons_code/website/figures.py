@@ -13,71 +13,10 @@ from matplotlib.ticker import PercentFormatter
 from lessons_code import apples_pears
 from lessons_code.autograd import Tensor
 from lessons_code.baseline import PixelSimilarity
-from lessons_code.data import digit_name
 from lessons_code.learner import EpochStats
 from lessons_code.linear_model import sigmoid
 from lessons_code.neural_net import ALIKE, BARELY, describe_hidden_units
 from lessons_code.website import style
-
-
-def weights_over_epochs(
-    snapshots: Sequence[dict], epochs: Sequence[int], initial_weights: np.ndarray, move
-) -> Figure:
-    """Return the weights at several epochs, and how far each has moved from the start."""
-    shown = [epoch for epoch in epochs if 0 <= epoch < len(snapshots)]
-    if not shown:
-        raise ValueError(f"no epoch to show: {len(snapshots)} snapshots, asked for {list(epochs)}")
-    epochs = shown
-    start = np.asarray(initial_weights)
-    weights = [np.asarray(snapshots[epoch]["weights"]) for epoch in epochs]
-    changes = [w - start for w in weights]
-    figure = style.new_figure(
-        1.9 * len(epochs) + 1.6,
-        4.6,
-        f"Top row: the weights after epochs {', '.join(map(str, epochs))}. "
-        + move.sentence()
-        + " Bottom row: the weights minus their random start; blank at epoch 0, then the "
-        "pattern of a 3 against a 7 grows epoch after epoch. The training images never "
-        "changed. " + style.TOWARD,
-    )
-    axes = figure.subplots(2, len(epochs), squeeze=False)
-    limit, change_limit = style.limit(*weights), style.limit(*changes)
-    for column, epoch in enumerate(epochs):
-        image = style.heatmap(axes[0, column], weights[column], limit, f"epoch {epoch}")
-        changed = style.heatmap(axes[1, column], changes[column], change_limit)
-    axes[0, 0].set_ylabel("weights")
-    axes[1, 0].set_ylabel("change since\nepoch 0")
-    style.colour_bar(figure, image, axes[0].tolist(), "weight")
-    style.colour_bar(figure, changed, axes[1].tolist(), "change in the weight")
-    return figure
-
-
-def contribution_map(image: np.ndarray, weights: np.ndarray, bias: float) -> Figure:
-    """Return an image, the weights, their product, and the score they add up to."""
-    image, weights, bias = np.asarray(image), np.asarray(weights), float(bias)
-    contributions = image * weights  # (784,) * (784,) -> (784,): pixel × weight
-    total = float(contributions.sum())
-    score = total + bias
-    verdict = "3" if score > 0 else "7"
-    figure = style.new_figure(
-        9.5,
-        3.4,
-        f"Left, a handwritten digit. Middle, the weights. Right, pixel times weight: blank "
-        f"pixels contribute exactly 0, an inked pixel contributes its ink times its weight. The "
-        f"contributions add up to {total:.2f}; with the bias {bias:.2f} the score is "
-        f"{score:.2f}, so the model says {verdict}. " + style.TOWARD,
-    )
-    axes = figure.subplots(1, 3)
-    style.digit(axes[0], image, "the image (never changes)")
-    limit = style.limit(weights)
-    style.heatmap(axes[1], weights, limit, "× the weights")
-    product = style.heatmap(axes[2], contributions, limit, "= pixel × weight")
-    style.colour_bar(figure, product, axes.tolist(), "weight, or pixel × weight")
-    axes[2].set_xlabel(
-        style.minus(f"sum {total:.2f} + bias {bias:.2f}\n= score {score:.2f}  →  says “{verdict}”"),
-        fontsize=mpl.rcParams["axes.titlesize"],
-    )
-    return figure
 
 
 def loss_curves(history: Sequence[EpochStats]) -> Figure:
@@ -426,86 +365,6 @@ def templates_as_weights(
     return figure
 
 
-def _mostly(threes: float, sevens: float) -> str:
-    """Return which digit's ink dominates a change that adds 3s and takes away 7s."""
-    if threes >= 2 * sevens:
-        times = f", {threes / sevens:.1f} times as much as the 7s" if sevens > 0 else ""
-        return f"mostly a 3, because the 3s count more{times}"
-    if sevens >= 2 * threes:
-        times = f", {sevens / threes:.1f} times as much as the 3s" if threes > 0 else ""
-        return f"mostly a negative 7, because the 7s count more{times}"
-    return "a faint 3 over a faint negative 7"
-
-
-def one_step_change(
-    images: np.ndarray, targets: np.ndarray, counts: np.ndarray, change: np.ndarray, n: int = 4
-) -> Figure:
-    """Return the images that count most in one SGD step, each with its count, beside the
-    change of the weights: the sum of every image of the batch times its count."""
-    images, targets, counts = np.asarray(images), np.asarray(targets), np.asarray(counts)
-    shown = [
-        index
-        for digit in (1, 0)
-        for index in np.flatnonzero(targets == digit)[
-            np.argsort(-np.abs(counts[targets == digit]), kind="stable")
-        ][:n]
-    ]
-    threes = targets == 1
-    figure = style.new_figure(
-        10,
-        4.4,
-        f"One step of training on a batch of {len(targets)} images. Left: the {n} 3s and the "
-        f"{n} 7s that count most in this step, each with its count: how much of the image is "
-        f"added to the weights (a 3, positive) or taken away (a 7, negative). An image counts "
-        f"more the more wrong the model still is about it; the {int(threes.sum())} 3s count "
-        f"{counts[threes].sum():+.4f} in all, the {int((~threes).sum())} 7s "
-        f"{counts[~threes].sum():+.4f}. Right: the change of the weights in this step, the sum "
-        f"of every image times its count: the 3s' ink added, the 7s' ink taken away, "
-        f"{_mostly(counts[threes].sum(), -counts[~threes].sum())}. The images themselves "
-        f"never change. " + style.TOWARD,
-    )
-    grid = figure.add_gridspec(2, n + 2, width_ratios=[1] * n + [0.3, 2.2])
-    for row in range(2):
-        for column in range(n):
-            ax = figure.add_subplot(grid[row, column])
-            index = shown[row * n + column] if row * n + column < len(shown) else None
-            if index is None:
-                ax.set_visible(False)
-                continue
-            style.digit(ax, images[index])
-            ax.set_xlabel(style.minus(f"× {counts[index]:+.5f}"), fontsize=9)
-    ax = figure.add_subplot(grid[:, n + 1])
-    image = style.heatmap(ax, change, style.limit(change), "= the change of the weights")
-    style.colour_bar(figure, image, ax, "change in the weight")
-    return figure
-
-
-def ascended_pixels(
-    images: np.ndarray, steps: Sequence[int], weights: np.ndarray, bias: float
-) -> Figure:
-    """Return a blank image changed step by step to raise its "3" score, weights fixed."""
-    images = np.asarray(images)
-    scores = images @ np.asarray(weights, np.float64) + bias
-    last = images[steps[-1]]
-    inked = float((last > 0.5).mean())
-    figure = style.new_figure(
-        9.5,
-        2.6,
-        f"Gradient ascent on the pixels of a blank image, the trained weights held fixed, "
-        f"to make the model say 3 more strongly. Captions give the step and the score. The "
-        f"score climbs from {scores[0]:.1f} to {scores[steps[-1]]:.1f}, far above any real "
-        f"3's, but the image does not become a 3: every step adds the weights themselves, "
-        f"so after {steps[-1]} steps {inked:.0%} of the pixels are more than half inked: "
-        f"wherever a weight is large and positive, border included. It is the weight "
-        f"pattern, noise and all, not a digit.",
-    )
-    axes = figure.subplots(1, len(steps))
-    for ax, step in zip(axes, steps, strict=True):
-        style.digit(ax, images[step])
-        ax.set_xlabel(style.minus(f"step {step}\nscore {scores[step]:.1f}"))
-    return figure
-
-
 def two_losses() -> Figure:
     """Return mnist_loss and binary cross-entropy against the probability given to the true
     digit, and how strongly each pushes the score there (the size of its gradient)."""
@@ -542,46 +401,6 @@ def two_losses() -> Figure:
         title="how hard it pushes the score",
     )
     push_ax.legend(loc="upper right")
-    return figure
-
-
-def surest_mistakes(
-    rows: Sequence[tuple[str, np.ndarray, np.ndarray, np.ndarray]], n: int
-) -> Figure:
-    """Return one row per set (name, images, targets, scores) of its surest mistakes, up to
-    n each; a set with no mistake says so in its row."""
-    parts = []
-    for name, images, targets, scores in rows:
-        described = ", ".join(
-            f"a {digit_name(t)} scored {s:+.1f}" for t, s in zip(targets, scores, strict=True)
-        )
-        parts.append(
-            f"{len(images)} {name} images: {described}"
-            if len(images)
-            else f"no {name} image: the model gets every one right"
-        )
-    figure = style.new_figure(
-        1.7 * n,
-        2.1 * len(rows),
-        "Handwritten digits the trained model gets wrong, the ones it is surest about: "
-        + "; ".join(parts)
-        + ". A positive score means the model says 3.",
-    )
-    axes = np.atleast_2d(figure.subplots(len(rows), n))
-    for (name, images, targets, scores), row in zip(rows, axes, strict=True):
-        for index, ax in enumerate(row):
-            if index < len(images):
-                style.digit(ax, images[index])
-                ax.set_xlabel(
-                    style.minus(
-                        f"{name}\na {digit_name(targets[index])}, score {scores[index]:+.1f}"
-                    )
-                )
-            elif index == 0:
-                style.frame(ax)
-                ax.text(0.5, 0.5, f"no {name}\nmistake", ha="center", va="center")
-            else:
-                ax.set_visible(False)
     return figure
 
 

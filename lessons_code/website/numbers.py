@@ -21,7 +21,6 @@ from lessons_code.data import digit_name
 from lessons_code.learner import TrainingRun, validate_epoch
 from lessons_code.website.pages import shared
 from lessons_code.website.runs import (
-    ASCENT_RATE,
     GRAPH_BATCH,
     LOSS_EXAMPLES,
     N_CONFUSED_PAIRS,
@@ -37,35 +36,6 @@ from lessons_code.website.runs import (
     Runs,
     wiggly_curve,
 )
-
-
-def _prediction(runs: Runs) -> dict:
-    image, target = runs.mnist.train_x[0], float(runs.mnist.train_y[0])
-    start, trained = runs.linear.snapshots[0], runs.linear.params
-    valid_scores = shared.valid_scores(runs)
-    train_scores = linear_model.predict(trained, runs.mnist.train_x)
-    wrong = {
-        name: int(((scores > 0) != (y == 1)).sum())
-        for name, scores, y in (
-            ("train", train_scores, runs.mnist.train_y),
-            ("valid", valid_scores, runs.mnist.valid_y),
-        )
-    }
-    random_score = float(linear_model.linear1(image, start["weights"], start["bias"]))
-    trained_score = float(linear_model.linear1(image, trained["weights"], trained["bias"]))
-    return {
-        "label": digit_name(target),
-        "random_score": random_score,
-        "random_verdict": "3" if random_score > 0 else "7",
-        "trained_score": trained_score,
-        "trained_verdict": "3" if trained_score > 0 else "7",
-        "train_wrong": wrong["train"],
-        "valid_wrong": wrong["valid"],
-        "blank_verdict": "3" if float(trained["bias"]) > 0 else "7",
-        "blank_score": float(
-            linear_model.linear1(np.zeros(784), trained["weights"], trained["bias"])
-        ),
-    }
 
 
 def _nudge(runs: Runs) -> dict:
@@ -138,39 +108,6 @@ def _surest_mistake(runs: Runs) -> dict:
         "probability": probability,
         "slope": probability * (1 - probability),
         "slope_share": probability * (1 - probability) / 0.25,  # of the slope at p = 0.5
-    }
-
-
-def _first_step(runs: Runs) -> dict:
-    _, y, counts, change = runs.first_step
-    threes = y == 1
-    most_possible = linear_model.RECIPE.learning_rate * 0.25 / len(y)  # the sigmoid's slope <= 1/4
-    return {
-        "images": len(y),
-        "threes": int(threes.sum()),
-        "sevens": int((~threes).sum()),
-        "threes_added": float(counts[threes].sum()),
-        "sevens_subtracted": float(-counts[~threes].sum()),
-        "largest_count": float(np.abs(counts).max()),
-        "most_possible": most_possible,
-        "mean_share": float(np.abs(counts).mean() / most_possible),
-        "largest_change": float(np.abs(change).max()),
-    }
-
-
-def _ascent(runs: Runs) -> dict:
-    weights, bias = (
-        runs.linear.params["weights"].astype(np.float64),
-        float(runs.linear.params["bias"]),
-    )
-    scores = runs.ascent @ weights + bias
-    valid_threes = shared.valid_scores(runs)[runs.mnist.valid_y == 1]
-    return {
-        "steps": len(runs.ascent) - 1,
-        "learning_rate": ASCENT_RATE,
-        "final_score": float(scores[-1]),
-        "inked": float((runs.ascent[-1] > 0.5).mean()),
-        "largest_real_three": float(valid_threes.max()),
     }
 
 
@@ -491,7 +428,6 @@ def numbers(runs: Runs) -> dict:
     mnist = runs.mnist
     _, curve = wiggly_curve()
     return {
-        "prediction": _prediction(runs),
         "nudge": _nudge(runs),
         "loss_examples": _loss_examples(),
         "cli": _cli_output(runs),
@@ -514,8 +450,6 @@ def numbers(runs: Runs) -> dict:
         "never_inked": _never_inked(runs),
         "templates": _templates(runs),
         "surest_mistake": _surest_mistake(runs),
-        "first_step": _first_step(runs),
-        "ascent": _ascent(runs),
         "worked": _worked(),
         "thresholds": _thresholds(runs),
         "variants": _variants(runs),

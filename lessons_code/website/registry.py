@@ -15,7 +15,7 @@ import numpy as np
 from lessons_code import digits
 from lessons_code.website import figures, widgets
 from lessons_code.website import numbers as legacy_numbers
-from lessons_code.website.pages import bias, index, shared
+from lessons_code.website.pages import bias, index, prediction, shared
 from lessons_code.website.register import (
     FIGURES,
     NUMBERS,
@@ -26,8 +26,6 @@ from lessons_code.website.register import (
     widget,
 )
 from lessons_code.website.runs import (
-    ASCENT_SHOWN,
-    EARLY_EPOCHS,
     N_CONFUSED_PAIRS,
     SIGMOID_SCORES,
     Runs,
@@ -53,33 +51,6 @@ def confused_inputs(runs: Runs) -> tuple:
 
 
 _LEGACY_FIGURES = {
-    "mistakes": (
-        figures.surest_mistakes,
-        lambda runs: (
-            [
-                (label, *shared.mistakes(runs)[name])
-                for name, label in (("train", "training"), ("valid", "validation"))
-            ],
-            shared.N_MISTAKES,
-        ),
-    ),
-    "weights-over-epochs": (
-        figures.weights_over_epochs,
-        lambda runs: (
-            runs.linear.snapshots,
-            (*EARLY_EPOCHS, runs.linear.epochs),
-            runs.linear.initial["weights"],
-            shared.weight_move(runs.linear),
-        ),
-    ),
-    "contribution": (
-        figures.contribution_map,
-        lambda runs: (
-            runs.mnist.valid_x[0],
-            runs.linear.params["weights"],
-            runs.linear.params["bias"],
-        ),
-    ),
     "loss-curves": (figures.loss_curves, lambda runs: (runs.linear.history,)),
     "learning-rates": (shared.learning_rate_curves, lambda runs: (runs.learning_rates,)),
     "ideal-vs-weights": (
@@ -112,17 +83,7 @@ _LEGACY_FIGURES = {
             runs.similarity_l2.accuracy,
         ),
     ),
-    "one-step": (figures.one_step_change, lambda runs: runs.first_step),
     "two-losses": (figures.two_losses, lambda runs: ()),
-    "ascent": (
-        figures.ascended_pixels,
-        lambda runs: (
-            runs.ascent,
-            ASCENT_SHOWN,
-            runs.linear.params["weights"],
-            float(runs.linear.params["bias"]),
-        ),
-    ),
     "relu-pieces": (figures.relu_pieces, lambda runs: (*wiggly_curve(), runs.relu_fits)),
     "computational-graph": (figures.computational_graph, lambda runs: (runs.loss_graph(),)),
     "digit-templates": (figures.digit_templates, lambda runs: (runs.ten_linear.params["weights"],)),
@@ -140,7 +101,6 @@ for _name, (_draw, _inputs) in _LEGACY_FIGURES.items():
     figure(_name, _inputs)(_draw)
 
 _LEGACY_WIDGETS = {
-    "digit-pad": ("model.json", widgets.digit_pad),
     "receipts": ("receipts.json", widgets.receipts),
     "replay": ("training.json", widgets.replay),
     "nudge": ("nudge.json", widgets.nudge),
@@ -150,7 +110,7 @@ for _name, (_data, _make) in _LEGACY_WIDGETS.items():
     widget(_name, _data)(_make)
 
 
-PAGES = (bias, index, shared)
+PAGES = (bias, index, prediction, shared)
 """Every page module: importing them registered their figures, numbers and widgets."""
 
 

@@ -28,9 +28,6 @@ from lessons_code.autograd import Tensor
 LEARNING_RATES = (0.01, 1.0, 10.0, 100.0)
 """The learning rates compared on the site: too small, the chapter's, bigger, too large."""
 
-EARLY_EPOCHS = (0, 1, 2, 5)
-"""The first epochs at which the "weights evolving" figure shows the weights (then the last)."""
-
 SIGMOID_SCORES = (-4.0, -1.0, 0.0, 1.0, 4.0)
 """Scores marked on the sigmoid figure."""
 
@@ -43,9 +40,6 @@ NUDGE = 0.01
 NUDGE_SAMPLE = 60
 """How many validation 3s, and as many 7s, the nudge widget computes its loss over."""
 
-N_EXAMPLES = 10
-"""How many validation 3s and 7s the drawing pad can load, of each digit."""
-
 SATURATED_SCORE = 20.0
 """A score this far from 0 has a sigmoid slope p(1 - p) under 3e-9: mnist_loss learns
 nothing from that image."""
@@ -55,13 +49,6 @@ VARIANT_EPOCHS = 80
 VARIANT_LEARNING_RATE = 10.0
 """The "change one thing" table's changes: a smaller batch, four times the epochs, a
 larger learning rate (the starting weights and the loss are the other two)."""
-
-ASCENT_STEPS, ASCENT_RATE = 20, 0.05
-"""Gradient ascent on a blank image's pixels: how many steps, how far each (the pad's
-"let the model draw its 3" button takes the same steps)."""
-
-ASCENT_SHOWN = (0, 1, 2, 5, ASCENT_STEPS)
-"""The steps the figure shows."""
 
 GRAPH_BATCH = 4
 """How many training images the computational-graph figure runs through linear1, as the
@@ -212,18 +199,6 @@ class Runs:
         }
 
     @cached_property
-    def first_step(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-        """Return the chapter's first SGD step: (batch images, targets, how much each
-        image counts, the change of the weights), as the training run takes it."""
-        recipe = linear_model.RECIPE
-        rng = np.random.default_rng(recipe.seed)  # the run's generator, in the run's order
-        params = linear_model.init_linear(rng)
-        batch = rng.permutation(len(self.mnist.train_x))[: recipe.batch_size]
-        x, y = self.mnist.train_x[batch], self.mnist.train_y[batch]
-        counts, change = linear_model.one_step_change(params, x, y, recipe.learning_rate)
-        return x, y, counts, change
-
-    @cached_property
     def learning_rates(self) -> dict[float, learner.TrainingRun]:
         """Return the linear model trained at each compared learning rate."""
         return {
@@ -298,12 +273,6 @@ class Runs:
     def story(self) -> apples_pears.Story:
         """Return the apples-and-pears story: the walk, both shops, both descents."""
         return apples_pears.tell_story()
-
-    @cached_property
-    def ascent(self) -> np.ndarray:
-        """Return the images of gradient ascent on a blank image's pixels toward "3"."""
-        weights = self.linear.params["weights"].astype(np.float64)
-        return linear_model.ascend_pixels(weights, ASCENT_STEPS, ASCENT_RATE)
 
     def never_inked(self) -> np.ndarray:
         """Return a mask of the pixels that are blank in every training image."""

@@ -11,12 +11,8 @@ import base64
 
 import numpy as np
 
-from lessons_code import apples_pears, data
-from lessons_code.data import digit_name
+from lessons_code import apples_pears
 from lessons_code.website.runs import (
-    ASCENT_RATE,
-    ASCENT_STEPS,
-    N_EXAMPLES,
     NUDGE_SAMPLE,
     NUDGED_PIXEL,
     Runs,
@@ -34,33 +30,6 @@ playground says so)."""
 
 def _rounded(array: np.ndarray, digits: int) -> list:
     return [round(float(value), digits) for value in np.ravel(array)]
-
-
-def _examples(mnist: data.MnistData) -> list[dict]:
-    """Return real validation digits for the pad: a 3, a 7, a 3, ... as 0-255 grey levels."""
-    threes = np.flatnonzero(mnist.valid_y == 1)[:N_EXAMPLES]
-    sevens = np.flatnonzero(mnist.valid_y == 0)[:N_EXAMPLES]
-    order = np.ravel(np.column_stack([threes, sevens]))
-    return [
-        {
-            "label": digit_name(mnist.valid_y[i]),
-            "pixels": np.round(mnist.valid_x[i] * 255).astype(int).tolist(),
-        }
-        for i in order
-    ]
-
-
-def digit_pad(runs: Runs) -> dict:
-    """Return the trained linear model of the site and real digits to try it on."""
-    linear = runs.linear
-    return {
-        "about": "the trained linear model of the site: score = pixels . weights + bias",
-        "data_source": runs.mnist.source,
-        "weights": [float(w) for w in linear.params["weights"]],  # float32, exact
-        "bias": float(linear.params["bias"]),
-        "examples": _examples(runs.mnist),
-        "ascent": {"steps": ASCENT_STEPS, "learning_rate": ASCENT_RATE},
-    }
 
 
 REPLAY_FRAMES = 21
