@@ -13,7 +13,7 @@ import pytest
 from matplotlib.figure import Figure
 
 from lessons_code import linear_model
-from lessons_code.website import figures, style
+from lessons_code.website import style
 from lessons_code.website.cache import SVG_METADATA, THEMES
 from lessons_code.website.pages import bias, index, prediction, shared
 from lessons_code.website.registry import FIGURES, PAGES

@@ -8,74 +8,12 @@ import matplotlib as mpl
 import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
-from matplotlib.ticker import PercentFormatter
 
 from lessons_code import apples_pears
 from lessons_code.autograd import Tensor
 from lessons_code.baseline import PixelSimilarity
-from lessons_code.learner import EpochStats
-from lessons_code.linear_model import sigmoid
 from lessons_code.neural_net import ALIKE, BARELY, describe_hidden_units
 from lessons_code.website import style
-
-
-def loss_curves(history: Sequence[EpochStats]) -> Figure:
-    """Return the train and valid loss per epoch beside the valid accuracy per epoch."""
-    epochs = [stats.epoch for stats in history]
-    first, last = history[0], history[-1]
-    figure = style.new_figure(
-        8.5,
-        3.3,
-        f"Left: the loss falls epoch after epoch, on the training images from "
-        f"{first.train_loss:.3f} after epoch {first.epoch} to {last.train_loss:.3f} after "
-        f"epoch {last.epoch}, and on the validation images from {first.valid_loss:.3f} to "
-        f"{last.valid_loss:.3f}. Right: validation accuracy goes "
-        f"from {first.valid_accuracy:.1%} after epoch {first.epoch} to "
-        f"{last.valid_accuracy:.1%} after epoch {last.epoch}.",
-    )
-    loss_ax, accuracy_ax = figure.subplots(1, 2)
-    train_losses = [s.train_loss for s in history]
-    every = style.marks(len(epochs))
-    loss_ax.plot(
-        epochs,
-        train_losses,
-        "o-",
-        color=style.BLUE,
-        markersize=4,
-        markevery=every,
-        label="training images",
-    )
-    valid_losses = [s.valid_loss for s in history]
-    loss_ax.plot(
-        epochs,
-        valid_losses,
-        "s--",
-        color=style.VERMILLION,
-        markersize=4,
-        markevery=every,
-        label="validation images",
-    )
-    loss_ax.set(xlabel="epoch", ylabel="mnist_loss", title="loss after each epoch")
-    loss_ax.set_ylim(bottom=0)
-    loss_ax.legend()
-    accuracy_ax.plot(
-        epochs,
-        [s.valid_accuracy for s in history],
-        "o-",
-        color=style.GREEN,
-        markersize=4,
-        markevery=every,
-    )
-    accuracy_ax.annotate(
-        f"{last.valid_accuracy:.1%}",
-        (last.epoch, last.valid_accuracy),
-        xytext=(0, -16),
-        textcoords="offset points",
-        ha="center",
-    )
-    accuracy_ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
-    accuracy_ax.set(xlabel="epoch", ylabel="validation accuracy", title="accuracy after each epoch")
-    return figure
 
 
 def ideal_digits_vs_weights(
@@ -270,46 +208,6 @@ def one_receipt_line(
     return figure
 
 
-def sigmoid_curve(scores: np.ndarray) -> Figure:
-    """Return the sigmoid curve with a few scores mapped to their probabilities."""
-    scores = np.asarray(scores, dtype=float)
-    probabilities = sigmoid(scores)
-    pairs = ", ".join(f"{s:g} → {p:.2f}" for s, p in zip(scores, probabilities, strict=True))
-    figure = style.new_figure(
-        6.5,
-        3.8,
-        f"The sigmoid turns any score into a number between 0 and 1, read as the "
-        f"probability of a 3. Score 0 gives 0.5; big positive scores approach 1, big "
-        f"negative ones approach 0. Marked, score → probability: {pairs}.",
-    )
-    ax = figure.add_subplot()
-    reach = max(8.0, 1.2 * float(np.abs(scores).max(initial=0)))
-    xs = np.linspace(-reach, reach, 241)
-    ax.plot(xs, sigmoid(xs), color=style.BLUE)
-    guides = {"color": mpl.rcParams["grid.color"], "linestyle": ":", "linewidth": 1}
-    for s, p in zip(scores, probabilities, strict=True):
-        ax.plot([s, s, -reach], [0, p, p], **guides)  # up from the score, across to its value
-        colour = style.THREE_COLOUR if s > 0 else style.SEVEN_COLOUR if s < 0 else style.ink()
-        ax.plot(s, p, "o", color=colour, markersize=7)
-        above = s <= 0  # left of the middle, the space above-left of the curve is free
-        ax.annotate(
-            f"{style.minus(f'{s:g}')} → {p:.2f}",
-            (s, p),
-            xytext=(-6, 6) if above else (8, -6),
-            textcoords="offset points",
-            ha="right" if above else "left",
-            va="bottom" if above else "top",
-        )
-    ax.set(
-        xlabel="score",
-        ylabel="sigmoid(score):\nprobability of a 3",
-        xlim=(-reach, reach),
-        ylim=(0, 1.05),
-        title="the sigmoid: score in, probability out",
-    )
-    return figure
-
-
 def hidden_units(initial_w1: np.ndarray, w1: np.ndarray, n: int = 10) -> Figure:
     """Return the incoming weights of the first n hidden units as 28×28 heatmaps, each
     titled with how far training moved it from its random start."""
@@ -362,45 +260,6 @@ def templates_as_weights(
     image = style.heatmap(axes[2], weights, style.limit(weights), "weights = 2 × (3 − 7)")
     axes[2].set_xlabel(style.minus(f"bias = |7|² − |3|² = {bias:.1f}"))
     style.colour_bar(figure, image, axes[2], "weight")
-    return figure
-
-
-def two_losses() -> Figure:
-    """Return mnist_loss and binary cross-entropy against the probability given to the true
-    digit, and how strongly each pushes the score there (the size of its gradient)."""
-    p_true = np.linspace(0.001, 0.999, 400)
-    mnist = 1 - p_true  # mnist_loss of a 3 given this probability
-    cross_entropy = -np.log(p_true)
-    figure = style.new_figure(
-        9.5,
-        3.6,
-        f"Left: the loss of one image against the probability the model gives its true "
-        f"digit. mnist_loss, 1 minus that probability, is a straight line from 1 to 0; "
-        f"binary cross-entropy, minus its logarithm, is 0 for a sure right answer too but "
-        f"grows without limit for a sure wrong one ({cross_entropy[0]:.1f} at "
-        f"{p_true[0]:.3f}). Right: how strongly each loss pushes the score, the size of its "
-        f"gradient. mnist_loss pushes hardest at 0.5 and hardly at all for a sure wrong "
-        f"answer; cross-entropy pushes hardest exactly there.",
-    )
-    losses_ax, push_ax = figure.subplots(1, 2)
-    losses_ax.plot(p_true, mnist, color=style.BLUE, label="mnist_loss: 1 − p")
-    losses_ax.plot(p_true, cross_entropy, color=style.VERMILLION, label="cross-entropy: −log p")
-    losses_ax.set(
-        xlabel="p: probability given to the true digit",
-        ylabel="loss",
-        ylim=(0, 5),
-        title="the loss",
-    )
-    losses_ax.legend(loc="upper right")
-    push_ax.plot(p_true, p_true * (1 - p_true), color=style.BLUE, label="mnist_loss: p(1 − p)")
-    push_ax.plot(p_true, 1 - p_true, color=style.VERMILLION, label="cross-entropy: 1 − p")
-    push_ax.set(
-        xlabel="p: probability given to the true digit",
-        ylabel="size of d loss / d score",
-        ylim=(0, 1.05),
-        title="how hard it pushes the score",
-    )
-    push_ax.legend(loc="upper right")
     return figure
 
 

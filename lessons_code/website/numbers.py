@@ -17,16 +17,11 @@ from lessons_code import (
     nn,
     summaries,
 )
-from lessons_code.data import digit_name
-from lessons_code.learner import TrainingRun, validate_epoch
+from lessons_code.learner import TrainingRun
 from lessons_code.website.pages import shared
 from lessons_code.website.runs import (
     GRAPH_BATCH,
-    LOSS_EXAMPLES,
     N_CONFUSED_PAIRS,
-    NUDGE,
-    NUDGE_SAMPLE,
-    NUDGED_PIXEL,
     PUBLISHED_ERRORS,
     SATURATED_SCORE,
     TWO_CLASS_SCORES,
@@ -36,33 +31,6 @@ from lessons_code.website.runs import (
     Runs,
     wiggly_curve,
 )
-
-
-def _nudge(runs: Runs) -> dict:
-    params = runs.linear.params
-    nudged = {**params, "weights": params["weights"].copy()}
-    nudged["weights"][NUDGED_PIXEL] += NUDGE
-    x, y = runs.mnist.valid_x, runs.mnist.valid_y
-    before, after = (
-        validate_epoch(
-            linear_model.predict, p, x, y, linear_model.mnist_loss, linear_model.batch_accuracy
-        )
-        for p in (params, nudged)
-    )
-    _, grads = linear_model.calc_grad(params, x, y)
-    says_3 = [linear_model.predict(p, x) > 0 for p in (params, nudged)]
-    return {
-        "nudge": NUDGE,
-        "crossed": int((says_3[0] != says_3[1]).sum()),  # validation images that changed side
-        "sample_size": sum(min(NUDGE_SAMPLE, int((y == label).sum())) for label in (1.0, 0.0)),
-        "row": NUDGED_PIXEL // 28,
-        "column": NUDGED_PIXEL % 28,
-        "loss_before": before[0],
-        "loss_after": after[0],
-        "accuracy_before": before[1],
-        "accuracy_after": after[1],
-        "gradient": float(grads["weights"][NUDGED_PIXEL]),
-    }
 
 
 def _saturated(run: TrainingRun, x: np.ndarray) -> float:
@@ -98,19 +66,6 @@ def _templates(runs: Runs) -> dict:
     }
 
 
-def _surest_mistake(runs: Runs) -> dict:
-    _, targets, scores = shared.mistakes(runs)["valid"]
-    score = float(scores[0])
-    probability = float(linear_model.sigmoid(score))
-    return {
-        "digit": digit_name(targets[0]),
-        "score": score,
-        "probability": probability,
-        "slope": probability * (1 - probability),
-        "slope_share": probability * (1 - probability) / 0.25,  # of the slope at p = 0.5
-    }
-
-
 VARIANT_NAMES = {
     "chapter": "the chapter's recipe",
     "small_start": "starting weights as small as nn.Linear's",
@@ -131,42 +86,6 @@ def _variants(runs: Runs) -> dict:
         }
         for name, run in runs.variants.items()
     }
-
-
-WORKED = (0.2, 0.8)
-"""A prediction that moves from this probability of "3" to that one."""
-
-
-def _worked() -> dict:
-    scores = np.log(np.array(WORKED) / (1 - np.array(WORKED)))  # the scores behind them
-    loss = {
-        (digit, moment): linear_model.mnist_loss(scores[[i]], np.array([target]))
-        for digit, target in (("three", 1.0), ("seven", 0.0))
-        for i, moment in enumerate(("before", "after"))
-    }
-    return {
-        "before": WORKED[0],
-        "after": WORKED[1],
-        **{f"{digit}_{moment}": value for (digit, moment), value in loss.items()},
-    }
-
-
-def _thresholds(runs: Runs) -> dict:
-    scores, y = shared.valid_scores(runs), runs.mnist.valid_y
-    on_probability = linear_model.sigmoid(scores) > 0.5
-    return {
-        "disagree": int(((scores > 0) != on_probability).sum()),
-        "score_above_half": float(((scores > 0.5) == (y == 1)).mean()),
-    }
-
-
-def _loss_examples() -> dict:
-    examples = {}
-    for name, (target, score) in LOSS_EXAMPLES.items():
-        probability = float(linear_model.sigmoid(score))
-        loss = linear_model.mnist_loss(np.array([score]), np.array([target]))
-        examples[name] = {"score": score, "probability": probability, "loss": loss}
-    return examples
 
 
 def _cli_output(runs: Runs) -> dict:
@@ -428,8 +347,6 @@ def numbers(runs: Runs) -> dict:
     mnist = runs.mnist
     _, curve = wiggly_curve()
     return {
-        "nudge": _nudge(runs),
-        "loss_examples": _loss_examples(),
         "cli": _cli_output(runs),
         "net": _net(runs),
         "relu_pieces": {
@@ -449,9 +366,6 @@ def numbers(runs: Runs) -> dict:
         },
         "never_inked": _never_inked(runs),
         "templates": _templates(runs),
-        "surest_mistake": _surest_mistake(runs),
-        "worked": _worked(),
-        "thresholds": _thresholds(runs),
         "variants": _variants(runs),
         "apples_pears": _apples_pears(runs.story),
         "ten_digits": _ten_digits(runs),

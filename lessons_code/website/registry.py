@@ -10,12 +10,10 @@ is derived from these two tables.
 
 from __future__ import annotations
 
-import numpy as np
-
 from lessons_code import digits
 from lessons_code.website import figures, widgets
 from lessons_code.website import numbers as legacy_numbers
-from lessons_code.website.pages import bias, index, prediction, shared
+from lessons_code.website.pages import bias, index, loss, prediction, shared
 from lessons_code.website.register import (
     FIGURES,
     NUMBERS,
@@ -27,7 +25,6 @@ from lessons_code.website.register import (
 )
 from lessons_code.website.runs import (
     N_CONFUSED_PAIRS,
-    SIGMOID_SCORES,
     Runs,
     wiggly_curve,
 )
@@ -51,7 +48,6 @@ def confused_inputs(runs: Runs) -> tuple:
 
 
 _LEGACY_FIGURES = {
-    "loss-curves": (figures.loss_curves, lambda runs: (runs.linear.history,)),
     "learning-rates": (shared.learning_rate_curves, lambda runs: (runs.learning_rates,)),
     "ideal-vs-weights": (
         figures.ideal_digits_vs_weights,
@@ -69,7 +65,6 @@ _LEGACY_FIGURES = {
         figures.one_receipt_line,
         lambda runs: (runs.story.receipt, runs.story.receipts),
     ),
-    "sigmoid": (figures.sigmoid_curve, lambda runs: (np.array(SIGMOID_SCORES),)),
     "hidden-units": (
         figures.hidden_units,
         lambda runs: (runs.net.initial["w1"], runs.net.params["w1"], 10),
@@ -83,7 +78,6 @@ _LEGACY_FIGURES = {
             runs.similarity_l2.accuracy,
         ),
     ),
-    "two-losses": (figures.two_losses, lambda runs: ()),
     "relu-pieces": (figures.relu_pieces, lambda runs: (*wiggly_curve(), runs.relu_fits)),
     "computational-graph": (figures.computational_graph, lambda runs: (runs.loss_graph(),)),
     "digit-templates": (figures.digit_templates, lambda runs: (runs.ten_linear.params["weights"],)),
@@ -103,14 +97,13 @@ for _name, (_draw, _inputs) in _LEGACY_FIGURES.items():
 _LEGACY_WIDGETS = {
     "receipts": ("receipts.json", widgets.receipts),
     "replay": ("training.json", widgets.replay),
-    "nudge": ("nudge.json", widgets.nudge),
     "ten-digit-pad": ("ten-digits.json", widgets.ten_digit_pad),
 }
 for _name, (_data, _make) in _LEGACY_WIDGETS.items():
     widget(_name, _data)(_make)
 
 
-PAGES = (bias, index, prediction, shared)
+PAGES = (bias, index, loss, prediction, shared)
 """Every page module: importing them registered their figures, numbers and widgets."""
 
 

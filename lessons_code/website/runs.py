@@ -28,18 +28,6 @@ from lessons_code.autograd import Tensor
 LEARNING_RATES = (0.01, 1.0, 10.0, 100.0)
 """The learning rates compared on the site: too small, the chapter's, bigger, too large."""
 
-SIGMOID_SCORES = (-4.0, -1.0, 0.0, 1.0, 4.0)
-"""Scores marked on the sigmoid figure."""
-
-NUDGED_PIXEL = 14 * 28 + 14
-"""The weight the "loss, not accuracy" page nudges: the pixel in the middle of the image."""
-
-NUDGE = 0.01
-"""How far that weight is nudged."""
-
-NUDGE_SAMPLE = 60
-"""How many validation 3s, and as many 7s, the nudge widget computes its loss over."""
-
 SATURATED_SCORE = 20.0
 """A score this far from 0 has a sigmoid slope p(1 - p) under 3e-9: mnist_loss learns
 nothing from that image."""
@@ -62,14 +50,6 @@ def wiggly_curve() -> tuple[np.ndarray, np.ndarray]:
     """Return the curve the universal-approximation figure fits: no straight line would do."""
     xs = np.linspace(-3.0, 3.0, 601)
     return xs, np.sin(2 * xs) + 0.3 * xs
-
-
-LOSS_EXAMPLES = {
-    "three_scored_2": (1.0, 2.0),
-    "seven_scored_2": (0.0, 2.0),
-    "three_scored_minus_1": (1.0, -1.0),
-}
-"""Worked examples of mnist_loss: (target, score)."""
 
 
 TEN_DIGIT_LEARNING_RATES = (0.005, digits.LINEAR_RECIPE.learning_rate, 5.0, 50.0)

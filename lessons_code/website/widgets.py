@@ -7,14 +7,10 @@ every constant they need (the nudged pixel, the price ranges) comes with the dat
 
 from __future__ import annotations
 
-import base64
-
 import numpy as np
 
 from lessons_code import apples_pears
 from lessons_code.website.runs import (
-    NUDGE_SAMPLE,
-    NUDGED_PIXEL,
     Runs,
 )
 
@@ -59,35 +55,6 @@ def replay(runs: Runs) -> dict:
         "train_loss": [stats.train_loss for stats in linear.history],
         "valid_loss": [stats.valid_loss for stats in linear.history],
         "valid_accuracy": [stats.valid_accuracy for stats in linear.history],
-    }
-
-
-def nudge(runs: Runs) -> dict:
-    """Return a stratified sample of validation images (base64 uint8), their labels and the
-    weight the page nudges."""
-    rng = np.random.default_rng(runs.linear.recipe.seed)
-    y = runs.mnist.valid_y
-    chosen = np.sort(
-        np.concatenate(
-            [
-                rng.choice(
-                    np.flatnonzero(y == label),
-                    min(NUDGE_SAMPLE, int((y == label).sum())),
-                    replace=False,
-                )
-                for label in (1.0, 0.0)
-            ]
-        )
-    )
-    images = np.round(runs.mnist.valid_x[chosen] * 255).astype(np.uint8)
-    return {
-        "about": f"{len(chosen)} of the {len(y)} validation images, for the nudge widget",
-        "weights": [float(w) for w in runs.linear.params["weights"]],
-        "bias": float(runs.linear.params["bias"]),
-        "labels": [int(label) for label in y[chosen]],
-        "images_base64": base64.b64encode(images.tobytes()).decode(),
-        "n_valid": len(y),
-        "pixel": NUDGED_PIXEL,
     }
 
 
