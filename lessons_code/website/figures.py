@@ -11,46 +11,8 @@ from matplotlib.patches import Rectangle
 
 from lessons_code import apples_pears
 from lessons_code.autograd import Tensor
-from lessons_code.baseline import PixelSimilarity
 from lessons_code.neural_net import ALIKE, BARELY, describe_hidden_units
 from lessons_code.website import style
-
-
-def ideal_digits_vs_weights(
-    similarity: PixelSimilarity,
-    weights: np.ndarray,
-    initial_weights: np.ndarray | None = None,
-) -> Figure:
-    """Return the pixel-similarity ideal 3 and 7 beside what training taught the weights."""
-    learned = np.asarray(weights)
-    title = "the learned weights"
-    if initial_weights is not None:
-        learned = learned - np.asarray(initial_weights)
-        title = "learned: weights − start"
-    learned_words = (
-        "how training changed the weights, the trained weights minus their random start: "
-        "orange where training pushed a weight up, toward 3, purple where it pushed it down, "
-        "toward 7. The trained weights are this change plus their random start, which is "
-        "larger, so most of them still look like noise."
-        if initial_weights is not None
-        else "the trained weights, one signed number per pixel: orange where ink pushes the "
-        "score toward 3, purple toward 7."
-    )
-    figure = style.new_figure(
-        9.5,
-        3.4,
-        f"Left and middle: the ideal 3 and the ideal 7, the average of every training 3 and "
-        f"every training 7, grey where there is ink; calling a new image by the closer "
-        f"ideal gets {similarity.accuracy:.1%} of the validation images right. Right: "
-        + learned_words,
-    )
-    axes = figure.subplots(1, 3)
-    style.digit(axes[0], similarity.ideal_3, "ideal 3 (mean of the 3s)")
-    style.digit(axes[1], similarity.ideal_7, "ideal 7 (mean of the 7s)")
-    style.colour_bar(
-        figure, style.heatmap(axes[2], learned, style.limit(learned), title), axes[2], "weight"
-    )
-    return figure
 
 
 def _items(quantities: Sequence[float]) -> str:
@@ -236,30 +198,6 @@ def hidden_units(initial_w1: np.ndarray, w1: np.ndarray, n: int = 10) -> Figure:
         else:
             ax.set_visible(False)
     style.colour_bar(figure, image, axes.tolist(), "weight into the unit", toward=False)
-    return figure
-
-
-def templates_as_weights(
-    ideal_3: np.ndarray, ideal_7: np.ndarray, weights: np.ndarray, bias: float, accuracy: float
-) -> Figure:
-    """Return the ideal 3 and 7 and the weights that make "closer to the ideal 3" a sum of
-    pixel × weight, with the bias that completes it."""
-    figure = style.new_figure(
-        9.5,
-        3.5,
-        f"Left and middle: the ideal 3 and the ideal 7, the means of the training 3s and 7s. "
-        f"Right: the weights 2 × (ideal 3 − ideal 7), orange where 3s have more ink, purple "
-        f"where 7s have more. With the bias {bias:.1f} they make a linear model that says 3 "
-        f"exactly when an image is closer to the ideal 3 than to the ideal 7 (squared "
-        f"distance): {accuracy:.1%} of the validation images right, the same images as "
-        f"pixel similarity. Nothing was learned: the weights were computed from two averages.",
-    )
-    axes = figure.subplots(1, 3)
-    style.digit(axes[0], ideal_3, "ideal 3")
-    style.digit(axes[1], ideal_7, "ideal 7")
-    image = style.heatmap(axes[2], weights, style.limit(weights), "weights = 2 × (3 − 7)")
-    axes[2].set_xlabel(style.minus(f"bias = |7|² − |3|² = {bias:.1f}"))
-    style.colour_bar(figure, image, axes[2], "weight")
     return figure
 
 

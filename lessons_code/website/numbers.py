@@ -38,34 +38,6 @@ def _saturated(run: TrainingRun, x: np.ndarray) -> float:
     return float((np.abs(linear_model.predict(run.params, x)) > SATURATED_SCORE).mean())
 
 
-def _never_inked(runs: Runs) -> dict:
-    blank = runs.never_inked()
-    start, trained = runs.linear.initial["weights"], runs.linear.params["weights"]
-    return {
-        "pixels": int(blank.sum()),
-        "mean_abs_weight_there": float(np.abs(trained[blank]).mean()),
-        "mean_abs_weight_inside": float(np.abs(trained[~blank]).mean()),
-        "largest_change_there": float(np.abs(trained[blank] - start[blank]).max(initial=0)),
-    }
-
-
-def _templates(runs: Runs) -> dict:
-    weights, bias = runs.templates
-    x, y = runs.mnist.valid_x.astype(np.float64), runs.mnist.valid_y
-    ink = {
-        digit: float(runs.mnist.train_x[runs.mnist.train_y == t].sum(axis=1).mean())
-        for digit, t in (("3", 1), ("7", 0))
-    }
-    return {
-        "bias": bias,
-        "accuracy": linear_model.batch_accuracy(x @ weights + bias, y),
-        "accuracy_without_bias": linear_model.batch_accuracy(x @ weights, y),
-        "l2_accuracy": runs.similarity_l2.accuracy,
-        "ink_3": ink["3"],
-        "ink_7": ink["7"],
-    }
-
-
 VARIANT_NAMES = {
     "chapter": "the chapter's recipe",
     "small_start": "starting weights as small as nn.Linear's",
@@ -364,8 +336,6 @@ def numbers(runs: Runs) -> dict:
             }
             for index, (rate, run) in enumerate(runs.learning_rates.items())
         },
-        "never_inked": _never_inked(runs),
-        "templates": _templates(runs),
         "variants": _variants(runs),
         "apples_pears": _apples_pears(runs.story),
         "ten_digits": _ten_digits(runs),

@@ -13,7 +13,7 @@ from __future__ import annotations
 from lessons_code import digits
 from lessons_code.website import figures, widgets
 from lessons_code.website import numbers as legacy_numbers
-from lessons_code.website.pages import bias, index, loss, prediction, shared
+from lessons_code.website.pages import bias, index, loss, multiply, prediction, shared
 from lessons_code.website.register import (
     FIGURES,
     NUMBERS,
@@ -49,14 +49,6 @@ def confused_inputs(runs: Runs) -> tuple:
 
 _LEGACY_FIGURES = {
     "learning-rates": (shared.learning_rate_curves, lambda runs: (runs.learning_rates,)),
-    "ideal-vs-weights": (
-        figures.ideal_digits_vs_weights,
-        lambda runs: (
-            runs.similarity,
-            runs.linear.params["weights"],
-            runs.linear.snapshots[0]["weights"],
-        ),
-    ),
     "apples-pears-descent": (
         figures.apples_pears_descent,
         lambda runs: (runs.story.receipts, runs.story.descent),
@@ -68,15 +60,6 @@ _LEGACY_FIGURES = {
     "hidden-units": (
         figures.hidden_units,
         lambda runs: (runs.net.initial["w1"], runs.net.params["w1"], 10),
-    ),
-    "templates-as-weights": (
-        figures.templates_as_weights,
-        lambda runs: (
-            runs.similarity.ideal_3,
-            runs.similarity.ideal_7,
-            *runs.templates,
-            runs.similarity_l2.accuracy,
-        ),
     ),
     "relu-pieces": (figures.relu_pieces, lambda runs: (*wiggly_curve(), runs.relu_fits)),
     "computational-graph": (figures.computational_graph, lambda runs: (runs.loss_graph(),)),
@@ -103,7 +86,7 @@ for _name, (_data, _make) in _LEGACY_WIDGETS.items():
     widget(_name, _data)(_make)
 
 
-PAGES = (bias, index, loss, prediction, shared)
+PAGES = (bias, index, loss, multiply, prediction, shared)
 """Every page module: importing them registered their figures, numbers and widgets."""
 
 

@@ -161,11 +161,6 @@ class Runs:
         return baseline.pixel_similarity(self.mnist, "l2")
 
     @cached_property
-    def templates(self) -> tuple[np.ndarray, float]:
-        """Return the (weights, bias) that make L2 pixel similarity a linear model."""
-        return baseline.templates_as_weights(self.similarity.ideal_3, self.similarity.ideal_7)
-
-    @cached_property
     def variants(self) -> dict[str, learner.TrainingRun]:
         """Return the chapter's recipe, then the recipe with one of its choices changed."""
         recipe, mnist = linear_model.RECIPE, self.mnist
@@ -253,7 +248,3 @@ class Runs:
     def story(self) -> apples_pears.Story:
         """Return the apples-and-pears story: the walk, both shops, both descents."""
         return apples_pears.tell_story()
-
-    def never_inked(self) -> np.ndarray:
-        """Return a mask of the pixels that are blank in every training image."""
-        return self.mnist.train_x.max(axis=0) == 0
