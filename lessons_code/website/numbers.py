@@ -23,41 +23,10 @@ from lessons_code.website.runs import (
     GRAPH_BATCH,
     N_CONFUSED_PAIRS,
     PUBLISHED_ERRORS,
-    SATURATED_SCORE,
     TWO_CLASS_SCORES,
-    VARIANT_BATCH_SIZE,
-    VARIANT_EPOCHS,
-    VARIANT_LEARNING_RATE,
     Runs,
     wiggly_curve,
 )
-
-
-def _saturated(run: TrainingRun, x: np.ndarray) -> float:
-    """Return the fraction of images whose score is so far from 0 that mnist_loss is flat."""
-    return float((np.abs(linear_model.predict(run.params, x)) > SATURATED_SCORE).mean())
-
-
-VARIANT_NAMES = {
-    "chapter": "the chapter's recipe",
-    "small_start": "starting weights as small as nn.Linear's",
-    "learning_rate": f"learning rate {VARIANT_LEARNING_RATE:g}",
-    "batch_size": f"batches of {VARIANT_BATCH_SIZE}",
-    "epochs": f"{VARIANT_EPOCHS} epochs of the chapter's, not {linear_model.RECIPE.epochs}",
-    "cross_entropy": "binary cross-entropy for the loss",
-}
-
-
-def _variants(runs: Runs) -> dict:
-    reference, n_valid = runs.linear.final_valid_accuracy, len(runs.mnist.valid_x)
-    return {
-        name: {
-            **shared.history(run),
-            "change": VARIANT_NAMES[name],
-            "verdict": shared.verdict(run.final_valid_accuracy, reference, n_valid),
-        }
-        for name, run in runs.variants.items()
-    }
 
 
 def _cli_output(runs: Runs) -> dict:
@@ -328,15 +297,6 @@ def numbers(runs: Runs) -> dict:
         "arrays": _arrays(mnist),
         "dataloader": _dataloader(mnist),
         "autograd": _autograd(runs),
-        "learning_rates": {
-            f"lr_{index}": {
-                "learning_rate": rate,
-                **shared.history(run),
-                "saturated": _saturated(run, mnist.train_x),
-            }
-            for index, (rate, run) in enumerate(runs.learning_rates.items())
-        },
-        "variants": _variants(runs),
         "apples_pears": _apples_pears(runs.story),
         "ten_digits": _ten_digits(runs),
         "published": _published(),

@@ -13,7 +13,15 @@ from __future__ import annotations
 from lessons_code import digits
 from lessons_code.website import figures, widgets
 from lessons_code.website import numbers as legacy_numbers
-from lessons_code.website.pages import bias, index, loss, multiply, prediction, shared
+from lessons_code.website.pages import (
+    bias,
+    gradient_descent,
+    index,
+    loss,
+    multiply,
+    prediction,
+    shared,
+)
 from lessons_code.website.register import (
     FIGURES,
     NUMBERS,
@@ -48,7 +56,6 @@ def confused_inputs(runs: Runs) -> tuple:
 
 
 _LEGACY_FIGURES = {
-    "learning-rates": (shared.learning_rate_curves, lambda runs: (runs.learning_rates,)),
     "apples-pears-descent": (
         figures.apples_pears_descent,
         lambda runs: (runs.story.receipts, runs.story.descent),
@@ -79,14 +86,13 @@ for _name, (_draw, _inputs) in _LEGACY_FIGURES.items():
 
 _LEGACY_WIDGETS = {
     "receipts": ("receipts.json", widgets.receipts),
-    "replay": ("training.json", widgets.replay),
     "ten-digit-pad": ("ten-digits.json", widgets.ten_digit_pad),
 }
 for _name, (_data, _make) in _LEGACY_WIDGETS.items():
     widget(_name, _data)(_make)
 
 
-PAGES = (bias, index, loss, multiply, prediction, shared)
+PAGES = (bias, gradient_descent, index, loss, multiply, prediction, shared)
 """Every page module: importing them registered their figures, numbers and widgets."""
 
 

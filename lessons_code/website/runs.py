@@ -28,10 +28,6 @@ from lessons_code.autograd import Tensor
 LEARNING_RATES = (0.01, 1.0, 10.0, 100.0)
 """The learning rates compared on the site: too small, the chapter's, bigger, too large."""
 
-SATURATED_SCORE = 20.0
-"""A score this far from 0 has a sigmoid slope p(1 - p) under 3e-9: mnist_loss learns
-nothing from that image."""
-
 VARIANT_BATCH_SIZE = 32
 VARIANT_EPOCHS = 80
 VARIANT_LEARNING_RATE = 10.0

@@ -7,9 +7,8 @@ every constant they need (the nudged pixel, the price ranges) comes with the dat
 
 from __future__ import annotations
 
-import numpy as np
-
 from lessons_code import apples_pears
+from lessons_code.website.pages import shared
 from lessons_code.website.runs import (
     Runs,
 )
@@ -24,14 +23,6 @@ values and the loss map's axes all keep to it (a gradient step may go past it, a
 playground says so)."""
 
 
-def _rounded(array: np.ndarray, digits: int) -> list:
-    return [round(float(value), digits) for value in np.ravel(array)]
-
-
-REPLAY_FRAMES = 21
-"""How many epochs the training replay shows (the start, the end, evenly between)."""
-
-
 def ten_digit_pad(runs: Runs) -> dict:
     """Return the trained ten-digit linear model: a template of 784 weights and a bias per
     digit."""
@@ -39,22 +30,8 @@ def ten_digit_pad(runs: Runs) -> dict:
     return {
         "about": "the ten-digit linear model of the site: score of digit d = pixels . "
         "templates[d] + biases[d]",
-        "templates": [_rounded(column, TEMPLATE_DECIMALS) for column in params["weights"].T],
-        "biases": _rounded(params["bias"], TEMPLATE_DECIMALS),
-    }
-
-
-def replay(runs: Runs) -> dict:
-    """Return the weights at up to REPLAY_FRAMES epochs and the whole loss history."""
-    linear = runs.linear
-    shown = np.unique(np.linspace(0, linear.epochs, REPLAY_FRAMES).round().astype(int))
-    return {
-        "about": "the weights after some epochs (0 = random start) and the loss history",
-        "epochs": shown.tolist(),
-        "weights": [_rounded(linear.snapshots[epoch]["weights"], 4) for epoch in shown],
-        "train_loss": [stats.train_loss for stats in linear.history],
-        "valid_loss": [stats.valid_loss for stats in linear.history],
-        "valid_accuracy": [stats.valid_accuracy for stats in linear.history],
+        "templates": [shared.rounded(column, TEMPLATE_DECIMALS) for column in params["weights"].T],
+        "biases": shared.rounded(params["bias"], TEMPLATE_DECIMALS),
     }
 
 

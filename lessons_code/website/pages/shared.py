@@ -55,6 +55,11 @@ def verdict(accuracy: float, reference: float, n_valid: int) -> str:
     return "better" if accuracy > reference else "worse"
 
 
+def rounded(array: np.ndarray, decimals: int) -> list[float]:
+    """Return an array's numbers as a flat list, each rounded (a widget's JSON stays small)."""
+    return [round(float(value), decimals) for value in np.ravel(array)]
+
+
 def valid_scores(runs: Runs) -> np.ndarray:
     """Return the trained linear model's score for every validation image."""
     return linear_model.predict(runs.linear.params, runs.mnist.valid_x)

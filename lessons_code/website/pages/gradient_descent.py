@@ -1,0 +1,87 @@
+"""What "Gradient descent" (docs/gradient-descent.md) states: the learning rates compared,
+the "change one thing" table, and the training replay's data."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from lessons_code import linear_model
+from lessons_code.learner import TrainingRun
+from lessons_code.website.pages import shared
+from lessons_code.website.register import figure, numbers, widget
+from lessons_code.website.runs import (
+    VARIANT_BATCH_SIZE,
+    VARIANT_EPOCHS,
+    VARIANT_LEARNING_RATE,
+    Runs,
+)
+
+SATURATED_SCORE = 20.0
+"""A score this far from 0 has a sigmoid slope p(1 - p) under 3e-9: mnist_loss learns
+nothing from that image."""
+
+
+figure("learning-rates", inputs=lambda runs: (runs.learning_rates,))(shared.learning_rate_curves)
+
+
+def saturated(run: TrainingRun, x: np.ndarray) -> float:
+    """Return the fraction of images whose score is so far from 0 that mnist_loss is flat."""
+    return float((np.abs(linear_model.predict(run.params, x)) > SATURATED_SCORE).mean())
+
+
+VARIANT_NAMES = {
+    "chapter": "the chapter's recipe",
+    "small_start": "starting weights as small as nn.Linear's",
+    "learning_rate": f"learning rate {VARIANT_LEARNING_RATE:g}",
+    "batch_size": f"batches of {VARIANT_BATCH_SIZE}",
+    "epochs": f"{VARIANT_EPOCHS} epochs of the chapter's, not {linear_model.RECIPE.epochs}",
+    "cross_entropy": "binary cross-entropy for the loss",
+}
+
+
+@numbers("variants")
+def variant_numbers(runs: Runs) -> dict:
+    """Return each "change one thing" run, what it changes, and how it compares with the
+    chapter's recipe."""
+    reference, n_valid = runs.linear.final_valid_accuracy, len(runs.mnist.valid_x)
+    return {
+        name: {
+            **shared.history(run),
+            "change": VARIANT_NAMES[name],
+            "verdict": shared.verdict(run.final_valid_accuracy, reference, n_valid),
+        }
+        for name, run in runs.variants.items()
+    }
+
+
+@numbers("learning_rates")
+def learning_rate_numbers(runs: Runs) -> dict:
+    """Return the linear model's run at each compared learning rate, and how many of its
+    training images end with a flat loss."""
+    return {
+        f"lr_{index}": {
+            "learning_rate": rate,
+            **shared.history(run),
+            "saturated": saturated(run, runs.mnist.train_x),
+        }
+        for index, (rate, run) in enumerate(runs.learning_rates.items())
+    }
+
+
+REPLAY_FRAMES = 21
+"""How many epochs the training replay shows (the start, the end, evenly between)."""
+
+
+@widget("replay", "training.json")
+def replay(runs: Runs) -> dict:
+    """Return the weights at up to REPLAY_FRAMES epochs and the whole loss history."""
+    linear = runs.linear
+    shown = np.unique(np.linspace(0, linear.epochs, REPLAY_FRAMES).round().astype(int))
+    return {
+        "about": "the weights after some epochs (0 = random start) and the loss history",
+        "epochs": shown.tolist(),
+        "weights": [shared.rounded(linear.snapshots[epoch]["weights"], 4) for epoch in shown],
+        "train_loss": [stats.train_loss for stats in linear.history],
+        "valid_loss": [stats.valid_loss for stats in linear.history],
+        "valid_accuracy": [stats.valid_accuracy for stats in linear.history],
+    }
