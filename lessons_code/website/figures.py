@@ -11,7 +11,6 @@ from matplotlib.patches import Rectangle
 
 from lessons_code import apples_pears
 from lessons_code.autograd import Tensor
-from lessons_code.neural_net import ALIKE, BARELY, describe_hidden_units
 from lessons_code.website import style
 
 
@@ -170,37 +169,6 @@ def one_receipt_line(
     return figure
 
 
-def hidden_units(initial_w1: np.ndarray, w1: np.ndarray, n: int = 10) -> Figure:
-    """Return the incoming weights of the first n hidden units as 28×28 heatmaps, each
-    titled with how far training moved it from its random start."""
-    units = describe_hidden_units(initial_w1, w1)
-    n = min(n, w1.shape[1])
-    columns = min(n, 5)
-    rows = -(-n // columns)
-    figure = style.new_figure(
-        1.8 * columns + 1.2,
-        2.05 * rows,
-        f"The weights going into {n} of the two-layer net's {w1.shape[1]} hidden units, each "
-        f"drawn as a 28 by 28 picture on one colour scale, titled with how far training "
-        f"moved it, as a multiple of its small random start. Of all {w1.shape[1]} units, "
-        f"{units.barely_moved} moved less than {BARELY:.0%} of their start and still look "
-        f"like noise; {units.same_pattern} moved along nearly the same pattern (their "
-        f"changes at least {ALIKE:.0%} alike, up to sign), a blurred 3 against a 7. So the "
-        f"layer learned mostly one template many times, not {w1.shape[1]} different stroke "
-        f"detectors. Orange pixels raise a unit's output, purple lower it.",
-    )
-    axes = np.atleast_1d(figure.subplots(rows, columns)).ravel()
-    limit = style.limit(w1[:, :n])
-    for unit, ax in enumerate(axes):
-        if unit < n:
-            title = f"unit {unit + 1}, ×{units.moved[unit]:.2f}"
-            image = style.heatmap(ax, w1[:, unit], limit, title)
-        else:
-            ax.set_visible(False)
-    style.colour_bar(figure, image, axes.tolist(), "weight into the unit", toward=False)
-    return figure
-
-
 OPERATION_LABELS = {"-": "−", "where": "where\n(targets == 1)"}
 
 
@@ -321,28 +289,6 @@ def computational_graph(loss: Tensor) -> Figure:
         ha="center",
         fontsize=9.5,
     )
-    return figure
-
-
-def relu_pieces(xs: np.ndarray, ys: np.ndarray, fits: dict[int, np.ndarray]) -> Figure:
-    """Return a wiggly curve beside its closest fits by a few, more and many hidden ReLUs."""
-    errors = {n: float(np.abs(fit - ys).max()) for n, fit in fits.items()}
-    figure = style.new_figure(
-        10,
-        3.2,
-        "A wiggly curve (dashed) and the closest a layer of hidden ReLUs followed by a "
-        "linear layer can get to it: straight pieces joined where a ReLU switches on. The "
-        "largest miss is "
-        + "; ".join(f"{e:.2f} with {n} ReLUs" for n, e in errors.items())
-        + ". More units, shorter pieces, a closer fit: the universal approximation theorem.",
-    )
-    axes = figure.subplots(1, len(fits), sharey=True)
-    for ax, (n, fit) in zip(np.atleast_1d(axes), fits.items(), strict=True):
-        ax.plot(xs, ys, "--", color=style.ink(), linewidth=1.2, label="the curve")
-        ax.plot(xs, fit, color=style.BLUE, label="the ReLUs' fit")
-        ax.set(title=f"{n} hidden ReLUs: largest miss {errors[n]:.2f}", xlabel="x")
-    np.atleast_1d(axes)[0].set_ylabel("y")
-    np.atleast_1d(axes)[0].legend(loc="upper left")
     return figure
 
 

@@ -17,7 +17,6 @@ from lessons_code import (
     nn,
     summaries,
 )
-from lessons_code.learner import TrainingRun
 from lessons_code.website.pages import shared
 from lessons_code.website.runs import (
     GRAPH_BATCH,
@@ -25,7 +24,6 @@ from lessons_code.website.runs import (
     PUBLISHED_ERRORS,
     TWO_CLASS_SCORES,
     Runs,
-    wiggly_curve,
 )
 
 
@@ -67,28 +65,6 @@ def _apples_pears(story: apples_pears.Story) -> dict:
         "true_fee": apples_pears.BAG_FEE,
         "steps": len(descent.losses) - 1,
         "learning_rate": apples_pears.LEARNING_RATE,
-    }
-
-
-def _net(runs: Runs) -> dict:
-    units = neural_net.describe_hidden_units(runs.net.initial["w1"], runs.net.params["w1"])
-    small_start = runs.variants["small_start"].final_valid_accuracy
-    gain = runs.net.final_valid_accuracy - small_start
-    return {
-        **shared.history(runs.net),
-        "hidden_units": neural_net.N_HIDDEN,
-        "barely_moved": units.barely_moved,
-        "same_pattern": units.same_pattern,
-        "barely": neural_net.BARELY,
-        "alike": neural_net.ALIKE,
-        "gain_over_small_start": gain,
-        "against_small_start": {
-            "better": "higher than",
-            "worse": "lower than",
-            "about the same": "about the same as",
-        }[shared.verdict(runs.net.final_valid_accuracy, small_start, len(runs.mnist.valid_x))],
-        "gain_images": gain * len(runs.mnist.valid_x),
-        **_collapsed_layers(runs.net, runs.mnist.valid_x),
     }
 
 
@@ -200,18 +176,6 @@ def _autograd(runs: Runs) -> dict:
     }
 
 
-def _collapsed_layers(run: TrainingRun, x: np.ndarray) -> dict:
-    """Two linear layers with no ReLU between them are one: the trained net's, checked."""
-    p = {name: value.astype(np.float64) for name, value in run.params.items()}
-    x = x.astype(np.float64)
-    two_layers = (x @ p["w1"] + p["b1"]) @ p["w2"] + p["b2"]
-    one_layer = x @ (p["w1"] @ p["w2"]) + (p["b1"] @ p["w2"] + p["b2"])  # (784,) and ()
-    return {
-        "collapsed_weights": len(p["w1"] @ p["w2"]),
-        "collapsed_largest_difference": float(np.abs(two_layers - one_layer).max()),
-    }
-
-
 def _first_image(runs: Runs) -> dict:
     """Return the linear model's ten scores for the first validation image, worked through."""
     image, digit = runs.ten_digits.valid_x[:1], int(runs.ten_digits.valid_y[0])
@@ -286,14 +250,8 @@ def _published() -> dict:
 def numbers(runs: Runs) -> dict:
     """Return every number the pages state, by name (nested dicts of plain values)."""
     mnist = runs.mnist
-    _, curve = wiggly_curve()
     return {
         "cli": _cli_output(runs),
-        "net": _net(runs),
-        "relu_pieces": {
-            f"fit_{index}": {"units": n, "largest_miss": float(np.abs(fit - curve).max())}
-            for index, (n, fit) in enumerate(runs.relu_fits.items())
-        },
         "arrays": _arrays(mnist),
         "dataloader": _dataloader(mnist),
         "autograd": _autograd(runs),

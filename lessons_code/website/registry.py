@@ -17,6 +17,7 @@ from lessons_code.website.pages import (
     bias,
     gradient_descent,
     index,
+    layer,
     loss,
     multiply,
     prediction,
@@ -34,7 +35,6 @@ from lessons_code.website.register import (
 from lessons_code.website.runs import (
     N_CONFUSED_PAIRS,
     Runs,
-    wiggly_curve,
 )
 
 __all__ = ["FIGURES", "NUMBERS", "PAGES", "WIDGETS", "FigureSpec", "Widget", "numbers"]
@@ -64,11 +64,6 @@ _LEGACY_FIGURES = {
         figures.one_receipt_line,
         lambda runs: (runs.story.receipt, runs.story.receipts),
     ),
-    "hidden-units": (
-        figures.hidden_units,
-        lambda runs: (runs.net.initial["w1"], runs.net.params["w1"], 10),
-    ),
-    "relu-pieces": (figures.relu_pieces, lambda runs: (*wiggly_curve(), runs.relu_fits)),
     "computational-graph": (figures.computational_graph, lambda runs: (runs.loss_graph(),)),
     "digit-templates": (figures.digit_templates, lambda runs: (runs.ten_linear.params["weights"],)),
     "digit-confusion": (
@@ -92,7 +87,7 @@ for _name, (_data, _make) in _LEGACY_WIDGETS.items():
     widget(_name, _data)(_make)
 
 
-PAGES = (bias, gradient_descent, index, loss, multiply, prediction, shared)
+PAGES = (bias, gradient_descent, index, layer, loss, multiply, prediction, shared)
 """Every page module: importing them registered their figures, numbers and widgets."""
 
 

@@ -38,16 +38,6 @@ GRAPH_BATCH = 4
 """How many training images the computational-graph figure runs through linear1, as the
 chapter's `batch = train_x[:4]`."""
 
-RELU_UNITS = (3, 6, 24)
-"""How many hidden ReLUs the universal-approximation figure fits a wiggly curve with."""
-
-
-def wiggly_curve() -> tuple[np.ndarray, np.ndarray]:
-    """Return the curve the universal-approximation figure fits: no straight line would do."""
-    xs = np.linspace(-3.0, 3.0, 601)
-    return xs, np.sin(2 * xs) + 0.3 * xs
-
-
 TEN_DIGIT_LEARNING_RATES = (0.005, digits.LINEAR_RECIPE.learning_rate, 5.0, 50.0)
 """The learning rates compared on the ten-digit page: too small, the recipe's, bigger, far
 too big."""
@@ -125,12 +115,6 @@ class Runs:
             "linear": nn.fit(nn.linear1, self.mnist, linear_model.RECIPE),
             "net": nn.fit(nn.simple_net, self.mnist, neural_net.RECIPE),
         }
-
-    @cached_property
-    def relu_fits(self) -> dict[int, np.ndarray]:
-        """Return the wiggly curve's closest fit with each number of hidden ReLUs."""
-        xs, ys = wiggly_curve()
-        return {n: neural_net.relu_pieces(xs, ys, n) for n in RELU_UNITS}
 
     def loss_graph(self) -> Tensor:
         """Return mnist_loss(linear1(images)) of the first training images, with its graph."""
