@@ -10,7 +10,6 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
 from lessons_code import apples_pears
-from lessons_code.autograd import Tensor
 from lessons_code.website import style
 
 
@@ -166,129 +165,6 @@ def one_receipt_line(
         title="one receipt: a whole line of answers",
     )
     ax.legend(loc="upper right")
-    return figure
-
-
-OPERATION_LABELS = {"-": "−", "where": "where\n(targets == 1)"}
-
-
-def _graph_label(tensor: Tensor) -> str:
-    """Return what a node of the graph says: its name or operation, then its shape."""
-    if tensor.op:
-        title = OPERATION_LABELS.get(tensor.op, tensor.op)
-    else:
-        title = tensor.name or f"{tensor.data.item():g}"
-    lines = [title, str(tuple(tensor.shape))]
-    if tensor.requires_grad and not tensor.inputs:
-        lines.append("requires_grad")
-    return "\n".join(lines)
-
-
-def _graph_layout(order: Sequence[Tensor]) -> dict[int, tuple[float, float]]:
-    """Return (column, row) for each tensor: operations left to right in the order they
-    ran, each tensor we made in the column before the operation that reads it."""
-    column: dict[int, int] = {}
-    for tensor in order:
-        if tensor.inputs:
-            column[id(tensor)] = 1 + max(column.get(id(source), 0) for source in tensor.inputs)
-    for tensor in order:
-        if not tensor.inputs:
-            readers = [column[id(t)] for t in order if any(s is tensor for s in t.inputs)]
-            column[id(tensor)] = min(readers) - 1
-    place = {}
-    for col in sorted(set(column.values())):
-        here = [t for t in order if column[id(t)] == col]
-        operations = [t for t in here if t.inputs]
-        made = [t for t in here if not t.inputs]
-        for t in operations:
-            place[id(t)] = (float(col), 0.0)
-        rows = [1.1, -1.1, 2.2] if operations else [0.65, -0.65, 1.95]
-        for t, row in zip(made, rows, strict=False):
-            place[id(t)] = (float(col), row)
-    return place
-
-
-def computational_graph(loss: Tensor) -> Figure:
-    """Return the graph our autograd recorded for a loss: what was computed from what."""
-    order = loss.graph()
-    place = _graph_layout(order)
-    steps = [t for t in order if t.inputs]
-    leaves = [t for t in order if not t.inputs]
-    learned = [t.name for t in leaves if t.requires_grad]
-    first = steps[0]
-    inputs = " and the ".join(f"{t.name or 'constant'} {tuple(t.shape)}" for t in first.inputs)
-    chain = "; then ".join(
-        f"{_graph_label(t).splitlines()[0]} gives shape {tuple(t.shape)}" for t in steps[1:]
-    )
-    figure = style.new_figure(
-        10.5,
-        3.9,
-        f"The computational graph our autograd recorded while computing "
-        f"mnist_loss(linear1(images)) for {first.shape[0]} training images. Boxes are "
-        f"tensors; an arrow goes from each tensor to the operation that read it. The "
-        f"{inputs} go into @, which gives {tuple(first.shape)}, one score per image; then "
-        f"{chain}: the loss, one number. The {' and the '.join(learned)} were made with "
-        f"requires_grad (blue boxes): backward() follows the arrows in reverse, from the "
-        f"loss back to them, and fills their .grad.",
-    )
-    ax = figure.add_subplot()
-    width, height = 0.82, 0.62
-    for tensor in order:
-        x, y = place[id(tensor)]
-        wanted = tensor.requires_grad and not tensor.inputs
-        ax.add_patch(
-            mpl.patches.FancyBboxPatch(
-                (x - width / 2, y - height / 2),
-                width,
-                height,
-                boxstyle="round,pad=0.02",
-                facecolor="none",
-                edgecolor=style.BLUE if wanted else mpl.rcParams["axes.edgecolor"],
-                linewidth=2.2 if wanted else 1.0,
-                linestyle="-" if tensor.inputs or wanted else "--",
-            )
-        )
-        label = _graph_label(tensor) + ("\nthe loss" if tensor is loss else "")
-        ax.text(x, y, label, ha="center", va="center", fontsize=9.5)
-    for tensor in steps:
-        for source in tensor.inputs:
-            start, end = np.array(place[id(source)]), np.array(place[id(tensor)])
-            direction = end - start
-            if direction[1] == 0 and direction[0] > 1:  # past another box: arc under it
-                start, end = start - (0, height / 2), end - (0, height / 2)
-                connection = "arc3,rad=0.35"
-            else:  # from the box's edge to the next box's edge
-                reach = 1.04 * min(
-                    width / 2 / abs(direction[0]) if direction[0] else np.inf,
-                    height / 2 / abs(direction[1]) if direction[1] else np.inf,
-                )
-                start, end = start + direction * reach, end - direction * reach
-                connection = "arc3"
-            ax.annotate(
-                "",
-                xy=end,
-                xytext=start,
-                arrowprops={
-                    "arrowstyle": "-|>",
-                    "color": style.ink(),
-                    "linewidth": 1.1,
-                    "connectionstyle": connection,
-                },
-            )
-    columns = [x for x, _ in place.values()]
-    rows = [y for _, y in place.values()]
-    ax.set_xlim(min(columns) - 0.5, max(columns) + 0.5)
-    ax.set_ylim(min(rows) - 0.9, max(rows) + 0.5)
-    ax.set_axis_off()
-    ax.set_title("forward: the arrows;  backward(): the same arrows in reverse, from the loss")
-    ax.text(
-        0.5,
-        0.0,
-        "blue: made with requires_grad, gets a .grad      dashed: data or a constant, no .grad",
-        transform=ax.transAxes,
-        ha="center",
-        fontsize=9.5,
-    )
     return figure
 
 

@@ -13,13 +13,10 @@ from lessons_code import (
     digits,
     learner,
     linear_model,
-    neural_net,
-    nn,
     summaries,
 )
 from lessons_code.website.pages import shared
 from lessons_code.website.runs import (
-    GRAPH_BATCH,
     N_CONFUSED_PAIRS,
     PUBLISHED_ERRORS,
     TWO_CLASS_SCORES,
@@ -115,67 +112,6 @@ def _dataloader(mnist) -> dict:
     }
 
 
-def _autograd(runs: Runs) -> dict:
-    """Our autograd's gradients beside the hand-derived ones, in float64, on this data."""
-    mnist, seed = runs.mnist, linear_model.RECIPE.seed
-    n_images = linear_model.RECIPE.batch_size
-    xb, yb = mnist.train_x[:n_images].astype(np.float64), mnist.train_y[:n_images].astype(float)
-
-    def float64(params: dict) -> dict:
-        return {name: value.astype(np.float64) for name, value in params.items()}
-
-    start = float64(linear_model.init_linear(np.random.default_rng(seed)))
-    _, by_hand = linear_model.calc_grad(start, xb, yb)
-    model = nn.Linear(start["weights"], start["bias"])
-    nn.calc_grad(xb, yb, model)
-    net_start = float64(neural_net.init_net(np.random.default_rng(seed)))
-    _, net_by_hand = neural_net.calc_grad(net_start, xb, yb)
-    net = nn.Sequential(
-        nn.Linear(net_start["w1"], net_start["b1"]),
-        nn.ReLU(),
-        nn.Linear(net_start["w2"], net_start["b2"]),
-    )
-    nn.calc_grad(xb, yb, net)
-    net_difference = max(
-        float(np.abs(p.grad - net_by_hand[name]).max())
-        for name, p in zip(("w1", "b1", "w2", "b2"), net.parameters(), strict=True)
-    )
-
-    twice = nn.Linear(start["weights"], start["bias"])  # the chapter's batch = train_x[:4]
-    nn.calc_grad(xb[:GRAPH_BATCH], yb[:GRAPH_BATCH], twice)
-    once = {"weights_mean": float(twice.weights.grad.mean()), "bias": float(twice.bias.grad)}
-    nn.calc_grad(xb[:GRAPH_BATCH], yb[:GRAPH_BATCH], twice)
-    histories = runs.learner_histories
-    return {
-        "batch_size": n_images,
-        "graph_batch": GRAPH_BATCH,
-        "parameters": len(model.weights.data) + 1,
-        "bias_grad_by_hand": float(by_hand["bias"]),
-        "bias_grad_autograd": float(model.bias.grad),
-        "weights_grad_mean_by_hand": float(by_hand["weights"].mean()),
-        "weights_grad_mean_autograd": float(model.weights.grad.mean()),
-        "linear_largest_difference": max(
-            float(np.abs(model.weights.grad - by_hand["weights"]).max()),
-            abs(float(model.bias.grad - by_hand["bias"])),
-        ),
-        "net_parameters": sum(p.data.size for p in net.parameters()),
-        "net_largest_difference": net_difference,
-        "once_weights_grad_mean": once["weights_mean"],
-        "once_bias_grad": once["bias"],
-        "twice_weights_grad_mean": float(twice.weights.grad.mean()),
-        "twice_bias_grad": float(twice.bias.grad),
-        "twice_over_once": float(twice.bias.grad) / once["bias"],
-        "learner_linear_final_valid_accuracy": histories["linear"][-1].valid_accuracy,
-        "learner_net_final_valid_accuracy": histories["net"][-1].valid_accuracy,
-        "learner_linear_identical_epochs": sum(
-            a == b for a, b in zip(histories["linear"], runs.linear.history, strict=True)
-        ),
-        "learner_net_identical_epochs": sum(
-            a == b for a, b in zip(histories["net"], runs.net.history, strict=True)
-        ),
-    }
-
-
 def _first_image(runs: Runs) -> dict:
     """Return the linear model's ten scores for the first validation image, worked through."""
     image, digit = runs.ten_digits.valid_x[:1], int(runs.ten_digits.valid_y[0])
@@ -254,7 +190,6 @@ def numbers(runs: Runs) -> dict:
         "cli": _cli_output(runs),
         "arrays": _arrays(mnist),
         "dataloader": _dataloader(mnist),
-        "autograd": _autograd(runs),
         "apples_pears": _apples_pears(runs.story),
         "ten_digits": _ten_digits(runs),
         "published": _published(),

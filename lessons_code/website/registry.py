@@ -14,6 +14,7 @@ from lessons_code import digits
 from lessons_code.website import figures, widgets
 from lessons_code.website import numbers as legacy_numbers
 from lessons_code.website.pages import (
+    autograd,
     bias,
     gradient_descent,
     index,
@@ -64,7 +65,6 @@ _LEGACY_FIGURES = {
         figures.one_receipt_line,
         lambda runs: (runs.story.receipt, runs.story.receipts),
     ),
-    "computational-graph": (figures.computational_graph, lambda runs: (runs.loss_graph(),)),
     "digit-templates": (figures.digit_templates, lambda runs: (runs.ten_linear.params["weights"],)),
     "digit-confusion": (
         figures.confusion_heatmap,
@@ -87,7 +87,7 @@ for _name, (_data, _make) in _LEGACY_WIDGETS.items():
     widget(_name, _data)(_make)
 
 
-PAGES = (bias, gradient_descent, index, layer, loss, multiply, prediction, shared)
+PAGES = (autograd, bias, gradient_descent, index, layer, loss, multiply, prediction, shared)
 """Every page module: importing them registered their figures, numbers and widgets."""
 
 

@@ -23,7 +23,6 @@ from lessons_code import (
     neural_net,
     nn,
 )
-from lessons_code.autograd import Tensor
 
 LEARNING_RATES = (0.01, 1.0, 10.0, 100.0)
 """The learning rates compared on the site: too small, the chapter's, bigger, too large."""
@@ -33,10 +32,6 @@ VARIANT_EPOCHS = 80
 VARIANT_LEARNING_RATE = 10.0
 """The "change one thing" table's changes: a smaller batch, four times the epochs, a
 larger learning rate (the starting weights and the loss are the other two)."""
-
-GRAPH_BATCH = 4
-"""How many training images the computational-graph figure runs through linear1, as the
-chapter's `batch = train_x[:4]`."""
 
 TEN_DIGIT_LEARNING_RATES = (0.005, digits.LINEAR_RECIPE.learning_rate, 5.0, 50.0)
 """The learning rates compared on the ten-digit page: too small, the recipe's, bigger, far
@@ -115,12 +110,6 @@ class Runs:
             "linear": nn.fit(nn.linear1, self.mnist, linear_model.RECIPE),
             "net": nn.fit(nn.simple_net, self.mnist, neural_net.RECIPE),
         }
-
-    def loss_graph(self) -> Tensor:
-        """Return mnist_loss(linear1(images)) of the first training images, with its graph."""
-        model = nn.linear1(np.random.default_rng(linear_model.RECIPE.seed))
-        images = Tensor(self.mnist.train_x[:GRAPH_BATCH], name="images")
-        return nn.mnist_loss(model(images), self.mnist.train_y[:GRAPH_BATCH])
 
     @cached_property
     def half_data(self) -> learner.TrainingRun:
