@@ -7,7 +7,6 @@ from __future__ import annotations
 import numpy as np
 
 from lessons_code import (
-    apples_pears,
     arrays,
     baseline,
     digits,
@@ -33,35 +32,6 @@ def _cli_output(runs: Runs) -> dict:
         "train_digits": summaries.format_digits(
             summaries.digits_summary(runs.ten_digits, runs.ten_linear, "linear"), timing=False
         ),
-    }
-
-
-def _apples_pears(story: apples_pears.Story) -> dict:
-    walk, receipt, descent = story.walk, story.receipt, story.descent_with_fee
-    return {
-        "story_apples": receipt.quantities[0],
-        "story_pears": receipt.quantities[1],
-        "story_total": receipt.total,
-        "guess_apple": walk[0].prices[0],
-        "guess_pear": walk[0].prices[1],
-        "guess_total": walk[0].total,
-        "scaled_apple": walk[1].prices[0],
-        "scaled_pear": walk[1].prices[1],
-        "scaled_total": walk[1].total,
-        "scaled_apple_cost": receipt.quantities[0] * walk[1].prices[0],
-        "scaled_pear_cost": receipt.quantities[1] * walk[1].prices[1],
-        "line_pear_at_0": float(apples_pears.pear_prices_fitting(receipt, 0.0)),
-        "line_pear_at_2": float(apples_pears.pear_prices_fitting(receipt, 2.0)),
-        "true_apple": walk[2].prices[0],
-        "true_pear": walk[2].prices[1],
-        "true_total": walk[2].total,
-        "n_receipts": len(story.receipts_with_fee),
-        "learned_apple": float(descent.prices[-1][0]),
-        "learned_pear": float(descent.prices[-1][1]),
-        "learned_fee": float(descent.fees[-1]),
-        "true_fee": apples_pears.BAG_FEE,
-        "steps": len(descent.losses) - 1,
-        "learning_rate": apples_pears.LEARNING_RATE,
     }
 
 
@@ -190,7 +160,6 @@ def numbers(runs: Runs) -> dict:
         "cli": _cli_output(runs),
         "arrays": _arrays(mnist),
         "dataloader": _dataloader(mnist),
-        "apples_pears": _apples_pears(runs.story),
         "ten_digits": _ten_digits(runs),
         "published": _published(),
     }

@@ -14,6 +14,7 @@ from lessons_code import digits
 from lessons_code.website import figures, widgets
 from lessons_code.website import numbers as legacy_numbers
 from lessons_code.website.pages import (
+    apples_pears,
     autograd,
     bias,
     gradient_descent,
@@ -57,14 +58,6 @@ def confused_inputs(runs: Runs) -> tuple:
 
 
 _LEGACY_FIGURES = {
-    "apples-pears-descent": (
-        figures.apples_pears_descent,
-        lambda runs: (runs.story.receipts, runs.story.descent),
-    ),
-    "one-receipt-line": (
-        figures.one_receipt_line,
-        lambda runs: (runs.story.receipt, runs.story.receipts),
-    ),
     "digit-templates": (figures.digit_templates, lambda runs: (runs.ten_linear.params["weights"],)),
     "digit-confusion": (
         figures.confusion_heatmap,
@@ -80,14 +73,24 @@ for _name, (_draw, _inputs) in _LEGACY_FIGURES.items():
     figure(_name, _inputs)(_draw)
 
 _LEGACY_WIDGETS = {
-    "receipts": ("receipts.json", widgets.receipts),
     "ten-digit-pad": ("ten-digits.json", widgets.ten_digit_pad),
 }
 for _name, (_data, _make) in _LEGACY_WIDGETS.items():
     widget(_name, _data)(_make)
 
 
-PAGES = (autograd, bias, gradient_descent, index, layer, loss, multiply, prediction, shared)
+PAGES = (
+    apples_pears,
+    autograd,
+    bias,
+    gradient_descent,
+    index,
+    layer,
+    loss,
+    multiply,
+    prediction,
+    shared,
+)
 """Every page module: importing them registered their figures, numbers and widgets."""
 
 

@@ -7,7 +7,6 @@ every constant they need (the nudged pixel, the price ranges) comes with the dat
 
 from __future__ import annotations
 
-from lessons_code import apples_pears
 from lessons_code.website.pages import shared
 from lessons_code.website.runs import (
     Runs,
@@ -16,11 +15,6 @@ from lessons_code.website.runs import (
 TEMPLATE_DECIMALS = 4
 """Decimals kept of the ten-digit pad's weights: the scores move by under 0.01, the file
 stays small."""
-
-PRICE_RANGES = {"apple": (0.0, 6.0), "pear": (0.0, 10.0), "fee": (0.0, 6.0)}
-"""The range of each price and of the fee on the receipts playground: sliders, typed
-values and the loss map's axes all keep to it (a gradient step may go past it, and the
-playground says so)."""
 
 
 def ten_digit_pad(runs: Runs) -> dict:
@@ -32,23 +26,4 @@ def ten_digit_pad(runs: Runs) -> dict:
         "templates[d] + biases[d]",
         "templates": [shared.rounded(column, TEMPLATE_DECIMALS) for column in params["weights"].T],
         "biases": shared.rounded(params["bias"], TEMPLATE_DECIMALS),
-    }
-
-
-def receipts(runs: Runs) -> dict:
-    """Return both shops' receipts, the forum's first guess and the playground's ranges."""
-    story = runs.story
-    return {
-        "about": "the receipts of lessons_code.apples_pears and the forum's first guess",
-        "shops": {
-            "no fee": [{"quantities": r.quantities, "total": r.total} for r in story.receipts],
-            "bag fee": [
-                {"quantities": r.quantities, "total": r.total} for r in story.receipts_with_fee
-            ],
-        },
-        "true_prices": list(apples_pears.TRUE_PRICES),
-        "bag_fee": apples_pears.BAG_FEE,
-        "first_guess": list(apples_pears.FIRST_GUESS),
-        "learning_rate": apples_pears.LEARNING_RATE,
-        "ranges": {name: list(bounds) for name, bounds in PRICE_RANGES.items()},
     }
