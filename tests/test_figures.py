@@ -127,7 +127,7 @@ def test_digit_grid_wraps_into_rows_and_needs_one_caption_per_image(tiny_data):
 def test_every_figure_is_drawn_by_a_function_of_a_page_module():
     for name, spec in FIGURES.items():
         module = sys.modules[spec.draw.__module__]
-        assert module in PAGES or spec.draw.__module__ == "lessons_code.website.figures", name
+        assert module in PAGES, name
         assert spec.draw is getattr(module, spec.draw.__name__, None), name
 
 

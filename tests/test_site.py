@@ -16,8 +16,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from lessons_code.linear_model import RECIPE
-from lessons_code.website.numbers import numbers
-from lessons_code.website.registry import FIGURES, WIDGETS
+from lessons_code.website.registry import FIGURES, WIDGETS, numbers
 from lessons_code.website.runs import Runs
 from tests.support import (
     REPO,

@@ -1,8 +1,10 @@
-"""The runs behind the site: every model the pages describe, trained once, on first use.
+"""The runs behind the site that are costly or shared: every model the pages describe,
+trained once, on first use.
 
-A build that needs one figure trains only what that figure is drawn from. The site's
-own choices (which learning rates to compare, which weight to nudge) are here, once;
-the chapter's choices (its recipes) stay in the lessons.
+A build that needs one figure trains only what that figure is drawn from. The constants
+that define a run (which learning rates to compare, the variants' changes) are here,
+beside it; the chapter's choices (its recipes) stay in the lessons, and what one page
+alone computes from these runs is in that page's module (`lessons_code.website.pages`).
 """
 
 from __future__ import annotations
@@ -10,8 +12,6 @@ from __future__ import annotations
 import threading
 from dataclasses import replace
 from functools import cached_property
-
-import numpy as np
 
 from lessons_code import (
     apples_pears,
@@ -37,21 +37,20 @@ TEN_DIGIT_LEARNING_RATES = (0.005, digits.LINEAR_RECIPE.learning_rate, 5.0, 50.0
 """The learning rates compared on the ten-digit page: too small, the recipe's, bigger, far
 too big."""
 
-N_CONFUSED_PAIRS = 3
-"""How many of the most frequent mistakes the ten-digit page names."""
 
-N_CONFUSED_EXAMPLES = 3
-"""How many real validation images the ten-digit page shows of each of those mistakes."""
-
-TWO_CLASS_SCORES = (1.0, 3.0)
-"""A worked example: the scores of "7" and "3" whose softmax is the sigmoid of 3 - 1."""
-
-PUBLISHED_ERRORS = {
-    "lecun_linear": 0.12,  # LeCun's MNIST table: linear classifier (1-layer NN), 12.0% error
-    "lecun_net_300": 0.047,  # the same table: 2-layer NN, 300 hidden units, 4.7% error
-    "tensorflow_softmax": 0.08,  # TensorFlow's beginners' softmax regression: about 92%
-}
-"""Published test error rates on all ten digits, cited on the ten-digit page."""
+SECOND_THREAD = (
+    "ten_digits",
+    "ten_linear",
+    "ten_net",
+    "ten_nearest",
+    "ten_learning_rates",
+    "ten_unscaled",
+    "ten_two_class_loss",
+)
+"""The runs `Runs.compute_all` trains in a second thread while the main thread trains the
+others: the ten-digit runs, which read their own data. Each of them reads only runs of
+this list, and no other run reads them (tests/test_runs.py checks both): a run that both
+threads asked for would be trained twice, since a cached_property has no lock."""
 
 
 class Runs:
@@ -61,27 +60,26 @@ class Runs:
         self.data_dir = data_dir
 
     def compute_all(self) -> None:
-        """Compute every run of the site, the ten-digit runs in a second thread meanwhile.
+        """Compute every run of the site, those of SECOND_THREAD in a second thread meanwhile.
 
         Training is mostly numpy, which lets go of Python's lock, so the two threads use
-        two cores. The two groups share nothing: the ten-digit runs read their own data.
+        two cores. The two groups share nothing (see SECOND_THREAD).
         """
         names = [name for name, value in vars(Runs).items() if isinstance(value, cached_property)]
-        ten_digits = [name for name in names if name.startswith("ten_")]
         failed: list[BaseException] = []
 
-        def train_ten_digits() -> None:
+        def train_second_group() -> None:
             try:
-                for name in ten_digits:
+                for name in SECOND_THREAD:
                     getattr(self, name)
             except BaseException as error:  # raised again in the main thread, below
                 failed.append(error)
 
         # A daemon: if a run of the main thread fails, the process need not wait for it.
-        second = threading.Thread(target=train_ten_digits, daemon=True)
+        second = threading.Thread(target=train_second_group, daemon=True)
         second.start()
         for name in names:
-            if name not in ten_digits:
+            if name not in SECOND_THREAD:
                 getattr(self, name)
         second.join()
         if failed:
@@ -171,12 +169,6 @@ class Runs:
         return {kind: digits.nearest_ideal_baseline(self.ten_digits, kind) for kind in ("l1", "l2")}
 
     @cached_property
-    def ten_confusion(self) -> np.ndarray:
-        """Return the linear model's 10 × 10 confusion matrix on the validation set."""
-        scores = digits.predict(self.ten_linear.params, self.ten_digits.valid_x)
-        return digits.confusion_matrix(scores, self.ten_digits.valid_y)
-
-    @cached_property
     def ten_learning_rates(self) -> dict[float, learner.TrainingRun]:
         """Return the ten-digit linear model trained at each compared learning rate."""
         return {
@@ -199,19 +191,6 @@ class Runs:
     def ten_two_class_loss(self) -> learner.TrainingRun:
         """Return the ten-score linear model trained with mnist_loss, not cross-entropy."""
         return digits.train_linear_two_class_loss(self.ten_digits)
-
-    def confused_examples(self) -> list[tuple[int, int, np.ndarray]]:
-        """Return (true digit, said digit, images) of the most frequent mistakes."""
-        mnist = self.ten_digits
-        said = digits.predict(self.ten_linear.params, mnist.valid_x).argmax(axis=1)
-        return [
-            (
-                true,
-                wrong,
-                mnist.valid_x[(mnist.valid_y == true) & (said == wrong)][:N_CONFUSED_EXAMPLES],
-            )
-            for true, wrong, _ in digits.most_confused(self.ten_confusion, N_CONFUSED_PAIRS)
-        ]
 
     @cached_property
     def story(self) -> apples_pears.Story:
