@@ -1,0 +1,60 @@
+"""The registry of figures, numbers and widgets: complete whatever is imported first, one
+module per page, and page modules that share only `shared`."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+from lessons_code.website import pages
+from lessons_code.website.registry import FIGURES, NUMBERS, PAGES, WIDGETS
+from tests.support import REPO, imports
+
+PAGES_FOLDER = REPO / "lessons_code" / "website" / "pages"
+
+TABLES = (
+    "from lessons_code.website.registry import FIGURES, NUMBERS, WIDGETS\n"
+    "print(json.dumps([sorted(FIGURES), sorted(NUMBERS), sorted(WIDGETS)]))"
+)
+
+
+def tables_after(first_import: str) -> list:
+    """Return the registry's names, in a fresh process that imported first_import first."""
+    code = f"import json\nimport {first_import}\n{TABLES}"
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_every_page_module_is_registered():
+    on_disk = {path.stem for path in PAGES_FOLDER.glob("*.py") if path.stem != "__init__"}
+    assert {module.__name__.rsplit(".", 1)[1] for module in PAGES} == on_disk
+
+
+def test_the_tables_do_not_depend_on_what_was_imported_first():
+    expected = [sorted(FIGURES), sorted(NUMBERS), sorted(WIDGETS)]
+    assert tables_after("lessons_code.website.pages.bias") == expected
+    assert tables_after("lessons_code.website.cache") == expected
+
+
+def test_everything_registered_comes_from_a_page_module():
+    modules = {module.__name__ for module in PAGES}
+    for name, spec in FIGURES.items():
+        assert spec.draw.__module__ in modules, name
+    for group, make in NUMBERS.items():
+        assert make.__module__ in modules, group
+        assert make.__doc__, f"numbers {group!r}: say what they are in a docstring"
+    for name, widget in WIDGETS.items():
+        assert widget.make.__module__ in modules, name
+
+
+def test_page_modules_import_no_other_page_but_shared():
+    for path in PAGES_FOLDER.glob("*.py"):
+        prefix = pages.__name__ + "."
+        found = {
+            name[len(prefix) :].split(".")[0] for name in imports(path) if name.startswith(prefix)
+        }
+        assert found <= {"shared"}, f"{path.name} imports the page modules {found}"
