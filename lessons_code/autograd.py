@@ -17,8 +17,6 @@ from collections.abc import Callable
 
 import numpy as np
 
-from lessons_code.linear_model import sigmoid
-
 GradFn = Callable[[np.ndarray], np.ndarray]
 """How an operation sends the gradient of its output back to one of its inputs."""
 
@@ -131,7 +129,8 @@ class Tensor:
         )
 
     def sigmoid(self) -> Tensor:
-        probabilities = sigmoid(self.data)
+        e = np.exp(-np.abs(self.data))  # in (0, 1]: never overflows, even at ±1000
+        probabilities = np.where(self.data >= 0, 1 / (1 + e), e / (1 + e))
         slope = probabilities * (1 - probabilities)  # d sigmoid(z) / dz
         return Tensor.record(probabilities, "sigmoid", (self, lambda g: g * slope))
 

@@ -198,7 +198,7 @@ def build_parser() -> argparse.ArgumentParser:
         help=f"linear: 784 -> 10 (the default); net: 784 -> {digits.N_HIDDEN} -> ReLU -> 10",
     )
     _add_data_dir(train_digits)
-    _add_recipe(train_digits, {name: recipe for name, (_, _, recipe) in digits.MODELS.items()})
+    _add_recipe(train_digits, {name: model.recipe for name, model in digits.MODELS.items()})
     _add_json(train_digits)
 
     similarity = _add_command(
@@ -356,11 +356,11 @@ def _train(args: argparse.Namespace) -> int:
 
 
 def _train_digits(args: argparse.Namespace) -> dict:
-    train, _, default = digits.MODELS[args.model]
-    recipe = _recipe(args, default)
+    model = digits.MODELS[args.model]
+    recipe = _recipe(args, model.recipe)
     learner.check_recipe(recipe)  # before any data is read
     mnist = data.load_digits(args.data_dir)
-    return summaries.digits_summary(mnist, train(mnist, recipe), args.model)
+    return summaries.digits_summary(mnist, model.train(mnist, recipe), args.model)
 
 
 def _predict(args: argparse.Namespace) -> dict:

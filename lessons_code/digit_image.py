@@ -17,9 +17,8 @@ from pathlib import Path
 
 import numpy as np
 
-from lessons_code.data import DataError
+from lessons_code.data import IMAGE_SIDE, DataError
 
-MNIST_SIDE = 28
 BOX_SIDE = 20  # MNIST fits each digit's bounding box into 20×20, then pads it to 28×28
 CENTRE = 14  # where MNIST's digits have their centre of mass: pixel 14 of 0..27, both ways
 EPSILON = 1e-9  # a centre exactly half a pixel off rounds the same way here and in JS
@@ -60,7 +59,7 @@ def area_weights(source: int, target: int) -> np.ndarray:
 def reduce_to_mnist(ink: np.ndarray) -> np.ndarray:
     """Return 784 pixels in [0, 1]: ink (height, width) in [0, 1] reduced as MNIST was."""
     ink = np.asarray(ink, dtype=np.float64)
-    pixels = np.zeros((MNIST_SIDE, MNIST_SIDE))
+    pixels = np.zeros((IMAGE_SIDE, IMAGE_SIDE))
     rows = np.flatnonzero((ink > 0).any(axis=1))
     columns = np.flatnonzero((ink > 0).any(axis=0))
     if rows.size == 0:
@@ -83,9 +82,9 @@ def reduce_to_mnist(ink: np.ndarray) -> np.ndarray:
     offset_y = math.floor(CENTRE + 0.5 - centre_y + EPSILON)
     for y in range(height):
         target_y = y + offset_y
-        if 0 <= target_y < MNIST_SIDE:
+        if 0 <= target_y < IMAGE_SIDE:
             for x in range(width):
-                if 0 <= x + offset_x < MNIST_SIDE:
+                if 0 <= x + offset_x < IMAGE_SIDE:
                     pixels[target_y, x + offset_x] = small[y, x]
     return pixels.reshape(-1)
 
@@ -144,7 +143,7 @@ def read_digit(path: str | Path) -> Digit:
     inverted = bool(border.mean() > 0.5)
     ink = 1 - grey if inverted else grey
     height, width = ink.shape
-    if ink.shape == (MNIST_SIDE, MNIST_SIDE):
+    if ink.shape == (IMAGE_SIDE, IMAGE_SIDE):
         return Digit(ink.reshape(-1), inverted, (width, height), reduced=False)
     paper = float(np.median(1 - border if inverted else border))
     darkest = float(ink.max())

@@ -10,22 +10,23 @@ digit. Every gradient is derived by hand; the training loop is the chapter's, in
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
 
-from lessons_code.baseline import mnist_distance
-from lessons_code.learner import Params, Recipe, TrainingRun, train_model
+from lessons_code.baseline import Distance, mnist_distance
+from lessons_code.data import N_PIXELS
+from lessons_code.learner import Params, Predict, Recipe, TrainingRun, train_model
 from lessons_code.linear_model import (
-    N_PIXELS,
+    init_layer,
     init_params,
     linear1,
     mnist_loss,
     mnist_loss_grad,
-    sigmoid,
 )
-from lessons_code.neural_net import init_layer, relu
+from lessons_code.neural_net import relu
 
 N_DIGITS = 10
 N_HIDDEN = 100  # the chapter has 30; ten digits need more (see NET_RECIPE)
@@ -93,7 +94,7 @@ def batch_accuracy(predictions: np.ndarray, targets: np.ndarray) -> float:
 
 
 # --8<-- [start:ten_scores]
-def init_linear(rng: np.random.Generator) -> Params:
+def ten_init_linear(rng: np.random.Generator) -> Params:
     """Return ten columns of 784 weights and ten biases: one linear model per digit."""
     return {
         "weights": init_params((N_PIXELS, N_DIGITS), rng, std=0.01),
@@ -101,7 +102,7 @@ def init_linear(rng: np.random.Generator) -> Params:
     }
 
 
-def predict(params: Params, xb: np.ndarray) -> np.ndarray:
+def ten_predict(params: Params, xb: np.ndarray) -> np.ndarray:
     """Return ten scores per image from the linear model."""
     return linear1(xb, params["weights"], params["bias"])  # (n, 784) @ (784, 10) -> (n, 10)
 
@@ -112,7 +113,7 @@ def predict(params: Params, xb: np.ndarray) -> np.ndarray:
 # --8<-- [start:calc_grad]
 def calc_grad(params: Params, xb: np.ndarray, yb: np.ndarray) -> tuple[float, Params]:
     """Return the batch's cross-entropy and its gradient for the weights and the biases."""
-    predictions = predict(params, xb)
+    predictions = ten_predict(params, xb)
     d_predictions = cross_entropy_grad(predictions, yb)  # (n, 10)
     grads = {
         "weights": xb.T @ d_predictions,  # (784, n) @ (n, 10) -> (784, 10)
@@ -125,33 +126,33 @@ def calc_grad(params: Params, xb: np.ndarray, yb: np.ndarray) -> tuple[float, Pa
 
 
 # --8<-- [start:net]
-def init_net(rng: np.random.Generator, n_hidden: int = N_HIDDEN) -> Params:
+def ten_init_net(rng: np.random.Generator, n_hidden: int = N_HIDDEN) -> Params:
     """Return the two layers' starting weights and biases: 784 -> n_hidden -> 10."""
     w1, b1 = init_layer(N_PIXELS, n_hidden, rng)
     w2, b2 = init_layer(n_hidden, N_DIGITS, rng)
     return {"w1": w1, "b1": b1, "w2": w2, "b2": b2}
 
 
-def simple_net(params: Params, xb: np.ndarray) -> np.ndarray:
-    """Return ten scores per image from the two-layer net."""
-    hidden = relu(xb @ params["w1"] + params["b1"])  # (n, 784) @ (784, 30) -> (n, 30)
-    return hidden @ params["w2"] + params["b2"]  # (n, 30) @ (30, 10) -> (n, 10)
+def ten_simple_net(params: Params, xb: np.ndarray) -> np.ndarray:
+    """Return ten scores per image from the two-layer net (h = n_hidden, 100 by default)."""
+    hidden = relu(xb @ params["w1"] + params["b1"])  # (n, 784) @ (784, h) -> (n, h)
+    return hidden @ params["w2"] + params["b2"]  # (n, h) @ (h, 10) -> (n, 10)
 
 
-def net_calc_grad(params: Params, xb: np.ndarray, yb: np.ndarray) -> tuple[float, Params]:
+def ten_net_calc_grad(params: Params, xb: np.ndarray, yb: np.ndarray) -> tuple[float, Params]:
     """Return the batch's cross-entropy and its gradient for all four parameter arrays."""
-    before_relu = xb @ params["w1"] + params["b1"]  # (n, 30)
-    hidden = relu(before_relu)  # (n, 30)
+    before_relu = xb @ params["w1"] + params["b1"]  # (n, h)
+    hidden = relu(before_relu)  # (n, h)
     predictions = hidden @ params["w2"] + params["b2"]  # (n, 10)
 
     d_predictions = cross_entropy_grad(predictions, yb)  # (n, 10)
-    d_hidden = d_predictions @ params["w2"].T  # (n, 10) @ (10, 30) -> (n, 30)
+    d_hidden = d_predictions @ params["w2"].T  # (n, 10) @ (10, h) -> (n, h)
     d_before_relu = d_hidden * (before_relu > 0)  # ReLU passes gradient only where it was on
     grads = {
-        "w2": hidden.T @ d_predictions,  # (30, n) @ (n, 10) -> (30, 10)
+        "w2": hidden.T @ d_predictions,  # (h, n) @ (n, 10) -> (h, 10)
         "b2": d_predictions.sum(axis=0),  # (10,)
-        "w1": xb.T @ d_before_relu,  # (784, n) @ (n, 30) -> (784, 30)
-        "b1": d_before_relu.sum(axis=0),  # (30,)
+        "w1": xb.T @ d_before_relu,  # (784, n) @ (n, h) -> (784, h)
+        "b1": d_before_relu.sum(axis=0),  # (h,)
     }
     return cross_entropy(predictions, yb), grads
 
@@ -163,26 +164,50 @@ def net_calc_grad(params: Params, xb: np.ndarray, yb: np.ndarray) -> tuple[float
 def train_linear(data, recipe: Recipe = LINEAR_RECIPE) -> TrainingRun:
     """Train the linear model 784 -> 10 on all ten digits and return the run."""
     rng = np.random.default_rng(recipe.seed)  # the run's only source of randomness
-    params = init_linear(rng)
-    return train_model(params, predict, calc_grad, data, recipe, rng, cross_entropy, batch_accuracy)
+    return train_model(
+        ten_init_linear(rng),
+        predict=ten_predict,
+        calc_grad=calc_grad,
+        data=data,
+        recipe=recipe,
+        rng=rng,
+        loss=cross_entropy,
+        metric=batch_accuracy,
+    )
 
 
 def train_net(data, recipe: Recipe = NET_RECIPE, n_hidden: int = N_HIDDEN) -> TrainingRun:
     """Train the two-layer net 784 -> n_hidden -> ReLU -> 10 and return the run."""
     rng = np.random.default_rng(recipe.seed)
-    params = init_net(rng, n_hidden)
     return train_model(
-        params, simple_net, net_calc_grad, data, recipe, rng, cross_entropy, batch_accuracy
+        ten_init_net(rng, n_hidden),
+        predict=ten_simple_net,
+        calc_grad=ten_net_calc_grad,
+        data=data,
+        recipe=recipe,
+        rng=rng,
+        loss=cross_entropy,
+        metric=batch_accuracy,
     )
 
 
 # --8<-- [end:train]
 
+
+@dataclass(frozen=True)
+class DigitModel:
+    """A ten-digit model: how to train it, how it scores, and its recipe."""
+
+    train: Callable[[object, Recipe], TrainingRun]  # (data, recipe) -> the run
+    predict: Predict
+    recipe: Recipe
+
+
 MODELS = {
-    "linear": (train_linear, predict, LINEAR_RECIPE),
-    "net": (train_net, simple_net, NET_RECIPE),
+    "linear": DigitModel(train_linear, ten_predict, LINEAR_RECIPE),
+    "net": DigitModel(train_net, ten_simple_net, NET_RECIPE),
 }
-"""Each model by name: how to train it, how it scores, and its recipe."""
+"""Each ten-digit model by the name `lessons train-digits --model` gives it."""
 
 
 # --- how well, digit by digit ----------------------------------------------------------
@@ -216,13 +241,12 @@ def most_confused(confusion: np.ndarray, k: int = 3) -> list[tuple[int, int, int
 
 # --- baselines --------------------------------------------------------------------------
 
-Distance = Literal["l1", "l2"]
 CHANCE = 1 / N_DIGITS
 """Guessing a digit at random is right one time in ten."""
 
 
 # --8<-- [start:nearest_ideal]
-def ideal_digits(train_x: np.ndarray, train_y: np.ndarray) -> np.ndarray:
+def ten_ideal_digits(train_x: np.ndarray, train_y: np.ndarray) -> np.ndarray:
     """Return the ten "ideal" digits: the mean training image of each digit, (10, 784)."""
     return np.stack([train_x[train_y == digit].mean(axis=0) for digit in range(N_DIGITS)])
 
@@ -247,7 +271,7 @@ class NearestIdeal:
 
 def nearest_ideal_baseline(data, kind: Distance = "l1") -> NearestIdeal:
     """Build the ten ideal digits from the training set and score the validation set."""
-    ideals = ideal_digits(data.train_x, data.train_y)
+    ideals = ten_ideal_digits(data.train_x, data.train_y)
     said = nearest_ideal(data.valid_x, ideals, kind)
     return NearestIdeal(ideals, kind, float((said == data.valid_y).mean()))
 
@@ -256,18 +280,22 @@ def nearest_ideal_baseline(data, kind: Distance = "l1") -> NearestIdeal:
 
 
 # --8<-- [start:two_classes]
-def binary_cross_entropy(predictions: np.ndarray, targets: np.ndarray) -> float:
-    """Return the mean of -log(probability of the right answer), one score per image,
-    the probability of a 1 being sigmoid(score)."""
-    # log sigmoid(z) = -log(1 + exp(-z)), written with logaddexp so it never overflows.
-    log_p1 = -np.logaddexp(0, -predictions)  # log of the probability of a 1
-    log_p0 = -np.logaddexp(0, predictions)  # log of the probability of a 0
-    return float(-np.where(targets == 1, log_p1, log_p0).mean())
+def two_scores(predictions: np.ndarray) -> np.ndarray:
+    """Return one score per image as two: 0 for a 7 and the score itself for a 3."""
+    return np.stack([np.zeros_like(predictions), predictions], axis=-1)  # (n,) -> (n, 2)
 
 
-def binary_cross_entropy_grad(predictions: np.ndarray, targets: np.ndarray) -> np.ndarray:
-    """Return d binary_cross_entropy / d predictions: (sigmoid(score) - target) / n."""
-    return (sigmoid(predictions) - targets) / len(predictions)
+def binary_cross_entropy_via_softmax(predictions: np.ndarray, targets: np.ndarray) -> float:
+    """Return binary cross-entropy of one score per image (1 for a 3, 0 for a 7), computed
+    as the cross-entropy of two scores: softmax gives the 3 sigmoid(score - 0)."""
+    return cross_entropy(two_scores(predictions), targets)
+
+
+def binary_cross_entropy_via_softmax_grad(
+    predictions: np.ndarray, targets: np.ndarray
+) -> np.ndarray:
+    """Return its gradient, the 3's column of cross_entropy_grad: (sigmoid(score) - target) / n."""
+    return cross_entropy_grad(two_scores(predictions), targets)[:, 1]
 
 
 # --8<-- [end:two_classes]
@@ -284,7 +312,7 @@ def two_class_loss(predictions: np.ndarray, targets: np.ndarray) -> float:
 
 def two_class_loss_calc_grad(params: Params, xb: np.ndarray, yb: np.ndarray):
     """Return two_class_loss of the linear model's batch and its gradient."""
-    predictions = predict(params, xb)  # (n, 10)
+    predictions = ten_predict(params, xb)  # (n, 10)
     flat = mnist_loss_grad(predictions.ravel(), one_hot(yb).ravel())  # mean over n × 10
     d_predictions = flat.reshape(predictions.shape)
     grads = {"weights": xb.T @ d_predictions, "bias": d_predictions.sum(axis=0)}
@@ -297,14 +325,13 @@ def two_class_loss_calc_grad(params: Params, xb: np.ndarray, yb: np.ndarray):
 def train_linear_two_class_loss(data, recipe: Recipe = LINEAR_RECIPE) -> TrainingRun:
     """Train the ten-score linear model with mnist_loss instead of cross-entropy."""
     rng = np.random.default_rng(recipe.seed)
-    params = init_linear(rng)
     return train_model(
-        params,
-        predict,
-        two_class_loss_calc_grad,
-        data,
-        recipe,
-        rng,
-        two_class_loss,
-        batch_accuracy,
+        ten_init_linear(rng),
+        predict=ten_predict,
+        calc_grad=two_class_loss_calc_grad,
+        data=data,
+        recipe=recipe,
+        rng=rng,
+        loss=two_class_loss,
+        metric=batch_accuracy,
     )

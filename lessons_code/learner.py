@@ -241,6 +241,7 @@ def _finite_or_too_large(learning_rate: float, epoch: int) -> Iterator[None]:
 
 def train_model(
     params: Params,
+    *,
     predict: Predict,
     calc_grad: CalcGrad,
     data,

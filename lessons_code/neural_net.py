@@ -11,9 +11,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from lessons_code.data import N_PIXELS
 from lessons_code.learner import OnEpoch, Params, Recipe, TrainingRun, train_model
 from lessons_code.linear_model import (
-    N_PIXELS,
     batch_accuracy,
     init_layer,
     mnist_loss,
@@ -123,12 +123,12 @@ def train(
     params = init_net(rng, n_hidden)
     return train_model(
         params,
-        simple_net,
-        calc_grad,
-        data,
-        recipe,
-        rng,
-        mnist_loss,
-        batch_accuracy,
+        predict=simple_net,
+        calc_grad=calc_grad,
+        data=data,
+        recipe=recipe,
+        rng=rng,
+        loss=mnist_loss,
+        metric=batch_accuracy,
         on_epoch=on_epoch,
     )

@@ -106,13 +106,13 @@ def calc_grad(xb: np.ndarray, yb: np.ndarray, model) -> None:
 
 
 # --8<-- [start:models]
-def linear1(rng: np.random.Generator) -> Linear:
+def linear1_model(rng: np.random.Generator) -> Linear:
     """Return the linear model as one Linear layer, started as `lessons train` starts it."""
     params = linear_model.init_linear(rng)  # 784 weights and a bias, normal with std 1
     return Linear(params["weights"], params["bias"])
 
 
-def simple_net(rng: np.random.Generator) -> Sequential:
+def simple_net_model(rng: np.random.Generator) -> Sequential:
     """Return the chapter's two-layer net, started as `lessons train-net` starts it."""
     params = neural_net.init_net(rng)  # uniform in ±1/sqrt(n_in), as nn.Linear starts
     return Sequential(

@@ -104,7 +104,7 @@ def format_run(summary: dict, timing: bool = True) -> str:
 
 def digits_summary(mnist: data.MnistData, run: TrainingRun, model: digits.Model) -> dict:
     """Return the JSON summary of a ten-digit run: the run's, and how each digit fares."""
-    _, predict, _ = digits.MODELS[model]
+    predict = digits.MODELS[model].predict
     confusion = digits.confusion_matrix(predict(run.params, mnist.valid_x), mnist.valid_y)
     return {
         "model": model,
@@ -247,8 +247,9 @@ def format_digit(pixels: list[float]) -> str:
     """Return 28 framed lines of text picturing 784 pixels in [0, 1], two characters each."""
     last = len(SHADES) - 1
     shades = [SHADES[min(last, int(v * len(SHADES)))] * 2 for v in pixels]
-    rows = ["|" + "".join(shades[row * 28 : row * 28 + 28]) + "|" for row in range(28)]
-    edge = "+" + "-" * 56 + "+"
+    side = data.IMAGE_SIDE
+    rows = ["|" + "".join(shades[row * side : (row + 1) * side]) + "|" for row in range(side)]
+    edge = "+" + "-" * 2 * side + "+"
     return "\n".join([edge, *rows, edge])
 
 

@@ -15,8 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from lessons_code.data import DataError
-from lessons_code.linear_model import N_PIXELS
+from lessons_code.data import N_PIXELS, DataError
 
 FIXED_DATE = (1980, 1, 1, 0, 0, 0)  # zip entries carry no build time: same weights, same bytes
 

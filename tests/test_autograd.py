@@ -78,7 +78,7 @@ def test_calling_backward_on_the_same_loss_twice_also_adds():
 
 
 @pytest.mark.parametrize(
-    ("make_model", "lesson"), [(nn.linear1, linear_model), (nn.simple_net, neural_net)]
+    ("make_model", "lesson"), [(nn.linear1_model, linear_model), (nn.simple_net_model, neural_net)]
 )
 def test_a_learner_driven_by_autograd_repeats_the_hand_derived_run(sample, make_model, lesson):
     """The chapter's recipe on the sample: the same history, to the last bit."""
@@ -90,7 +90,7 @@ def test_the_same_bits_when_the_last_batch_is_not_a_power_of_two(real_data):
     """Real MNIST's last batch holds 117 images: 1/117 is rounded, and still the Learner
     repeats the hand-derived run, because mnist_loss_grad takes autograd's steps in order."""
     by_hand = linear_model.train(real_data).history
-    assert nn.fit(nn.linear1, real_data, linear_model.RECIPE) == by_hand
+    assert nn.fit(nn.linear1_model, real_data, linear_model.RECIPE) == by_hand
 
 
 def test_only_tensors_that_require_grad_get_one():
@@ -105,7 +105,7 @@ def test_only_tensors_that_require_grad_get_one():
 
 def test_the_graph_lists_inputs_before_what_is_made_from_them(sample):
     xb, yb = float64_batch(sample, 4)
-    model = nn.linear1(np.random.default_rng(0))
+    model = nn.linear1_model(np.random.default_rng(0))
     loss = nn.mnist_loss(model(Tensor(xb, name="images")), yb)
     order = loss.graph()
     assert order[-1] is loss
@@ -168,3 +168,14 @@ def test_matmul_says_which_shapes_it_takes():
 def test_only_floats_can_require_a_gradient():
     with pytest.raises(TypeError, match="only floats can have a gradient, got int64"):
         Tensor(np.array([3, 4, 10]), requires_grad=True)
+
+
+def test_the_engines_sigmoid_is_the_lessons_sigmoid_bit_for_bit():
+    """The engine computes its own sigmoid (it imports no model); it must be the same one."""
+    scores = np.array([-1000.0, -30.0, -1.5, -1e-9, 0.0, 1e-9, 2.0, 30.0, 1000.0])
+    for dtype in (np.float32, np.float64):
+        x = scores.astype(dtype)
+        with np.errstate(over="raise", divide="raise", invalid="raise"):
+            ours = Tensor(x).sigmoid().data
+        assert ours.dtype == linear_model.sigmoid(x).dtype
+        assert ours.tobytes() == linear_model.sigmoid(x).tobytes()

@@ -8,7 +8,7 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from lessons_code import digits
+from lessons_code import digits, linear_model
 from lessons_code.linear_model import sigmoid
 from tests.support.gradcheck import numeric_grad, relative_error
 
@@ -75,24 +75,30 @@ def test_cross_entropy_grad_matches_finite_differences():
 
 def test_linear_gradient_matches_finite_differences(batch):
     xb, yb, rng = batch
-    params = float64(digits.init_linear(np.random.default_rng(6)))
+    params = float64(digits.ten_init_linear(np.random.default_rng(6)))
     params["bias"] = rng.normal(0, 0.1, 10)  # not all zero: every bias is checked off 0
-    check_gradients(digits.calc_grad, digits.predict, digits.cross_entropy, params, xb, yb, rng)
+    check_gradients(digits.calc_grad, digits.ten_predict, digits.cross_entropy, params, xb, yb, rng)
 
 
 def test_net_backprop_matches_finite_differences(batch):
     xb, yb, rng = batch
-    params = float64(digits.init_net(np.random.default_rng(7), n_hidden=16))
+    params = float64(digits.ten_init_net(np.random.default_rng(7), n_hidden=16))
     check_gradients(
-        digits.net_calc_grad, digits.simple_net, digits.cross_entropy, params, xb, yb, rng
+        digits.ten_net_calc_grad, digits.ten_simple_net, digits.cross_entropy, params, xb, yb, rng
     )
 
 
 def test_the_two_class_loss_gradient_matches_finite_differences(batch):
     xb, yb, rng = batch
-    params = float64(digits.init_linear(np.random.default_rng(8)))
+    params = float64(digits.ten_init_linear(np.random.default_rng(8)))
     check_gradients(
-        digits.two_class_loss_calc_grad, digits.predict, digits.two_class_loss, params, xb, yb, rng
+        digits.two_class_loss_calc_grad,
+        digits.ten_predict,
+        digits.two_class_loss,
+        params,
+        xb,
+        yb,
+        rng,
     )
 
 
@@ -105,25 +111,38 @@ def test_with_two_classes_softmax_and_cross_entropy_are_the_sigmoid_and_its_loss
     one_score = scores[:, 1] - scores[:, 0]
     np.testing.assert_allclose(digits.softmax(scores)[:, 1], sigmoid(one_score), atol=1e-15)
     assert digits.cross_entropy(scores, targets) == pytest.approx(
-        digits.binary_cross_entropy(one_score, targets), rel=1e-12
+        linear_model.binary_cross_entropy(one_score, targets), rel=1e-12
     )
     two_column_grad = digits.cross_entropy_grad(scores, targets)
-    one_score_grad = digits.binary_cross_entropy_grad(one_score, targets)
+    one_score_grad = linear_model.binary_cross_entropy_grad(one_score, targets)
     np.testing.assert_allclose(two_column_grad[:, 1], one_score_grad, atol=1e-15)
     np.testing.assert_allclose(two_column_grad[:, 0], -one_score_grad, atol=1e-15)
 
 
-def test_binary_cross_entropy_grad_matches_finite_differences_and_stays_finite():
+@pytest.mark.parametrize("spread", [0.1, 3.0, 40.0, 1000.0])
+def test_both_binary_cross_entropies_agree_even_on_extreme_scores(spread):
+    """The ten-digit page's binary cross-entropy (via softmax of two scores) and the loss
+    page's (via logaddexp) are one loss: the same value and gradient on any scores."""
     rng = np.random.default_rng(10)
-    scores, targets = rng.normal(0, 3, 8), (rng.uniform(size=8) > 0.5).astype(float)
-    numeric = numeric_grad(
-        lambda p: digits.binary_cross_entropy(p["s"], targets), {"s": scores}, "s", range(8)
+    scores = np.concatenate([rng.normal(0, spread, 64), [spread, -spread, 0.0]])
+    targets = (rng.uniform(size=len(scores)) > 0.5).astype(float)
+    via_softmax = digits.binary_cross_entropy_via_softmax(scores, targets)
+    assert np.isfinite(via_softmax)
+    assert via_softmax == pytest.approx(
+        linear_model.binary_cross_entropy(scores, targets), rel=1e-12, abs=1e-15
     )
-    analytic = digits.binary_cross_entropy_grad(scores, targets)
-    assert relative_error(analytic, numeric) <= 1e-6
-    assert digits.binary_cross_entropy(np.array([1000.0, -1000.0]), np.array([0.0, 1.0])) == (
-        pytest.approx(1000.0)
+    np.testing.assert_allclose(
+        digits.binary_cross_entropy_via_softmax_grad(scores, targets),
+        linear_model.binary_cross_entropy_grad(scores, targets),
+        rtol=0,
+        atol=1e-15,
     )
+
+
+def test_binary_cross_entropy_via_softmax_is_the_price_of_a_sure_wrong_answer():
+    scores, targets = np.array([1000.0, -1000.0]), np.array([0.0, 1.0])  # sure, and wrong
+    assert digits.binary_cross_entropy_via_softmax(scores, targets) == pytest.approx(1000.0)
+    assert digits.binary_cross_entropy_via_softmax(scores, 1 - targets) == 0.0
 
 
 def test_confusion_matrix_rows_are_the_true_digit():
@@ -140,7 +159,7 @@ def test_confusion_matrix_rows_are_the_true_digit():
 
 
 def test_nearest_ideal_finds_the_digit_of_clean_images(tiny_digits):
-    ideals = digits.ideal_digits(tiny_digits.train_x, tiny_digits.train_y)
+    ideals = digits.ten_ideal_digits(tiny_digits.train_x, tiny_digits.train_y)
     assert ideals.shape == (10, 784)
     for kind in ("l1", "l2"):
         said = digits.nearest_ideal(tiny_digits.train_x, ideals, kind)
@@ -163,7 +182,7 @@ def test_linear_model_and_net_learn_ten_digits(tiny_digits):
 def test_recipes_are_the_chapters_sgd_with_batch_256():
     for recipe in (digits.LINEAR_RECIPE, digits.NET_RECIPE):
         assert recipe.batch_size == 256
-    assert digits.MODELS["linear"][2] is digits.LINEAR_RECIPE
-    params = digits.init_net(np.random.default_rng(0))
+    assert digits.MODELS["linear"].recipe is digits.LINEAR_RECIPE
+    params = digits.ten_init_net(np.random.default_rng(0))
     shapes = {name: value.shape for name, value in params.items()}
     assert shapes == {"w1": (784, 100), "b1": (100,), "w2": (100, 10), "b2": (10,)}

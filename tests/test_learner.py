@@ -101,12 +101,12 @@ def test_basic_optim_steps_against_the_gradient_then_forgets_it():
 
 
 def test_layers_list_their_parameters():
-    net = nn.simple_net(np.random.default_rng(0))
+    net = nn.simple_net_model(np.random.default_rng(0))
     shapes = [p.shape for p in net.parameters()]
     assert shapes == [(784, 30), (30,), (30,), ()]
     assert nn.ReLU().parameters() == []
     assert all(p.requires_grad for p in net.parameters())
-    assert nn.linear1(np.random.default_rng(0)).parameters()[0].shape == (784,)
+    assert nn.linear1_model(np.random.default_rng(0)).parameters()[0].shape == (784,)
 
 
 def test_relu_the_function_and_relu_the_layer_give_the_same_numbers():
@@ -117,7 +117,7 @@ def test_relu_the_function_and_relu_the_layer_give_the_same_numbers():
 
 def test_the_learner_learns_and_reports_every_epoch(tiny_data):
     recipe = Recipe(learning_rate=1.0, batch_size=32, epochs=5)
-    history = nn.fit(nn.linear1, tiny_data, recipe)
+    history = nn.fit(nn.linear1_model, tiny_data, recipe)
     assert [stats.epoch for stats in history] == [1, 2, 3, 4, 5]
     assert history[-1].train_loss < history[0].train_loss
     assert history[-1].valid_accuracy > 0.9
@@ -125,7 +125,7 @@ def test_the_learner_learns_and_reports_every_epoch(tiny_data):
 
 def test_the_learner_refuses_an_impossible_recipe(tiny_data):
     with pytest.raises(ValueError, match="batch size must be"):
-        nn.fit(nn.linear1, tiny_data, Recipe(batch_size=0))
+        nn.fit(nn.linear1_model, tiny_data, Recipe(batch_size=0))
 
 
 @pytest.mark.parametrize(("module", "learning_rate"), [(linear_model, 1e300), (neural_net, 1e30)])
@@ -146,3 +146,12 @@ def test_a_large_learning_rate_that_stays_finite_still_trains(tiny_data):
         warnings.simplefilter("error")
         run = linear_model.train(tiny_data, Recipe(learning_rate=1e10, batch_size=50, epochs=2))
     assert np.isfinite(run.params["weights"]).all() and run.epochs == 2
+
+
+def test_train_model_takes_everything_but_the_params_by_name(tiny_data):
+    """loss and metric are both (predictions, targets) -> float: by position, a swap of the
+    two would train on the accuracy unnoticed."""
+    params = linear_model.init_linear(np.random.default_rng(0))
+    positional = (linear_model.predict, linear_model.calc_grad, tiny_data, Recipe(epochs=1))
+    with pytest.raises(TypeError, match="positional"):
+        learner.train_model(params, *positional)

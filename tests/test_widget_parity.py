@@ -117,7 +117,7 @@ def test_the_ten_digit_pads_scores_and_softmax_are_the_lessons(exported, widgets
     model = exported["ten-digits"]
     params = {"weights": np.array(model["templates"]).T, "bias": np.array(model["biases"])}
     assert params["weights"].shape == (784, 10) and params["bias"].shape == (10,)
-    scores = digits.predict(params, ten_pixels())
+    scores = digits.ten_predict(params, ten_pixels())
     np.testing.assert_allclose(widgets["ten_scores"], scores, rtol=0, atol=TOLERANCE)
     np.testing.assert_allclose(
         widgets["ten_probabilities"], digits.softmax(scores), rtol=0, atol=TOLERANCE

@@ -32,7 +32,7 @@ print("x.grad =", x.grad, "(the slope of x**2 is 2x)")
 
 # %%
 mnist = data.load_threes_sevens()
-model = nn.linear1(np.random.default_rng(linear_model.RECIPE.seed))
+model = nn.linear1_model(np.random.default_rng(linear_model.RECIPE.seed))
 images = Tensor(mnist.train_x[:4], name="images")
 loss = nn.mnist_loss(model(images), mnist.train_y[:4])
 for tensor in loss.graph():

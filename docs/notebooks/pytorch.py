@@ -50,7 +50,7 @@ print("one distance per image:", distances.shape)
 # with the chapter's recipe. The per-epoch table is the one `lessons train` prints.
 
 # %%
-history = nn.fit(nn.linear1, mnist, linear_model.RECIPE)
+history = nn.fit(nn.linear1_model, mnist, linear_model.RECIPE)
 print(summaries.format_history([asdict(stats) for stats in history]))
 
 # %% [markdown]

@@ -48,7 +48,7 @@ for stats in run.history[::5] + run.history[-1:]:
 # Which digits does it confuse? Rows are the true digit, columns what the model said.
 
 # %%
-confusion = digits.confusion_matrix(digits.predict(run.params, mnist.valid_x), mnist.valid_y)
+confusion = digits.confusion_matrix(digits.ten_predict(run.params, mnist.valid_x), mnist.valid_y)
 print(confusion)
 for true, said, count in digits.most_confused(confusion):
     print(f"a {true} called {said}: {count} times")

@@ -27,9 +27,12 @@ for stats in run.history[:: max(1, run.epochs // 10)] + run.history[-1:]:
     print(stats.epoch, round(stats.train_loss, 4), round(stats.valid_accuracy, 4))
 
 # %% [markdown]
-# The same model with other learning rates.
+# The same model with other learning rates: the four the site's page compares (change them
+# to try your own).
 
 # %%
-for learning_rate in (0.01, 1.0, 10.0, 100.0):
+from lessons_code.website.runs import LEARNING_RATES
+
+for learning_rate in LEARNING_RATES:
     other = linear_model.train(mnist, replace(linear_model.RECIPE, learning_rate=learning_rate))
     print("lr", learning_rate, "-> valid accuracy", round(other.final_valid_accuracy, 4))

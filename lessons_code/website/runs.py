@@ -105,8 +105,8 @@ class Runs:
         """Return the histories of our Learner (gradients by our autograd) training linear1
         and simple_net with the chapter's recipes, started as the hand-derived runs."""
         return {
-            "linear": nn.fit(nn.linear1, self.mnist, linear_model.RECIPE),
-            "net": nn.fit(nn.simple_net, self.mnist, neural_net.RECIPE),
+            "linear": nn.fit(nn.linear1_model, self.mnist, linear_model.RECIPE),
+            "net": nn.fit(nn.simple_net_model, self.mnist, neural_net.RECIPE),
         }
 
     @cached_property

@@ -68,7 +68,7 @@ class _Ours:
             self.predict = linear_model.predict if pair == "linear" else neural_net.simple_net
             self.calc_grad = module.calc_grad
         else:
-            self.model = (nn.linear1 if pair == "linear_layer" else nn.simple_net)(rng)
+            self.model = (nn.linear1_model if pair == "linear_layer" else nn.simple_net_model)(rng)
             self.dls = dataloaders(mnist, recipe.batch_size, rng)
         # The order our DataLoader will draw, drawn from a copy of the generator.
         self.batches = batch_order(len(mnist.train_x), recipe.batch_size, copy.deepcopy(rng))

@@ -22,7 +22,7 @@ chapter's `batch = train_x[:4]`."""
 
 def loss_graph(runs: Runs) -> Tensor:
     """Return mnist_loss(linear1(images)) of the first training images, with its graph."""
-    model = nn.linear1(np.random.default_rng(linear_model.RECIPE.seed))
+    model = nn.linear1_model(np.random.default_rng(linear_model.RECIPE.seed))
     images = Tensor(runs.mnist.train_x[:GRAPH_BATCH], name="images")
     return nn.mnist_loss(model(images), runs.mnist.train_y[:GRAPH_BATCH])
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.figure import Figure
 
-from lessons_code.data import IMAGE_SIDE, digit_name
+from lessons_code.data import digit_name
 from lessons_code.website import style
 from lessons_code.website.pages import shared
 from lessons_code.website.pages.shared import WeightMove
@@ -19,8 +19,7 @@ def task_inputs(runs: Runs) -> tuple:
     chosen = np.concatenate([np.flatnonzero(y == 1)[:4], np.flatnonzero(y == 0)[:4]])
     captions = [f"a {digit_name(t)}" for t in y[chosen]]
     alt = (
-        f"Four handwritten 3s and four handwritten 7s from the training set, each {IMAGE_SIDE} by "
-        f"{IMAGE_SIDE} "
+        "Four handwritten 3s and four handwritten 7s from the training set, each 28 by 28 "
         "grey pixels. The task: look at such an image and say 3 or 7."
     )
     return list(runs.mnist.train_x[chosen]), captions, alt

@@ -47,7 +47,7 @@ class Confusion:
 
 def confusion(runs: Runs) -> Confusion:
     """Return the ten-digit linear model's confusion matrix and its most frequent mistakes."""
-    scores = digits.predict(runs.ten_linear.params, runs.ten_digits.valid_x)
+    scores = digits.ten_predict(runs.ten_linear.params, runs.ten_digits.valid_x)
     matrix = digits.confusion_matrix(scores, runs.ten_digits.valid_y)
     pairs = digits.most_confused(matrix, N_CONFUSED_PAIRS)
     return Confusion(matrix, int(np.trace(matrix)), pairs)
@@ -56,7 +56,7 @@ def confusion(runs: Runs) -> Confusion:
 def confused_examples(runs: Runs) -> list[tuple[int, int, np.ndarray]]:
     """Return (true digit, said digit, images) of the most frequent mistakes."""
     mnist = runs.ten_digits
-    said = digits.predict(runs.ten_linear.params, mnist.valid_x).argmax(axis=1)
+    said = digits.ten_predict(runs.ten_linear.params, mnist.valid_x).argmax(axis=1)
     return [
         (
             true,
@@ -91,7 +91,7 @@ figure("digit-learning-rates", inputs=lambda runs: (runs.ten_learning_rates,))(
 def first_image(runs: Runs) -> dict:
     """Return the linear model's ten scores for the first validation image, worked through."""
     image, digit = runs.ten_digits.valid_x[:1], int(runs.ten_digits.valid_y[0])
-    scores = digits.predict(runs.ten_linear.params, image)  # (1, 10)
+    scores = digits.ten_predict(runs.ten_linear.params, image)  # (1, 10)
     probabilities = digits.softmax(scores)[0]
     top = int(scores.argmax())
     return {
