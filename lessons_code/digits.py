@@ -18,7 +18,16 @@ import numpy as np
 
 from lessons_code.baseline import Distance, mnist_distance
 from lessons_code.data import N_PIXELS
-from lessons_code.learner import Params, Predict, Recipe, TrainingRun, train_model
+from lessons_code.learner import (
+    CalcGrad,
+    HandModel,
+    Measure,
+    Params,
+    Predict,
+    Recipe,
+    TrainingRun,
+    train_model,
+)
 from lessons_code.linear_model import (
     init_layer,
     init_params,
@@ -161,34 +170,29 @@ def ten_net_calc_grad(params: Params, xb: np.ndarray, yb: np.ndarray) -> tuple[f
 
 
 # --8<-- [start:train]
-def train_linear(data, recipe: Recipe = LINEAR_RECIPE) -> TrainingRun:
-    """Train the linear model 784 -> 10 on all ten digits and return the run."""
+def train_linear(
+    data,
+    recipe: Recipe = LINEAR_RECIPE,
+    gradient: CalcGrad = calc_grad,
+    loss: Measure = cross_entropy,
+) -> TrainingRun:
+    """Train the linear model 784 -> 10 on all ten digits and return the run: with
+    cross-entropy, unless another loss and its gradient are given."""
     rng = np.random.default_rng(recipe.seed)  # the run's only source of randomness
-    return train_model(
-        ten_init_linear(rng),
-        predict=ten_predict,
-        calc_grad=calc_grad,
-        data=data,
-        recipe=recipe,
-        rng=rng,
-        loss=cross_entropy,
-        metric=batch_accuracy,
-    )
+    model = HandModel(predict=ten_predict, calc_grad=gradient, loss=loss, metric=batch_accuracy)
+    return train_model(ten_init_linear(rng), model=model, data=data, recipe=recipe, rng=rng)
 
 
 def train_net(data, recipe: Recipe = NET_RECIPE, n_hidden: int = N_HIDDEN) -> TrainingRun:
     """Train the two-layer net 784 -> n_hidden -> ReLU -> 10 and return the run."""
     rng = np.random.default_rng(recipe.seed)
-    return train_model(
-        ten_init_net(rng, n_hidden),
+    model = HandModel(
         predict=ten_simple_net,
         calc_grad=ten_net_calc_grad,
-        data=data,
-        recipe=recipe,
-        rng=rng,
         loss=cross_entropy,
         metric=batch_accuracy,
     )
+    return train_model(ten_init_net(rng, n_hidden), model=model, data=data, recipe=recipe, rng=rng)
 
 
 # --8<-- [end:train]
@@ -324,14 +328,4 @@ def two_class_loss_calc_grad(params: Params, xb: np.ndarray, yb: np.ndarray):
 
 def train_linear_two_class_loss(data, recipe: Recipe = LINEAR_RECIPE) -> TrainingRun:
     """Train the ten-score linear model with mnist_loss instead of cross-entropy."""
-    rng = np.random.default_rng(recipe.seed)
-    return train_model(
-        ten_init_linear(rng),
-        predict=ten_predict,
-        calc_grad=two_class_loss_calc_grad,
-        data=data,
-        recipe=recipe,
-        rng=rng,
-        loss=two_class_loss,
-        metric=batch_accuracy,
-    )
+    return train_linear(data, recipe, two_class_loss_calc_grad, two_class_loss)

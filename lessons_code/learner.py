@@ -4,7 +4,7 @@ The pieces are the chapter's. A `Dataset` pairs each image with its target, as
 `zip(train_x, train_y)` does; a `DataLoader` cuts it into mini-batches, shuffled by
 the run's generator; `train_epoch` takes one step per batch. With hand-derived
 gradients a model is two functions, `predict(params, xb)` and `calc_grad(params, xb,
-yb)`, and `train_model` trains it; the loop does not care which model it trains.
+yb)` (a `HandModel`), and `train_model` trains it; the loop does not care which model it trains.
 
 `Learner` is the same loop as fastai writes it, from scratch (the chapter's Further
 Research): a model whose parameters get their gradients from `loss.backward()` (our
@@ -239,16 +239,25 @@ def _finite_or_too_large(learning_rate: float, epoch: int) -> Iterator[None]:
         ) from None
 
 
+@dataclass(frozen=True, kw_only=True)
+class HandModel:
+    """A model with hand-derived gradients, as train_model trains it: its two functions,
+    and the loss and the metric measured after each epoch. Made by name only, so that the
+    loss and the metric, two functions of one type, cannot swap places unnoticed."""
+
+    predict: Predict  # (params, xb) -> scores
+    calc_grad: CalcGrad  # (params, xb, yb) -> (loss, gradients)
+    loss: Measure
+    metric: Measure
+
+
 def train_model(
     params: Params,
     *,
-    predict: Predict,
-    calc_grad: CalcGrad,
+    model: HandModel,
     data,
     recipe: Recipe,
     rng: np.random.Generator,
-    loss: Measure,
-    metric: Measure,
     keep_snapshots: bool = False,
     on_epoch: OnEpoch | None = None,
 ) -> TrainingRun:
@@ -262,7 +271,7 @@ def train_model(
     dls = dataloaders(data, recipe.batch_size, rng)
 
     def measure(dataset: Dataset) -> tuple[float, float]:
-        return validate_epoch(predict, params, dataset.x, dataset.y, loss, metric)
+        return validate_epoch(model.predict, params, dataset.x, dataset.y, model.loss, model.metric)
 
     snapshots = [copy_params(params)] if keep_snapshots else []
     history, epoch_seconds = [], []
@@ -270,7 +279,7 @@ def train_model(
     for epoch in range(1, epochs + 1):
         with _finite_or_too_large(recipe.learning_rate, epoch):
             started = time.perf_counter()
-            train_epoch(params, calc_grad, dls.train, recipe.learning_rate)
+            train_epoch(params, model.calc_grad, dls.train, recipe.learning_rate)
             epoch_seconds.append(time.perf_counter() - started)
             stats = epoch_stats(epoch, dls, measure)
         history.append(stats)

@@ -17,7 +17,7 @@ from functools import partial
 import numpy as np
 
 from lessons_code.data import N_PIXELS
-from lessons_code.learner import OnEpoch, Params, Recipe, TrainingRun, train_model
+from lessons_code.learner import HandModel, OnEpoch, Params, Recipe, TrainingRun, train_model
 
 RECIPE = Recipe(keep_chapter_steps=True)
 """The chapter's recipe for the linear model: lr 1.0, batch 256, 20 epochs of its 12,396
@@ -225,15 +225,14 @@ def train(
     """Train the chapter's linear model on 3s (1) and 7s (0) and return the run."""
     rng = np.random.default_rng(recipe.seed)  # the run's only source of randomness
     params = init(rng)
+    gradient = partial(calc_grad, loss=loss)
+    model = HandModel(predict=predict, calc_grad=gradient, loss=loss.value, metric=batch_accuracy)
     return train_model(
         params,
-        predict=predict,
-        calc_grad=partial(calc_grad, loss=loss),
+        model=model,
         data=data,
         recipe=recipe,
         rng=rng,
-        loss=loss.value,
-        metric=batch_accuracy,
         keep_snapshots=keep_snapshots,
         on_epoch=on_epoch,
     )

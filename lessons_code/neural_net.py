@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from lessons_code.data import N_PIXELS
-from lessons_code.learner import OnEpoch, Params, Recipe, TrainingRun, train_model
+from lessons_code.learner import HandModel, OnEpoch, Params, Recipe, TrainingRun, train_model
 from lessons_code.linear_model import (
     batch_accuracy,
     init_layer,
@@ -121,14 +121,7 @@ def train(
     """Train the two-layer net on 3s (1) and 7s (0) and return the run."""
     rng = np.random.default_rng(recipe.seed)  # the run's only source of randomness
     params = init_net(rng, n_hidden)
-    return train_model(
-        params,
-        predict=simple_net,
-        calc_grad=calc_grad,
-        data=data,
-        recipe=recipe,
-        rng=rng,
-        loss=mnist_loss,
-        metric=batch_accuracy,
-        on_epoch=on_epoch,
+    model = HandModel(
+        predict=simple_net, calc_grad=calc_grad, loss=mnist_loss, metric=batch_accuracy
     )
+    return train_model(params, model=model, data=data, recipe=recipe, rng=rng, on_epoch=on_epoch)

@@ -150,8 +150,17 @@ def test_a_large_learning_rate_that_stays_finite_still_trains(tiny_data):
 
 def test_train_model_takes_everything_but_the_params_by_name(tiny_data):
     """loss and metric are both (predictions, targets) -> float: by position, a swap of the
-    two would train on the accuracy unnoticed."""
-    params = linear_model.init_linear(np.random.default_rng(0))
-    positional = (linear_model.predict, linear_model.calc_grad, tiny_data, Recipe(epochs=1))
+    two would train on and report the wrong one unnoticed."""
+    functions = (linear_model.predict, linear_model.calc_grad)
+    measures = (linear_model.mnist_loss, linear_model.batch_accuracy)
     with pytest.raises(TypeError, match="positional"):
-        learner.train_model(params, *positional)
+        learner.HandModel(*functions, *measures)
+    model = learner.HandModel(
+        predict=functions[0], calc_grad=functions[1], loss=measures[0], metric=measures[1]
+    )
+    params = linear_model.init_linear(np.random.default_rng(0))
+    rng = np.random.default_rng(0)
+    with pytest.raises(TypeError, match="positional"):
+        learner.train_model(params, model, tiny_data, Recipe(epochs=1), rng)
+    run = learner.train_model(params, model=model, data=tiny_data, recipe=Recipe(epochs=1), rng=rng)
+    assert run.history[-1].valid_accuracy == run.final_valid_accuracy

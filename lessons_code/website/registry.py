@@ -1,8 +1,9 @@
 """Every figure, group of numbers and widget of the site, collected from the page modules.
 
 Each module of `lessons_code.website.pages` registers what its page states with the
-decorators of `lessons_code.website.register`; importing them all here completes the
-three tables, whatever was imported first. Everything else (the files the build writes,
+decorators of `lessons_code.website.register`; importing them all here (every module
+of the folder: a new page module needs no line here) completes the three tables,
+whatever was imported first. Everything else (the files the build writes,
 the cache, the tests' lists) is derived from these tables:
 
 - a figure: `{{ figure:NAME }}` on a page draws FIGURES[NAME], in both palettes;
@@ -13,42 +14,20 @@ the cache, the tests' lists) is derived from these tables:
 
 from __future__ import annotations
 
-from lessons_code.website.pages import (
-    apples_pears,
-    autograd,
-    bias,
-    gradient_descent,
-    index,
-    layer,
-    loss,
-    multiply,
-    prediction,
-    pytorch,
-    running,
-    shared,
-    ten_digits,
-)
+import importlib
+import pkgutil
+
+from lessons_code.website import pages
 from lessons_code.website.register import FIGURES, NUMBERS, WIDGETS, FigureSpec, Widget
 from lessons_code.website.runs import Runs
 
 __all__ = ["FIGURES", "NUMBERS", "PAGES", "WIDGETS", "FigureSpec", "Widget", "numbers"]
 
-PAGES = (
-    apples_pears,
-    autograd,
-    bias,
-    gradient_descent,
-    index,
-    layer,
-    loss,
-    multiply,
-    prediction,
-    pytorch,
-    running,
-    shared,
-    ten_digits,
+PAGES = tuple(
+    importlib.import_module(f"{pages.__name__}.{module.name}")
+    for module in sorted(pkgutil.iter_modules(pages.__path__), key=lambda module: module.name)
 )
-"""Every page module: importing them registered their figures, numbers and widgets."""
+"""Every module of `pages`, imported: each registered its figures, numbers and widgets."""
 
 
 def numbers(runs: Runs) -> dict:
