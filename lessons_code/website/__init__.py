@@ -1,8 +1,10 @@
 """The site's machinery: the lessons' results turned into figures, numbers and widget data.
 
 Data flows one way: the lessons (`lessons_code.data`, `linear_model`, ...) know nothing
-of the site; this package runs them (`runs`), draws (`figures`), states (`numbers`)
-and exports (`widgets`) their results, names each figure and widget once
-(`registry`), and keeps what it made under one key (`cache`). The MkDocs hook in
-`hooks/` calls `python -m lessons_code.website` and puts the files on the pages.
+of the site. This package trains the runs the pages share (`runs`); gives each page of
+`docs/` one module (`pages/<page>.py`) that computes, draws and exports what that page
+states, in the site's look (`style`), registered by decorator (`register`); collects
+them into one registry (`registry`); and keeps what it made under one key (`cache`).
+The MkDocs hook in `hooks/` calls `python -m lessons_code.website` and puts the files on
+the pages.
 """
