@@ -42,7 +42,7 @@ def test_the_built_page_names_one_best_shift(built):
     page = html_path(built / "site", "bias.md")
     text = " ".join(" ".join(parse(page).text).split())
     (alt,) = [image["alt"] for image in parse(page).images if "bias-effect-light" in image["src"]]
-    (_, alt_shift) = ALT_SHIFT.findall(alt)
+    ((_, alt_shift),) = ALT_SHIFT.findall(alt)
     said = re.findall(r"Shift it by ([+-]?\d+\.\d) and", text)
     if float(alt_shift) == 0:  # the trained bias is the best: the page says so in words
         assert not said and "the trained bias happens to be the most accurate" in text
