@@ -143,6 +143,7 @@ def _draw_all(names: list[str], runs) -> dict[str, dict[str, tuple[bytes, str]]]
 
 def _data_files(runs) -> dict[str, bytes]:
     """Return every computed file under data/: the numbers, each widget's JSON, the weights."""
+    from lessons_code.website import lab
     from lessons_code.website.numbers import numbers
     from lessons_code.website.registry import WIDGETS
     from lessons_code.weights_file import npz_bytes
@@ -152,6 +153,7 @@ def _data_files(runs) -> dict[str, bytes]:
         files[widget.data] = json.dumps(widget.make(runs), sort_keys=True).encode()
     linear = runs.linear.params
     files["weights.npz"] = npz_bytes(linear["weights"], float(linear["bias"]))
+    files[lab.DIGITS_FILE] = lab.digits_file(runs)
     return files
 
 

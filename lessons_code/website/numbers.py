@@ -19,6 +19,7 @@ from lessons_code import (
 )
 from lessons_code.data import digit_name
 from lessons_code.learner import TrainingRun, validate_epoch
+from lessons_code.website import lab
 from lessons_code.website.runs import (
     ASCENT_RATE,
     GRAPH_BATCH,
@@ -611,4 +612,5 @@ def numbers(runs: Runs) -> dict:
         "apples_pears": _apples_pears(runs.story),
         "ten_digits": _ten_digits(runs),
         "published": _published(),
+        "lab": lab.numbers(runs),
     }

@@ -18,7 +18,7 @@ from matplotlib.figure import Figure
 
 from lessons_code import digits
 from lessons_code.data import digit_name
-from lessons_code.website import figures, widgets
+from lessons_code.website import figures, lab, widgets
 from lessons_code.website.runs import (
     ASCENT_SHOWN,
     EARLY_EPOCHS,
@@ -176,5 +176,6 @@ WIDGETS: dict[str, Widget] = {
     "replay": Widget("training.json", widgets.replay),
     "nudge": Widget("nudge.json", widgets.nudge),
     "ten-digit-pad": Widget("ten-digits.json", widgets.ten_digit_pad),
+    "lab-page": Widget("lab.json", lab.widget),
 }
 """Every widget of the site, by the name a page gives it: `<div data-widget="NAME">`."""
