@@ -85,6 +85,15 @@ def test_an_address_restores_the_experiment_and_its_run(watched, site_url):
     assert not watched.errors
 
 
+def test_a_lesson_links_into_the_lab_with_its_preset(watched, site_url):
+    page = watched.open(page_url(site_url, "gradient-descent.md"))
+    page.click("text=the same run with a learning rate of 10")
+    page.wait_for_selector("[data-widget=lab-page][data-ready=yes]")
+    assert page.input_value("[data-testid=lab-lr]") == "10"
+    assert page.input_value("[data-testid=lab-epochs]") == "20"
+    assert page.evaluate("location.hash") == "#lr=10"
+
+
 def test_the_hash_stays_the_experiment_while_the_reader_scrolls(watched, site_url):
     page = open_lab(watched, site_url, "#lr=10")
     page.evaluate("document.getElementById('check-yourself').scrollIntoView()")
