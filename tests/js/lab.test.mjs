@@ -253,6 +253,8 @@ test("what happened, in words: learned, still learning, stalled, diverged", () =
   const rising = [epoch(0, 1.9, 0.6), epoch(1, 1500, 0.98), epoch(2, 630, 0.99)];
   const said = verdict(rising, 0.5);
   assert.equal(said.kind, "diverged");
-  assert.match(said.words, /from 1\.9000 to 630\.0000/);
+  assert.match(said.words, /from 1\.9000 to 630\.0, higher .* overshot/);
+  const frozen = [epoch(0, 0.39, 0.6), ...Array.from({ length: 8 }, (_, n) => epoch(n + 1, 0.5, 0.5))];
+  assert.match(verdict(frozen, 0.5).words, /^Diverged: .* froze: try a smaller learning rate\.$/);
   assert.equal(verdict([epoch(0, 0.4, 0.6), { ...epoch(1, NaN, NaN), finite: false }], 0.5).kind, "diverged");
 });

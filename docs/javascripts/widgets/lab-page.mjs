@@ -138,34 +138,33 @@ export default function setup(root, config) {
 
   /* --- the pictures ------------------------------------------------------------------ */
 
+  /** Draw the run's curves and weights; with no run, nothing (the page loads without
+   * drawing: the canvases wait for the first Train). */
   function draw() {
-    const history = run?.history ?? [];
-    const epochs = run?.settings.epochs ?? settings.epochs;
+    const canvases = [lossCanvas, accuracyCanvas, weightsCanvas];
+    canvases.forEach((canvas) => canvas.getContext("2d").clearRect(0, 0, canvas.width, canvas.height));
+    weightsNote.textContent = "";
+    if (!run) return;
+    const { history, settings: ran } = run;
     const column = (key) => history.map((stats) => stats[key]);
-    const losses = [...column("train_loss"), ...column("valid_loss")];
     drawCurves(lossCanvas, [
       { values: column("train_loss"), colour: TRAIN, label: "training loss" },
       { values: column("valid_loss"), colour: VALID, dashed: true, label: "validation loss" },
-    ], { epochs, ...lossRange(losses) });
-    const accuracies = [...column("train_accuracy"), ...column("valid_accuracy")];
+    ], { epochs: ran.epochs, ...lossRange([...column("train_loss"), ...column("valid_loss")]) });
     drawCurves(accuracyCanvas, [
       { values: column("train_accuracy"), colour: TRAIN, label: "training accuracy" },
       { values: column("valid_accuracy"), colour: VALID, dashed: true, label: "validation accuracy" },
-    ], { epochs, ...accuracyRange(accuracies) });
-    if (run?.picture) {
-      const units = run.settings.model === "linear" ? 1 : Math.min(run.settings.hidden, SHOWN_UNITS);
-      const columns = Math.min(units, 10);
-      [weightsCanvas.width, weightsCanvas.height] = units === 1 ? [196, 196] : [58 * columns, 58 * Math.ceil(units / columns)];
-      drawWeights(weightsCanvas, run.picture, units, columns);
-      const which = units === run.settings.hidden ? `all ${units}` : `the first ${units} of the ${run.settings.hidden}`;
-      weightsNote.textContent = (units === 1
-        ? "The 784 weights as a 28 × 28 image: orange where ink says “3”, purple where it says “7”; the bias"
-        : `The first layer's weights of ${which} hidden units, each as a 28 × 28 image; the second layer's bias`) +
-        ` is ${fmt(run.bias, 3)}.`;
-    } else {
-      weightsCanvas.getContext("2d").clearRect(0, 0, weightsCanvas.width, weightsCanvas.height);
-      weightsNote.textContent = "";
-    }
+    ], { epochs: ran.epochs, ...accuracyRange([...column("train_accuracy"), ...column("valid_accuracy")]) });
+    if (!run.picture) return;
+    const units = ran.model === "linear" ? 1 : Math.min(ran.hidden, SHOWN_UNITS);
+    const columns = Math.min(units, 10);
+    [weightsCanvas.width, weightsCanvas.height] = units === 1 ? [196, 196] : [58 * columns, 58 * Math.ceil(units / columns)];
+    drawWeights(weightsCanvas, run.picture, units, columns);
+    const which = units === ran.hidden ? `all ${units}` : `the first ${units} of the ${ran.hidden}`;
+    weightsNote.textContent = (units === 1
+      ? "The 784 weights as a 28 × 28 image: orange where ink says “3”, purple where it says “7”; the bias"
+      : `The first layer's weights of ${which} hidden units, each as a 28 × 28 image; the second layer's bias`) +
+      ` is ${fmt(run.bias, 3)}.`;
   }
 
   /* --- a run ------------------------------------------------------------------------- */
@@ -228,6 +227,7 @@ export default function setup(root, config) {
     ran.worker = new Worker(new URL("./lab-worker.mjs", import.meta.url), { type: "module" });
     ran.worker.addEventListener("message", ({ data }) => {
       if (ran.worker === null) return; // stopped: what it said after that is not shown
+      if (!root.isConnected) return stop(); // the reader went to another page
       if (data.failed) {
         stop();
         return setStatus("failed", `training failed (${data.failed})`);
@@ -279,5 +279,4 @@ export default function setup(root, config) {
   shownLab = { root, hash };
   fromAddress();
   setStatus("ready");
-  draw();
 }

@@ -366,7 +366,7 @@ export function verdict(history, majority) {
   const start = history[0];
   const last = history.at(-1);
   const percent = (x) => `${fmt(100 * x, 1)}%`;
-  const loss = (x) => fmt(x, 4);
+  const loss = (x) => fmt(x, Math.abs(x) >= 100 ? 1 : 4);
   if (!last.finite) {
     return {
       kind: "diverged",
@@ -375,14 +375,17 @@ export function verdict(history, majority) {
   }
   const from = `the training loss went from ${loss(start.train_loss)} to ${loss(last.train_loss)}`;
   const accuracy = `validation accuracy ${percent(start.valid_accuracy)} at the start, ${percent(last.valid_accuracy)} at the end`;
-  if (last.train_loss > 1.05 * start.train_loss) {
-    return {
-      kind: "diverged",
-      words: `Diverged: ${from}, higher than where it started (${accuracy}). Each step went so far that it overshot: try a smaller learning rate.`,
-    };
-  }
   const tail = history.slice(-Math.max(2, Math.ceil(history.length / 4)));
   const moving = Math.abs(tail[0].train_loss - last.train_loss) > 0.005 * tail[0].train_loss;
+  if (last.train_loss > 1.05 * start.train_loss) {
+    const why = moving
+      ? "Each step went so far that it overshot"
+      : "The first steps threw the scores so far from 0 that the sigmoid is flat there, its gradient nearly 0, and the loss froze";
+    return {
+      kind: "diverged",
+      words: `Diverged: ${from}, higher than where it started (${accuracy}). ${why}: try a smaller learning rate.`,
+    };
+  }
   const barely = last.train_loss > 0.95 * start.train_loss;
   if (last.valid_accuracy < LEARNED_ACCURACY && (barely || !moving || last.valid_accuracy <= majority + 0.01)) {
     return {
