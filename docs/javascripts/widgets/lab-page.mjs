@@ -107,7 +107,7 @@ export default function setup(root, config) {
     for (const name of names) {
       const select = fields[name].tagName === "SELECT"; // a menu shows only what it offers
       fields[name].value = (!select && problems[name]?.text) || asText(settings[name]);
-      mark(name, problems[name] && `${problems[name].problem}`);
+      mark(name, problems[name]?.problem);
     }
     settingsChanged();
   }
