@@ -100,7 +100,8 @@ def test_the_hash_stays_the_experiment_while_the_reader_scrolls(watched, site_ur
     page.evaluate("document.getElementById('check-yourself').scrollIntoView()")
     page.wait_for_timeout(1200)  # Material writes the heading scrolled to after 0.5 s
     assert page.evaluate("location.hash") == "#lr=10"
-    page.click("text=Shuffle the batches")  # a preset on the page itself
+    page.wait_for_load_state("networkidle")  # Material's instant navigation is ready
+    page.click("text=Shuffle the batches")  # a preset on the page: Material's pushState
     page.wait_for_function("document.querySelector('[data-testid=lab-shuffle]').value === 'yes'")
     assert page.evaluate("location.hash") == "#shuffle=yes"
     assert page.input_value("[data-testid=lab-lr]") == "1"

@@ -34,14 +34,14 @@ async function fetchDigits(url, config) {
 /* Material's navigation.tracking writes the heading the reader has scrolled to into the
  * address's hash, or clears it; on the lab's page the hash is the experiment. While a lab
  * is on the page, a replaceState of this page's address keeps the lab's hash. */
-let shownLab = null; // { root, hash() } of the lab on the page
+let shownLab = null; // { root, path, hash() } of the lab on the page
 
 function keepTheLabsHash() {
   const replace = History.prototype.replaceState;
   history.replaceState = function (state, title, url) {
     if (shownLab?.root.isConnected && url != null) {
       const next = new URL(url, location.href);
-      if (next.pathname === location.pathname) {
+      if (next.pathname === shownLab.path && location.pathname === shownLab.path) {
         next.hash = shownLab.hash();
         url = next.href;
       }
@@ -268,15 +268,30 @@ export default function setup(root, config) {
     settings = given.settings;
     show(given.problems);
   }
-  window.addEventListener("hashchange", () => {
-    if (!root.isConnected) return;
+  /* The address changed: typed, or a link to a preset on this page. Material's instant
+   * navigation follows such a link with pushState, which fires no hashchange: it says so
+   * on its location$. */
+  function addressChanged() {
     const keys = [...new URLSearchParams(location.hash.slice(1)).keys()];
     if (keys.some((key) => names.includes(key)) || location.hash === "") fromAddress();
     else writeHash(); // a heading's anchor: the lab's hash stays
-  });
+  }
+  const path = location.pathname; // the lab's page
+  const followed = [];
+  const follow = (url) => {
+    if (!root.isConnected) return followed.forEach((stop) => stop());
+    if (new URL(url, location.href).pathname === path && location.pathname === path) addressChanged();
+  };
+  const hashChanged = () => follow(location.href);
+  window.addEventListener("hashchange", hashChanged);
+  followed.push(() => window.removeEventListener("hashchange", hashChanged));
+  if (typeof location$ !== "undefined") {
+    const subscription = location$.subscribe(follow);
+    followed.push(() => subscription.unsubscribe());
+  }
 
   if (!shownLab) keepTheLabsHash();
-  shownLab = { root, hash };
+  shownLab = { root, path, hash };
   fromAddress();
   setStatus("ready");
 }
