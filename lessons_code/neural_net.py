@@ -14,10 +14,11 @@ import numpy as np
 from lessons_code.data import N_PIXELS
 from lessons_code.learner import HandModel, OnEpoch, Params, Recipe, TrainingRun, train_model
 from lessons_code.linear_model import (
+    MNIST_LOSS,
+    Loss,
     batch_accuracy,
     init_layer,
     mnist_loss,
-    mnist_loss_grad,
 )
 
 N_HIDDEN = 30
@@ -78,7 +79,9 @@ def describe_hidden_units(initial_w1: np.ndarray, w1: np.ndarray) -> HiddenUnits
 
 
 # --8<-- [start:calc_grad]
-def calc_grad(params: Params, xb: np.ndarray, yb: np.ndarray) -> tuple[float, Params]:
+def calc_grad(
+    params: Params, xb: np.ndarray, yb: np.ndarray, loss: Loss = MNIST_LOSS
+) -> tuple[float, Params]:
     """Return the batch's loss and its gradient for all four parameter arrays."""
     # Forward, keeping what the backward pass needs.
     before_relu = xb @ params["w1"] + params["b1"]  # (n, 30)
@@ -86,7 +89,7 @@ def calc_grad(params: Params, xb: np.ndarray, yb: np.ndarray) -> tuple[float, Pa
     predictions = hidden @ params["w2"] + params["b2"]  # (n,)
 
     # Backward: the chain rule, from the score back to the first layer.
-    d_predictions = mnist_loss_grad(predictions, yb)  # (n,)
+    d_predictions = loss.grad(predictions, yb)  # (n,)
     d_hidden = np.outer(d_predictions, params["w2"])  # (n,) x (30,) -> (n, 30)
     d_before_relu = d_hidden * (before_relu > 0)  # ReLU passes gradient only where it was on
     grads = {
@@ -95,7 +98,7 @@ def calc_grad(params: Params, xb: np.ndarray, yb: np.ndarray) -> tuple[float, Pa
         "w1": xb.T @ d_before_relu,  # (784, n) @ (n, 30) -> (784, 30)
         "b1": d_before_relu.sum(axis=0),  # (30,)
     }
-    return mnist_loss(predictions, yb), grads
+    return loss.value(predictions, yb), grads
 
 
 # --8<-- [end:calc_grad]

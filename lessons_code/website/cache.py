@@ -143,7 +143,7 @@ def _draw_all(names: list[str], runs) -> dict[str, dict[str, tuple[bytes, str]]]
 
 def _data_files(runs) -> dict[str, bytes]:
     """Return every computed file under data/: the numbers, each widget's JSON, the weights."""
-    from lessons_code.website.registry import WIDGETS, numbers
+    from lessons_code.website.registry import FILES, WIDGETS, numbers
     from lessons_code.weights_file import npz_bytes
 
     files = {"numbers.json": json.dumps(numbers(runs), indent=1, sort_keys=True).encode()}
@@ -151,6 +151,8 @@ def _data_files(runs) -> dict[str, bytes]:
         files[widget.data] = json.dumps(widget.make(runs), sort_keys=True).encode()
     linear = runs.linear.params
     files["weights.npz"] = npz_bytes(linear["weights"], float(linear["bias"]))
+    for name, make in FILES.items():
+        files[name] = make(runs)
     return files
 
 

@@ -9,6 +9,9 @@
     @widget("nudge", "nudge.json")                      # <div data-widget="nudge">
     def nudge(runs: Runs) -> dict: ...
 
+    @data_file("lab-digits.bin.gz")                     # data/lab-digits.bin.gz, as bytes
+    def digits_file(runs: Runs) -> bytes: ...
+
 A figure drawn by a function of another module is one line:
 `figure("task", inputs=task_inputs)(shared.digit_grid)`. Each decorator records its
 function in a table here, under its name, and returns the function unchanged, so that a
@@ -60,6 +63,9 @@ NUMBERS: dict[str, Callable[[Runs], dict]] = {}
 WIDGETS: dict[str, Widget] = {}
 """Every widget of the site, by the name a page gives it: `<div data-widget="NAME">`."""
 
+FILES: dict[str, Callable[[Runs], bytes]] = {}
+"""Every other file under data/ that a widget fetches itself, by its name: its bytes."""
+
 
 def _add(table: dict, name: str, entry) -> None:
     if name in table:
@@ -92,6 +98,16 @@ def widget(name: str, data: str) -> Callable[[Made], Made]:
 
     def register(make: Made) -> Made:
         _add(WIDGETS, name, Widget(data, make))
+        return make
+
+    return register
+
+
+def data_file(name: str) -> Callable[[Made], Made]:
+    """Register a function of the runs as the bytes of data/NAME (a widget fetches it)."""
+
+    def register(make: Made) -> Made:
+        _add(FILES, name, make)
         return make
 
     return register

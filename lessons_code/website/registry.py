@@ -18,10 +18,10 @@ import importlib
 import pkgutil
 
 from lessons_code.website import pages
-from lessons_code.website.register import FIGURES, NUMBERS, WIDGETS, FigureSpec, Widget
+from lessons_code.website.register import FIGURES, FILES, NUMBERS, WIDGETS, FigureSpec, Widget
 from lessons_code.website.runs import Runs
 
-__all__ = ["FIGURES", "NUMBERS", "PAGES", "WIDGETS", "FigureSpec", "Widget", "numbers"]
+__all__ = ["FIGURES", "FILES", "NUMBERS", "PAGES", "WIDGETS", "FigureSpec", "Widget", "numbers"]
 
 PAGES = tuple(
     importlib.import_module(f"{pages.__name__}.{module.name}")
