@@ -65,3 +65,13 @@ def on_post_page(output, page, config):
 
 def on_post_build(config):
     return _events.on_post_build(config)
+
+
+def on_build_error(error):
+    if _events is not None:  # None: the hook itself could not be loaded
+        _events.on_build_error(error)
+
+
+def on_shutdown():
+    if _events is not None:
+        _events.on_shutdown()

@@ -55,7 +55,7 @@ def on_config(config):
         repo_url=(config.repo_url or "").rstrip("/"),
         notebooks=Notebooks(computation.key, Path(config.docs_dir) / NOTEBOOKS, root),
     )
-    build.computed = computation.result()
+    build.computed = computation.result()  # should it fail, on_build_error stops the notebooks
     if not config.repo_url:
         config.edit_uri = None  # no repository, no "edit this page"
     return config
@@ -134,3 +134,15 @@ def on_post_build(config):
     if build.notebook_css is not None:
         site = Path(config.site_dir)
         notebook_css.write(site, build.notebook_css, build.notebook_pages, build.root)
+
+
+def on_build_error(error):
+    """Stop the notebooks a failed build leaves running: no kernel outlives its build."""
+    if build is not None:
+        build.notebooks.stop()
+
+
+def on_shutdown():
+    """Stop the notebooks still running when MkDocs stops (Ctrl-C during a build)."""
+    if build is not None:
+        build.notebooks.stop()

@@ -4,6 +4,7 @@ into the `.ipynb` that readers download and that the notebook's page is drawn fr
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import tempfile
 import threading
 from importlib.metadata import version
@@ -21,6 +22,7 @@ from . import cache
 NOTEBOOKS = "notebooks"
 """The folder of docs/ that holds the notebooks, and of the site that offers them."""
 NOTEBOOK_TIMEOUT = 900  # seconds one cell may take: training on real MNIST included
+STOP_SECONDS = 60  # at most this long to stop the notebooks and their kernels
 
 
 INSTALL_CELL = """\
@@ -49,7 +51,11 @@ def install_cell(repo_url: str) -> str:
 
 class Notebooks:
     """Every notebook of the site executed into its .ipynb, in a thread of its own, a few
-    kernels at a time, while the site's figures and numbers are computed."""
+    kernels at a time, while the site's figures and numbers are computed.
+
+    Each kernel is shut down when its notebook ends, whether it ran, failed or was
+    stopped: `stop()` ends the notebooks still running (a build that fails elsewhere).
+    """
 
     KERNELS_AT_ONCE = 3
 
@@ -58,24 +64,45 @@ class Notebooks:
         self.executed: dict[str, tuple[Path, nbformat.NotebookNode]] = {}
         self.failure: PluginError | None = None
         sources = sorted(folder.glob("*.py")) if key else []
-        # A daemon: a build that fails elsewhere ends without waiting for the notebooks;
-        # their kernels end with it (a kernel stops when its parent process is gone).
-        self.thread = threading.Thread(
-            target=asyncio.run, args=(self._run_all(sources),), daemon=True
-        )
+        self.running = threading.Event()  # set once stop() can reach the notebooks' loop
+        # A daemon, that a process ending mid-build does not wait for: a failed build
+        # stops it first (stop()), so that no kernel outlives it.
+        self.thread = threading.Thread(target=self._run_loop, args=(sources,), daemon=True)
         self.thread.start()
 
+    def _run_loop(self, sources: list[Path]) -> None:
+        with contextlib.suppress(asyncio.CancelledError):  # stopped: every kernel shut down
+            asyncio.run(self._run_all(sources))
+
+    def stop(self) -> None:
+        """Stop the notebooks still running; return once their kernels are shut down."""
+        if self.thread.is_alive():
+            self.running.wait()
+            with contextlib.suppress(RuntimeError):  # the loop closed meanwhile: all ended
+                self.loop.call_soon_threadsafe(self.task.cancel)
+            self.thread.join(timeout=STOP_SECONDS)
+            self.failure = self.failure or PluginError("the notebooks were stopped halfway")
+
     async def _run_all(self, sources: list[Path]) -> None:
+        self.loop, self.task = asyncio.get_running_loop(), asyncio.current_task()
+        self.running.set()
         turns = asyncio.Semaphore(self.KERNELS_AT_ONCE)
 
         async def run(source: Path) -> None:
             async with turns:
                 self.executed[source.name] = await self._executed(source)
 
+        tasks = [asyncio.ensure_future(run(source)) for source in sources]
         try:
-            await asyncio.gather(*map(run, sources))
+            for finished in asyncio.as_completed(tasks):
+                await finished
         except PluginError as error:
             self.failure = error
+        finally:
+            for task in tasks:  # after a failure or a stop(), the others stop too
+                task.cancel()
+            # Each one's kernel shut down; what they raised once stopped is of no interest.
+            await asyncio.gather(*tasks, return_exceptions=True)
 
     def path(self, source: Path, first_cell: str) -> Path:
         """Return the .ipynb readers get, once every notebook has run: the notebook
@@ -137,4 +164,21 @@ class Notebooks:
                 await client.async_execute()
             except CellExecutionError as error:
                 raise PluginError(f"notebook {source.name} failed when run:\n{error}") from None
+            except Exception as error:  # a kernel that died, or would not start in time
+                raise PluginError(f"notebook {source.name} could not be run: {error}") from None
+            finally:
+                await _shut_down(client, kernel)
         return notebook
+
+
+async def _shut_down(client: NotebookClient, kernel: AsyncKernelManager) -> None:
+    """Stop a notebook's kernel, and the client's channels to it, in whatever state its
+    run left them: finished, failed, or cancelled while the kernel was starting.
+
+    nbclient leaves alone a kernel it was given (it shuts down only those it starts), and
+    a kernel that is never shut down lives until the build's process ends.
+    """
+    if client.kc is not None:
+        client.kc.stop_channels()
+    if kernel.has_kernel:
+        await kernel.shutdown_kernel(now=True)
