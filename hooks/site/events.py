@@ -17,6 +17,7 @@ from mkdocs.structure.files import File
 from . import html, notebook_css, placeholders
 from .computation import ONE_BLAS_THREAD, Computation, Computed
 from .notebooks import NOTEBOOKS, Notebooks, install_cell
+from .wheel import WHEELS, Wheel
 
 
 @dataclass
@@ -24,9 +25,12 @@ class Build:
     """What this build knows, and from which event on."""
 
     root: Path  # the project's folder, which holds .cache/
+    site_url: str  # where the site is served, ending in / (site_url, or `mkdocs serve`'s)
     repo_url: str  # the repository the site names (REPO_URL), without a final /, or ""
     notebooks: Notebooks  # running from on_config on; on_files waits for them
+    wheel: Wheel  # made from on_config on; on_files waits for it
     computed: Computed = field(init=False)  # at the end of on_config: figures, numbers...
+    wheel_url: str = field(init=False)  # by on_files: where the site serves the wheel
     notebook_css: str | None = None  # JupyterLab's stylesheet: on_page_content of a notebook
     notebook_pages: list[str] = field(default_factory=list)  # by on_post_page: their HTML
 
@@ -40,7 +44,7 @@ def _is_notebook(page) -> bool:
 
 
 def on_config(config):
-    """Start the notebooks, find or make every computed file, then read them."""
+    """Start the notebooks and the wheel, find or make every computed file, then read them."""
     global build
     root = Path(config.config_file_path).parent
     # The computation and the kernels write no bytecode beside the lessons' sources, which
@@ -49,11 +53,14 @@ def on_config(config):
     # included, is compiled again wherever bytecode is not written: 0.4 s a build.)
     os.environ["PYTHONDONTWRITEBYTECODE"] = "1"
     os.environ.update(ONE_BLAS_THREAD)  # for the computation and the notebooks' kernels
+    wheel = Wheel(root)  # first: it is built while the computation starts
     computation = Computation(root)
     build = Build(
         root=root,
+        site_url=(config.site_url or "").rstrip("/") + "/",
         repo_url=(config.repo_url or "").rstrip("/"),
         notebooks=Notebooks(computation.key, Path(config.docs_dir) / NOTEBOOKS, root),
+        wheel=wheel,
     )
     build.computed = computation.result()  # should it fail, on_build_error stops the notebooks
     if not config.repo_url:
@@ -81,7 +88,7 @@ def on_env(env, config, files):
 
 
 def on_files(files, config):
-    """Add every computed file (figures, data) and each notebook's .ipynb to the site.
+    """Add every computed file (figures, data), the wheel and each notebook's .ipynb.
 
     A notebook's page is drawn from its executed .ipynb, the very file readers download.
     """
@@ -92,7 +99,11 @@ def on_files(files, config):
     computed += [f"data/{name}" for name in manifest["data"]]
     for path in computed:
         files.append(File.generated(config, path, abs_src_path=str(entry / path)))
-    first_cell = install_cell(build.repo_url)
+    wheel = build.wheel.path()
+    on_site = f"{WHEELS}/{wheel.name}"
+    files.append(File.generated(config, on_site, abs_src_path=str(wheel)))
+    build.wheel_url = build.site_url + on_site
+    first_cell = install_cell(build.site_url, on_site, build.repo_url)
     for file in list(files):
         if file.src_uri.startswith(f"{NOTEBOOKS}/") and file.src_uri.endswith(".py"):
             executed = build.notebooks.path(Path(file.abs_src_path), first_cell)
@@ -104,8 +115,13 @@ def on_files(files, config):
 
 
 def on_page_markdown(markdown, page, config, files):
-    """Check the page's claims, and put the build's numbers and figures where it names them."""
-    numbers, figures = build.computed.numbers, build.computed.manifest["figures"]
+    """Check the page's claims, and put the build's numbers and figures where it names them.
+
+    Beside numbers.json's groups, the group `site` holds what the build knows of the site
+    itself: `{{ site.wheel_url }}`.
+    """
+    numbers = {**build.computed.numbers, "site": {"wheel_url": build.wheel_url}}
+    figures = build.computed.manifest["figures"]
     return placeholders.page_markdown(markdown, page.file.src_uri, numbers, figures)
 
 

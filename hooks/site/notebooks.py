@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import tempfile
 import threading
 from importlib.metadata import version
@@ -26,27 +27,35 @@ STOP_SECONDS = 60  # at most this long to stop the notebooks and their kernels
 
 
 INSTALL_CELL = """\
-# Colab, Binder or a new environment: install the lessons' package if it is
-# missing. Where lessons_code is installed already, this cell does nothing.
+# Colab, Binder or a new environment: install the lessons' package if it is missing,
+# from the site this notebook comes from. Where lessons_code is installed already,
+# this cell does nothing.
 import importlib.util
 import subprocess
 import sys
 
+SITE_URL = {site_url}
 if importlib.util.find_spec("lessons_code") is None:
-    pip = [sys.executable, "-m", "pip", "install", "{package}"]
-    done = subprocess.run(pip, capture_output=True, text=True)
-    print(done.stdout[-2000:], done.stderr[-2000:])  # pip's own words, here in the notebook
+    for package in [{packages}]:
+        pip = [sys.executable, "-m", "pip", "install", package]
+        done = subprocess.run(pip, capture_output=True, text=True)
+        print(done.stdout[-2000:], done.stderr[-2000:])  # pip's own words, here in the notebook
+        if done.returncode == 0:
+            break
     done.check_returncode()
     importlib.invalidate_caches()"""
 
 
-def install_cell(repo_url: str) -> str:
+def install_cell(site_url: str, wheel: str, repo_url: str) -> str:
     """Return the first cell of every notebook: install lessons-code where it is missing.
 
-    From the repository the site names (REPO_URL), else from the package index.
+    From the wheel the site at site_url serves (wheel: its path there), else from the
+    repository the site names (repo_url, REPO_URL), if it names one.
     """
-    package = f"lessons-code @ git+{repo_url}" if repo_url else "lessons-code"
-    return INSTALL_CELL.format(package=package)
+    packages = ["SITE_URL + " + json.dumps(wheel)]
+    if repo_url:
+        packages.append(json.dumps(f"lessons-code @ git+{repo_url}"))
+    return INSTALL_CELL.format(site_url=json.dumps(site_url), packages=", ".join(packages))
 
 
 class Notebooks:
@@ -110,7 +119,7 @@ class Notebooks:
 
         The install cell is put in after the run: where the notebook runs here, the
         package is there and the cell would do nothing, so the outputs do not depend on
-        which repository the site names (REPO_URL), and neither does the cache.
+        where the site is or which repository it names, and neither does the cache.
         """
         self.thread.join()
         if self.failure is not None:
