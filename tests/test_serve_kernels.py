@@ -39,6 +39,14 @@ NOISE = (
     "ZMQError",
 )
 """What a build's kernels printed when they outlived it or were cut off halfway."""
+SERVE = """
+import runpy, signal, sys
+signal.signal(signal.SIGINT, signal.default_int_handler)  # Ctrl-C, even from a background job
+sys.argv = ["mkdocs", "serve", "-a", sys.argv[1]]
+runpy.run_module("mkdocs", run_name="__main__")
+"""
+"""`mkdocs serve -a ADDRESS`, stopped by Ctrl-C as at a terminal: a job started in the
+background inherits SIGINT ignored, and Python then never turns it into KeyboardInterrupt."""
 BUILT = ("Reloading browsers", "An error happened")
 """What `mkdocs serve` says when a rebuild is done, or has failed."""
 
@@ -54,7 +62,7 @@ class Serve:
     def __init__(self, project):
         self.url = f"http://127.0.0.1:{free_port()}/"
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "mkdocs", "serve", "-a", self.url[7:-1]],
+            [sys.executable, "-c", SERVE, self.url[7:-1]],
             cwd=project,
             env=build_env(project),
             stderr=subprocess.PIPE,
@@ -104,7 +112,7 @@ class Serve:
         return [child for child in children if _is_kernel(child)]
 
     def stop(self) -> None:
-        """Stop the server as a person does, with Ctrl-C; kill it if it does not stop."""
+        """Stop the server as a person does, with Ctrl-C; kill it, and fail, if it does not."""
         if self.process.poll() is None:
             self.process.send_signal(signal.SIGINT)
             try:
@@ -112,6 +120,7 @@ class Serve:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
+                pytest.fail("mkdocs serve did not stop on Ctrl-C")
         self.said.append(self.process.stderr.read())
 
 
