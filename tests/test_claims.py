@@ -8,12 +8,12 @@ build in test_build_failures.py.
 
 from __future__ import annotations
 
-import importlib.util
 import re
 
 import pytest
 from mkdocs.exceptions import PluginError
 
+from hooks.site.placeholders import claims, evaluate
 from tests.support import REPO
 
 NUMBERS = {
@@ -23,38 +23,25 @@ NUMBERS = {
 }
 
 
-@pytest.fixture
-def pages():
-    """Return hooks/pages.py, loaded as MkDocs loads it, with made-up numbers."""
-    spec = importlib.util.spec_from_file_location("pages_under_test", REPO / "hooks" / "pages.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    module.build["numbers"] = NUMBERS
-    return module
-
-
-def test_a_true_claim_shows_nothing_and_a_false_one_fails(pages):
+def test_a_true_claim_shows_nothing_and_a_false_one_fails():
     text = "Learning wins.{{ claim: linear.accuracy > baseline.accuracy }} Next."
-    assert pages._claims(text, "page.md") == "Learning wins. Next."
+    assert claims(text, NUMBERS, "page.md") == "Learning wins. Next."
     with pytest.raises(
         PluginError,
         match=r"a claim is false on this build's data: "
         r"linear.accuracy < baseline.accuracy \(baseline.accuracy = 0.95, "
         r"linear.accuracy = 0.97\)",
     ):
-        pages._claims("{{ claim: linear.accuracy < baseline.accuracy }}", "page.md")
+        claims("{{ claim: linear.accuracy < baseline.accuracy }}", NUMBERS, "page.md")
 
 
-def test_a_choice_takes_its_wording_from_the_numbers(pages):
+def test_a_choice_takes_its_wording_from_the_numbers():
     text = "It {{ choose: linear.accuracy > baseline.accuracy | beats | loses to }} it."
-    assert pages._claims(text, "page.md") == "It beats it."
-    NUMBERS["baseline"]["accuracy"] = 0.99
-    try:
-        assert pages._claims(text, "page.md") == "It loses to it."
-    finally:
-        NUMBERS["baseline"]["accuracy"] = 0.95
+    assert claims(text, NUMBERS, "page.md") == "It beats it."
+    worse = {**NUMBERS, "baseline": {"accuracy": 0.99}}
+    assert claims(text, worse, "page.md") == "It loses to it."
     nested = "{{ choose: linear.steps >= 980 | {{ linear.steps }} steps | too few }}"
-    assert pages._claims(nested, "page.md") == "{{ linear.steps }} steps"
+    assert claims(nested, NUMBERS, "page.md") == "{{ linear.steps }} steps"
 
 
 @pytest.mark.parametrize(
@@ -66,8 +53,8 @@ def test_a_choice_takes_its_wording_from_the_numbers(pages):
         ("-linear.steps / 2 < 0", True),
     ],
 )
-def test_expressions(pages, expression, value):
-    assert pages.evaluate(expression, "page.md") is value
+def test_expressions(expression, value):
+    assert evaluate(expression, NUMBERS, "page.md") is value
 
 
 @pytest.mark.parametrize(
@@ -79,9 +66,9 @@ def test_expressions(pages, expression, value):
         ("linear.accuracy >", "is not an expression"),
     ],
 )
-def test_anything_else_is_refused(pages, expression, says):
+def test_anything_else_is_refused(expression, says):
     with pytest.raises(PluginError, match=re.escape(says)):
-        pages.evaluate(expression, "page.md")
+        evaluate(expression, NUMBERS, "page.md")
 
 
 def page_claims() -> list[tuple[str, str, str]]:

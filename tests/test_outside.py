@@ -1,21 +1,25 @@
-"""Out of the repository: the built wheel in a fresh virtual environment, and every
-notebook the site offers run there, copied into an empty folder, as a reader runs it.
+"""Out of the repository: every notebook the site offers, downloaded and run in a fresh
+virtual environment, in an empty folder, as a reader runs it; lessons-code comes from
+the site itself.
 
-That environment has the wheel, its dependencies and a Jupyter kernel (ipykernel), and
-nothing of the repository. The first notebook starts without lessons-code: its install
-cell must fetch it (from a package index that holds only the built wheel).
+That environment has the package's dependencies and a Jupyter kernel (ipykernel), and
+nothing of the repository. The first notebook starts without lessons-code: its own first
+cell installs it, by the command the built notebook holds, from the wheel the site
+serves (the session's site on a local server, SITE_URL pointed at it), with no package
+index in reach.
 
-Making that environment takes half a minute and the package index, so these tests run
-where they are asked for: `.ci/run` builds the wheel and sets LESSONS_WHEEL=path/to.whl
-and LESSONS_REQUIRE_OUTSIDE=1 (a failure to make the environment then fails). Here,
-`LESSONS_REQUIRE_OUTSIDE=1 python -m pytest tests/test_outside.py` builds the wheel
-itself.
+Making that environment takes half a minute and the package index (for numpy,
+matplotlib, pillow and ipykernel; uv takes them from its cache where the project's own
+install left them), so these tests run where they are asked for: `.ci/run` sets
+LESSONS_REQUIRE_OUTSIDE=1 (a failure to make the environment then fails them). Here,
+`LESSONS_REQUIRE_OUTSIDE=1 python -m pytest tests/test_outside.py`.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -24,21 +28,23 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from jupyter_client.manager import AsyncKernelManager
 from nbclient import NotebookClient
+from traitlets.config import Config
 
 from lessons_code import __version__
-from tests.support import REPO
 
 REQUIRED = os.environ.get("LESSONS_REQUIRE_OUTSIDE") == "1"
 KERNEL = "lessons-outside"
-PACKAGE_FILES = ("pyproject.toml", "README.md", "LICENSE", "lessons_code")
 WHERE_FROM = "import lessons_code\nprint(lessons_code.__file__)"
+SITE_URL = re.compile(r'^SITE_URL = "[^"\n]*"$', re.MULTILINE)
+"""The line of the install cell that says where the notebook's site is."""
 
-
-def unavailable(why: str) -> None:
-    """Skip, or fail where these tests are required."""
-    (pytest.fail if REQUIRED else pytest.skip)(why)
+if not REQUIRED:
+    pytest.skip(
+        "the notebooks' own environment is made where it is asked for: "
+        "LESSONS_REQUIRE_OUTSIDE=1 (.ci/run sets it)",
+        allow_module_level=True,
+    )
 
 
 def run(*args, **kwargs) -> subprocess.CompletedProcess:
@@ -57,32 +63,14 @@ def outside_env(home: Path, **extra: str) -> dict[str, str]:
     return env
 
 
-@pytest.fixture(scope="session")
-def wheel(tmp_path_factory) -> Path:
-    """Return the wheel of lessons-code: $LESSONS_WHEEL, or built from a copy of the sources."""
-    if os.environ.get("LESSONS_WHEEL"):
-        return Path(os.environ["LESSONS_WHEEL"]).resolve()
-    if not REQUIRED:
-        pytest.skip(
-            "the wheel's own environment is made where it is asked for: .ci/run sets "
-            "LESSONS_WHEEL; LESSONS_REQUIRE_OUTSIDE=1 makes it here"
-        )
-    sources = tmp_path_factory.mktemp("sources")
-    for name in PACKAGE_FILES:
-        source = REPO / name
-        if source.is_dir():
-            shutil.copytree(source, sources / name, ignore=shutil.ignore_patterns("__pycache__"))
-        else:
-            shutil.copy2(source, sources / name)
-    dist = tmp_path_factory.mktemp("dist")
-    built = run(sys.executable, "-m", "build", "--wheel", "--outdir", str(dist), str(sources))
-    if built.returncode != 0:
-        unavailable(f"python -m build could not build the wheel: {built.stderr[-1500:]}")
-    (found,) = dist.glob("*.whl")
+@pytest.fixture(scope="module")
+def wheel(built) -> Path:
+    """Return the wheel of lessons-code that the session's site serves."""
+    (found,) = (built / "site" / "wheels").glob("lessons_code-*-py3-none-any.whl")
     return found
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def outside(wheel, tmp_path_factory) -> Path:
     """Return a fresh virtual environment (outside the repository) with the wheel's
     dependencies and a kernel named KERNEL, but not lessons-code itself."""
@@ -108,67 +96,71 @@ def outside(wheel, tmp_path_factory) -> Path:
             *step, cwd=home, env=outside_env(home, **({"UV_CACHE_DIR": cache} if cache else {}))
         )
         if done.returncode != 0:
-            unavailable(f"{' '.join(step[-4:])} failed: {done.stderr[-1500:]}")
+            pytest.fail(f"{' '.join(step[-4:])} failed: {done.stderr[-1500:]}")
     return venv
 
 
-def execute(notebook_path: Path, folder: Path, env: dict[str, str]) -> nbformat.NotebookNode:
-    """Run a copy of the notebook in folder, in the outside kernel; return it executed.
-
-    A last cell is added that prints where lessons_code was imported from.
-    """
-    folder.mkdir()
-    copy = folder / notebook_path.name
-    shutil.copy2(notebook_path, copy)
-    notebook = nbformat.read(copy, as_version=4)
+def downloaded(notebook_path: Path, folder: Path, site_url: str) -> nbformat.NotebookNode:
+    """Return a notebook as a reader downloads it from the site at site_url: its install
+    cell's SITE_URL is that site's, and a last cell prints where lessons_code came from."""
+    notebook = nbformat.read(notebook_path, as_version=4)
+    install = notebook.cells[0]
+    assert len(SITE_URL.findall(install.source)) == 1, install.source
+    install.source = SITE_URL.sub(f"SITE_URL = {json.dumps(site_url)}", install.source)
     notebook.cells.append(nbformat.v4.new_code_cell(WHERE_FROM))
+    folder.mkdir()
+    nbformat.write(notebook, folder / notebook_path.name)
+    return notebook
+
+
+def execute(notebook: nbformat.NotebookNode, folder: Path, env: dict[str, str]) -> None:
+    """Run a notebook in folder, in the outside kernel, its outputs put in its cells."""
     saved = dict(os.environ)
     os.environ.clear()
     os.environ.update(env)  # the kernel starts with this process's environment
     try:
         with tempfile.TemporaryDirectory() as sockets:  # not TCP ports: no race for one
-            kernel = AsyncKernelManager(
-                kernel_name=KERNEL, transport="ipc", ip=str(Path(sockets) / "kernel")
-            )
-            client = NotebookClient(
+            ipc = {"transport": "ipc", "ip": str(Path(sockets) / "kernel")}
+            NotebookClient(
                 notebook,
-                km=kernel,
                 timeout=600,
                 kernel_name=KERNEL,
+                shutdown_kernel="immediate",  # its own kernel, shut down when it ends
+                config=Config(KernelManager=ipc),
                 resources={"metadata": {"path": str(folder)}},
-            )
-            client.execute()
+            ).execute()
     finally:
         os.environ.clear()
         os.environ.update(saved)
-    return notebook
 
 
 @pytest.fixture(scope="module")
-def notebooks_run(built, outside, wheel, tmp_path_factory) -> dict[str, nbformat.NotebookNode]:
-    """Return every notebook the build wrote, each run outside in an empty folder.
+def notebooks_run(built, outside, site_url, tmp_path_factory) -> dict[str, nbformat.NotebookNode]:
+    """Return every notebook the build wrote, downloaded from the site served locally and
+    each run outside in an empty folder.
 
     The first one runs before lessons-code is installed: its own first cell installs it,
-    from an index holding only the built wheel (the package index's stand-in, offline).
+    from the site, with no package index (PIP_NO_INDEX).
     """
-    home = outside.parent
     env = outside_env(
-        home,
-        PATH=f"{outside / 'bin'}{os.pathsep}{os.environ['PATH']}",
-        PIP_NO_INDEX="1",
-        PIP_FIND_LINKS=str(wheel.parent),
+        outside.parent, PATH=f"{outside / 'bin'}{os.pathsep}{os.environ['PATH']}", PIP_NO_INDEX="1"
     )
     folders = tmp_path_factory.mktemp("empty-folders")
     notebooks = sorted((built / "site" / "notebooks").glob("*.ipynb"))
     assert notebooks
-    return {path.name: execute(path, folders / path.stem, env) for path in notebooks}
+    run_ones = {}
+    for path in notebooks:
+        notebook = downloaded(path, folders / path.stem, site_url)
+        execute(notebook, folders / path.stem, env)
+        run_ones[path.name] = notebook
+    return run_ones
 
 
 def printed(cell) -> str:
     return "".join(output.get("text", "") for output in cell["outputs"])
 
 
-def test_every_downloaded_notebook_runs_with_only_the_wheel_and_a_kernel(notebooks_run, outside):
+def test_every_downloaded_notebook_runs_with_only_the_site_and_a_kernel(notebooks_run, outside):
     for name, notebook in notebooks_run.items():
         code = [cell for cell in notebook.cells if cell.cell_type == "code"]
         errors = [out for cell in code for out in cell.outputs if out.output_type == "error"]
@@ -177,9 +169,11 @@ def test_every_downloaded_notebook_runs_with_only_the_wheel_and_a_kernel(noteboo
         assert outside in imported_from.parents, f"{name} imported {imported_from}"
 
 
-def test_the_first_cell_installs_lessons_code_where_it_is_missing(notebooks_run, outside):
+def test_the_first_cell_installs_lessons_code_from_the_site(notebooks_run, site_url, wheel):
     first, *others = notebooks_run.values()
-    assert "Successfully installed lessons-code" in printed(first.cells[0])
+    assert f'SITE_URL = "{site_url}"' in first.cells[0].source
+    assert f'[SITE_URL + "wheels/{wheel.name}"]' in first.cells[0].source  # its only route
+    assert f"Successfully installed lessons-code-{__version__}" in printed(first.cells[0])
     for notebook in others:
         assert printed(notebook.cells[0]) == ""  # installed already: the cell does nothing
 

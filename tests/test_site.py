@@ -112,50 +112,6 @@ def test_notebooks_run_at_build_time_and_offer_an_ipynb(built):
     assert notebook["nbformat"] == 4 and notebook["cells"]
 
 
-NOTEBOOK_CSS = (
-    '@charset "UTF-8";'
-    ".jupyter-wrapper{--jp-used: red;--jp-chain: var(--jp-used);--jp-unread: blue;"
-    "--jp-read-elsewhere: 1px;--jp-icon: url(data:image/svg+xml;base64,AA;)}"
-    ".jupyter-wrapper .jp-Cell{color:var(--jp-chain)}"
-    ".jupyter-wrapper .jp-Toolbar,.jupyter-wrapper .jp-OutputArea{margin:0}"
-    ".jupyter-wrapper .lm-Widget{display:flex}"
-    ".jupyter-wrapper .jp-Cell:not(.jp-mod-active){opacity:1}"
-    "@media print{.jupyter-wrapper .jp-Toolbar{display:none}.jupyter-wrapper .jp-Cell{color:#000}}"
-    "@media (max-width: 10px){.jupyter-wrapper .lm-Widget{display:none}}"
-    "@keyframes blink{50%{opacity:0}}"
-    ".jupyter-wrapper .md-clipboard{color:blue}"
-    '.jupyter-wrapper [data-x="a.b"] .jp-CodeCell{content:"}{;"}'
-)
-NOTEBOOK_PAGE = (
-    "<div class=\"jupyter-wrapper\"><div class='jp-Cell jp-CodeCell'>"
-    "<div class=jp-OutputArea></div></div></div>"
-)
-
-
-def test_the_notebooks_stylesheet_keeps_what_their_pages_can_use():
-    """JupyterLab's stylesheet, 570 KB, blocks a notebook page's first paint: the build
-    keeps the rules whose classes are on the pages (or added by Material at runtime)
-    and the custom properties something reads; JupyterLab's interface goes."""
-    spec = importlib.util.spec_from_file_location("pages_css", REPO / "hooks" / "pages.py")
-    pages = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(pages)
-    found = pages.HTML_CLASSES.findall(NOTEBOOK_PAGE)
-    classes = {name for groups in found for name in " ".join(groups).split()}
-    assert classes == {"jupyter-wrapper", "jp-Cell", "jp-CodeCell", "jp-OutputArea"}
-    kept = pages._used_css(NOTEBOOK_CSS, classes, ["a{margin:var(--jp-read-elsewhere)}"])
-    assert kept == (
-        '@charset "UTF-8";'
-        ".jupyter-wrapper{--jp-used: red;--jp-chain: var(--jp-used);--jp-read-elsewhere: 1px}"
-        ".jupyter-wrapper .jp-Cell{color:var(--jp-chain)}"
-        ".jupyter-wrapper .jp-OutputArea{margin:0}"
-        ".jupyter-wrapper .jp-Cell:not(.jp-mod-active){opacity:1}"
-        "@media print{.jupyter-wrapper .jp-Cell{color:#000}}"
-        "@keyframes blink{50%{opacity:0}}"
-        ".jupyter-wrapper .md-clipboard{color:blue}"
-        '.jupyter-wrapper [data-x="a.b"] .jp-CodeCell{content:"}{;"}'
-    )
-
-
 def test_notebook_pages_share_a_light_stylesheet(built):
     site = built / "site"
     stylesheet = site / "assets" / "notebook.css"
@@ -287,6 +243,27 @@ def test_mkdocs_serve_watches_every_input():
     (watched,) = re.findall(r"\nwatch:.*\n((?:  - .*\n)+)", config)
     watched = {line.strip("- \n") for line in watched.splitlines()}
     assert watched == {"lessons_code", "docs_src", "hooks"}
+
+
+def test_every_build_reads_every_module_of_the_hook_afresh(tmp_path):
+    """MkDocs keeps hooks/build.py for as long as `mkdocs serve` runs; each build loads
+    the package it forwards to from disk again, so an edit to any module of it shows."""
+    hooks = tmp_path / "hooks"
+    shutil.copytree(REPO / "hooks", hooks, ignore=shutil.ignore_patterns("__pycache__"))
+    spec = importlib.util.spec_from_file_location("hook_under_test", hooks / "build.py")
+    hook = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(hook)
+    first = hook.load()
+    loaded = {name: sys.modules[name] for name in sys.modules if name.startswith(hook.NAME)}
+    assert f"{hook.NAME}.placeholders" in loaded and f"{hook.NAME}.notebook_css" in loaded
+    placeholders = hooks / "site" / "placeholders.py"
+    text = placeholders.read_text()
+    assert 'THEMES = ("light", "dark")' in text
+    placeholders.write_text(text.replace('THEMES = ("light", "dark")', 'THEMES = ("edited",)'))
+    second = hook.load()
+    assert second is not first and second.placeholders.THEMES == ("edited",)
+    for name, module in loaded.items():
+        assert sys.modules[name] is not module, f"{name} was not loaded again"
 
 
 SEARCHED = {

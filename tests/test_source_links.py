@@ -56,10 +56,12 @@ def test_the_repository_link_asks_github_for_nothing(with_repo_url):
         assert 'data-md-component="source"' not in html.read_text(), html
 
 
-def test_notebooks_install_from_the_repository_named(with_repo_url):
+def test_notebooks_install_from_the_site_else_from_the_repository_named(with_repo_url):
     for notebook in (with_repo_url / "notebooks").glob("*.ipynb"):
         first = "".join(json.loads(notebook.read_text())["cells"][0]["source"])
-        assert f'"lessons-code @ git+{REPO_URL}"' in first, notebook
+        routes = ['SITE_URL + "wheels/lessons_code-', f'"lessons-code @ git+{REPO_URL}"']
+        assert all(route in first for route in routes), notebook
+        assert first.index(routes[0]) < first.index(routes[1])  # the site's wheel first
 
 
 def test_without_repo_url_no_page_names_a_repository(built):
@@ -77,7 +79,8 @@ def test_every_downloadable_notebook_installs_what_it_needs_and_carries_its_outp
         notebook = json.loads(path.read_text())
         first, *cells = notebook["cells"]
         install = "".join(first["source"])
-        assert 'find_spec("lessons_code") is None' in install and '"lessons-code"' in install
+        assert 'find_spec("lessons_code") is None' in install
+        assert 'SITE_URL + "wheels/lessons_code-' in install  # the wheel the site serves
         assert first["outputs"] == []  # lessons_code is importable in the build: a no-op
         code = [cell for cell in cells if cell["cell_type"] == "code"]
         assert code and all(cell["execution_count"] for cell in code), path

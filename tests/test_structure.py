@@ -30,7 +30,9 @@ def test_the_lessons_know_nothing_of_the_site():
 
 def test_the_hook_runs_no_lesson_in_its_own_process():
     """A lesson imported by `mkdocs serve` would stay old; the hook runs them afresh."""
-    for name, found in modules(REPO / "hooks").items():
+    hook = modules(REPO / "hooks")
+    assert {"hooks/build.py", "hooks/site/events.py"} <= set(hook)  # the loader, its package
+    for name, found in hook.items():
         lessons = {module for module in found if module.startswith("lessons_code")}
         assert not lessons, f"{name} imports {lessons}"
 

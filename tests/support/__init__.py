@@ -29,7 +29,9 @@ import yaml
 REPO = Path(__file__).resolve().parents[2]
 SHARED_MNIST = REPO.parent / "shared" / "data" / "mnist"
 PROJECT_FILES = ("mkdocs.yml", "docs", "docs_src", "hooks", "overrides", "lessons_code")
-"""What a build of the site reads: copied to make a project without caches or a site."""
+PROJECT_FILES += ("pyproject.toml", "README.md", "LICENSE")
+"""What a build of the site reads (the last three: the wheel it serves), copied to make a
+project without caches or a site."""
 
 PAGE_LIMIT, SITE_LIMIT = 400_000, 20_000_000
 """No page over 400 KB with what it loads; the whole site under 20 MB."""
