@@ -28,8 +28,9 @@ from jupyter_client.manager import AsyncKernelManager
 from nbclient import NotebookClient
 
 from lessons_code import __version__
-from tests.support import REPO
+from tests.support import REPO, processes
 
+pytestmark = pytest.mark.timeout(1800)  # a fresh environment made, then every notebook run
 REQUIRED = os.environ.get("LESSONS_REQUIRE_OUTSIDE") == "1"
 KERNEL = "lessons-outside"
 PACKAGE_FILES = ("pyproject.toml", "README.md", "LICENSE", "lessons_code")
@@ -42,7 +43,7 @@ def unavailable(why: str) -> None:
 
 
 def run(*args, **kwargs) -> subprocess.CompletedProcess:
-    return subprocess.run(args, capture_output=True, text=True, timeout=900, **kwargs)
+    return processes.run(args, timeout=900, **kwargs)
 
 
 def outside_env(home: Path, **extra: str) -> dict[str, str]:
