@@ -16,7 +16,7 @@ from typing import Literal
 import numpy as np
 
 from lessons_code.baseline import mnist_distance
-from lessons_code.learner import Params, Recipe, TrainingRun, train_model
+from lessons_code.learner import OnEpoch, Params, Recipe, TrainingRun, train_model
 from lessons_code.linear_model import (
     N_PIXELS,
     init_params,
@@ -160,19 +160,34 @@ def net_calc_grad(params: Params, xb: np.ndarray, yb: np.ndarray) -> tuple[float
 
 
 # --8<-- [start:train]
-def train_linear(data, recipe: Recipe = LINEAR_RECIPE) -> TrainingRun:
+def train_linear(
+    data,
+    recipe: Recipe = LINEAR_RECIPE,
+    on_epoch: OnEpoch | None = None,
+    keep_history: bool = True,
+) -> TrainingRun:
     """Train the linear model 784 -> 10 on all ten digits and return the run."""
     rng = np.random.default_rng(recipe.seed)  # the run's only source of randomness
     params = init_linear(rng)
-    return train_model(params, predict, calc_grad, data, recipe, rng, cross_entropy, batch_accuracy)
+    watch = {"on_epoch": on_epoch, "keep_history": keep_history}  # as train_model takes them
+    return train_model(
+        params, predict, calc_grad, data, recipe, rng, cross_entropy, batch_accuracy, **watch
+    )
 
 
-def train_net(data, recipe: Recipe = NET_RECIPE, n_hidden: int = N_HIDDEN) -> TrainingRun:
+def train_net(
+    data,
+    recipe: Recipe = NET_RECIPE,
+    n_hidden: int = N_HIDDEN,
+    on_epoch: OnEpoch | None = None,
+    keep_history: bool = True,
+) -> TrainingRun:
     """Train the two-layer net 784 -> n_hidden -> ReLU -> 10 and return the run."""
     rng = np.random.default_rng(recipe.seed)
     params = init_net(rng, n_hidden)
+    watch = {"on_epoch": on_epoch, "keep_history": keep_history}
     return train_model(
-        params, simple_net, net_calc_grad, data, recipe, rng, cross_entropy, batch_accuracy
+        params, simple_net, net_calc_grad, data, recipe, rng, cross_entropy, batch_accuracy, **watch
     )
 
 

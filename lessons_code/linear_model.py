@@ -222,6 +222,7 @@ def train(
     init: Callable[[np.random.Generator], Params] = init_linear,
     loss: Loss = MNIST_LOSS,
     on_epoch: OnEpoch | None = None,
+    keep_history: bool = True,
 ) -> TrainingRun:
     """Train the chapter's linear model on 3s (1) and 7s (0) and return the run."""
     rng = np.random.default_rng(recipe.seed)  # the run's only source of randomness
@@ -238,6 +239,7 @@ def train(
         batch_accuracy,
         keep_snapshots,
         on_epoch,
+        keep_history,
     )
 
 

@@ -116,7 +116,11 @@ def relu_pieces(xs: np.ndarray, ys: np.ndarray, n_units: int) -> np.ndarray:
 
 
 def train(
-    data, recipe: Recipe = RECIPE, n_hidden: int = N_HIDDEN, on_epoch: OnEpoch | None = None
+    data,
+    recipe: Recipe = RECIPE,
+    n_hidden: int = N_HIDDEN,
+    on_epoch: OnEpoch | None = None,
+    keep_history: bool = True,
 ) -> TrainingRun:
     """Train the two-layer net on 3s (1) and 7s (0) and return the run."""
     rng = np.random.default_rng(recipe.seed)  # the run's only source of randomness
@@ -131,4 +135,5 @@ def train(
         mnist_loss,
         batch_accuracy,
         on_epoch=on_epoch,
+        keep_history=keep_history,
     )
