@@ -12,6 +12,7 @@ from benchmarks import (
     lighthouse,
     pytorch_parity,
     serve_rebuild,
+    threads,
     train_speed,
 )
 from tests.support import PAGE_LIMIT, SITE_LIMIT, real_mnist
@@ -49,6 +50,13 @@ def main() -> None:
         print(
             f"PyTorch parity over one epoch: largest difference {worst:.1e} "
             f"(target ≤ {pytorch_parity.TARGET:g})"
+        )
+    for command, figures in threads.measure(data_dir).items():
+        print(
+            f"lessons {command}, default BLAS threads / one: {figures['ratio']:.2f} "
+            f"({figures['default_seconds']:.1f} s / {figures['one_thread_seconds']:.1f} s; "
+            f"target ≤ {threads.TARGET_RATIO}), "
+            f"{'same' if figures['same_numbers'] else 'DIFFERENT'} numbers"
         )
     load = data_load.measure(data_dir)
     print(f"data load: {load:.3f} s (target < {data_load.TARGET_SECONDS} s)")

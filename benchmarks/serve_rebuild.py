@@ -10,15 +10,19 @@ appends a sentence to the glossary, as a contributor fixing a sentence would.
 
 from __future__ import annotations
 
-import queue
-import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
-from tests.support import build_env, copy_project, free_port, real_mnist_env, timed_build
+from tests.support import (
+    build_env,
+    copy_project,
+    free_port,
+    processes,
+    real_mnist_env,
+    timed_build,
+)
 
 TARGET_READY_SECONDS, TARGET_EDIT_SECONDS = 3.0, 1.0
 
@@ -32,30 +36,10 @@ def measure(edits: int = 3) -> dict[str, float]:
             project, **real_mnist_env()
         )  # the warm cache a contributor has after a first build
         started = time.perf_counter()
-        server = subprocess.Popen(
-            [sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{free_port()}"],
-            cwd=project,
-            env=build_env(project, **real_mnist_env()),
-            stderr=subprocess.PIPE,
-            stdout=subprocess.DEVNULL,
-            text=True,
-        )
-        lines: queue.Queue[str] = queue.Queue()
-        threading.Thread(target=lambda: [lines.put(x) for x in server.stderr], daemon=True).start()
-
-        def wait_for(text: str, timeout: float = 300) -> None:
-            deadline = time.monotonic() + timeout
-            while time.monotonic() < deadline:
-                try:
-                    if text in lines.get(timeout=1):
-                        return
-                except queue.Empty:
-                    if server.poll() is not None:
-                        break
-            raise RuntimeError(f"mkdocs serve never said {text!r}")
-
-        try:
-            wait_for("Serving on")
+        serve = [sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{free_port()}"]
+        env = build_env(project, **real_mnist_env())
+        with processes.started(serve, cwd=project, env=env) as server:
+            server.stderr.until("Serving on", timeout=300)
             ready = time.perf_counter() - started
             times = []
             page = project / "docs" / "glossary.md"
@@ -63,11 +47,8 @@ def measure(edits: int = 3) -> dict[str, float]:
                 time.sleep(1.5)  # let the watcher settle
                 started = time.perf_counter()
                 page.write_text(page.read_text() + f"\nA contributor's sentence, edit {edit}.\n")
-                wait_for("Reloading browsers")
+                server.stderr.until("Reloading browsers", timeout=300)
                 times.append(time.perf_counter() - started)
-        finally:
-            server.terminate()
-            server.wait(timeout=30)
     return {"ready_seconds": ready, "edit_seconds": sorted(times)[len(times) // 2]}
 
 

@@ -1,9 +1,12 @@
 """The command line: `python -m lessons_code <lesson>` (or `lessons <lesson>`).
 
-Every mistake a user can make (a bad number, a missing folder, a corrupt file)
-ends as one line on stderr and exit code 2, never a traceback. Ctrl-C ends a run
-with the rows so far and exit code 130; a closed pipe (`lessons train | head`)
-ends it quietly.
+Every mistake a user can make (a bad number, a missing folder, a corrupt file, a folder
+it cannot save to) ends as one line on stderr and exit code 2, never a traceback, and
+before any training starts. Every training command prints a row as each epoch ends, with
+a progress bar on a terminal; Ctrl-C ends a run with the rows so far and exit code 130; a
+closed pipe (`lessons train | head`) ends it quietly. Every command computes with one
+BLAS thread (learner.BLAS_THREADS): the same bits on every machine, and no slower when
+other programs keep the cores busy.
 """
 
 from __future__ import annotations
@@ -14,10 +17,9 @@ import os
 import signal
 import sys
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import replace
-from pathlib import Path
+from dataclasses import dataclass, replace
 from typing import TextIO
 
 from lessons_code import (
@@ -46,8 +48,8 @@ DESCRIPTION = (
 )
 EPILOG = (
     "Data is looked for in --data-dir, then $LESSONS_DATA, then the download cache "
-    "(lessons download), then the bundled sample of 1,000 digits. "
-    "lessons COMMAND --help describes each command."
+    "(lessons download), then the bundled sample of 5,000 digits (500 of each; 1,000 are "
+    "the 3s and 7s). lessons COMMAND --help describes each command."
 )
 
 
@@ -89,12 +91,21 @@ FLAGS = {
 """The command-line flag of each field of a Recipe."""
 
 
-def _add_data_dir(parser: argparse.ArgumentParser) -> None:
+LAYOUTS = {
+    "3 or 7": "MNIST's IDX files, fastai's MNIST_SAMPLE (train/3, train/7, valid/3, valid/7) "
+    "or fastai's full MNIST",
+    "ten digits": "MNIST's IDX files or fastai's full MNIST (training/0 to training/9, "
+    "testing/0 to testing/9); MNIST_SAMPLE has only the 3s and 7s",
+}
+"""The folders a command reads, by the digits it needs."""
+
+
+def _add_data_dir(parser: argparse.ArgumentParser, task: str = "3 or 7") -> None:
     parser.add_argument(
         "--data-dir",
         metavar="DIR",
-        help="a folder of MNIST IDX files or fastai's MNIST_SAMPLE (default: $LESSONS_DATA, "
-        "then the download cache, then the bundled sample)",
+        help=f"a folder of {LAYOUTS[task]} (default: $LESSONS_DATA, then the download "
+        "cache, then the bundled sample)",
     )
 
 
@@ -148,6 +159,15 @@ def _add_recipe(parser: argparse.ArgumentParser, recipes: dict[str, learner.Reci
     )
 
 
+def _add_save(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--save",
+        metavar="FILE.npz",
+        help="save the trained model's weights, for lessons predict --weights FILE.npz "
+        "(its folder is checked before training starts)",
+    )
+
+
 def _add_command(commands, name: str, summary: str, details: str = "") -> argparse.ArgumentParser:
     return commands.add_parser(
         name, help=summary, description=f"{summary[0].upper()}{summary[1:]}. {details}".strip()
@@ -177,19 +197,15 @@ def build_parser() -> argparse.ArgumentParser:
     for command, recipe in ((train, linear_model.RECIPE), (train_net, neural_net.RECIPE)):
         _add_data_dir(command)
         _add_recipe(command, {command.prog: recipe})
+        _add_save(command)
         _add_json(command)
-    train.add_argument(
-        "--save",
-        metavar="FILE.npz",
-        help="save the trained weights and bias, for lessons predict --weights FILE.npz",
-    )
 
     train_digits = _add_command(
         commands,
         "train-digits",
         "all ten digits: ten scores, softmax and cross-entropy, linear or net",
-        "Prints the epochs, the accuracy of each digit, the confusion matrix and the "
-        "most-confused pairs.",
+        "Prints a row of losses and accuracies as each epoch ends, then the accuracy of "
+        "each digit, the confusion matrix and the most-confused pairs.",
     )
     train_digits.add_argument(
         "--model",
@@ -197,8 +213,9 @@ def build_parser() -> argparse.ArgumentParser:
         default="linear",
         help=f"linear: 784 -> 10 (the default); net: 784 -> {digits.N_HIDDEN} -> ReLU -> 10",
     )
-    _add_data_dir(train_digits)
+    _add_data_dir(train_digits, "ten digits")
     _add_recipe(train_digits, {name: model.recipe for name, model in digits.MODELS.items()})
+    _add_save(train_digits)
     _add_json(train_digits)
 
     similarity = _add_command(
@@ -223,12 +240,15 @@ def build_parser() -> argparse.ArgumentParser:
         "--weights",
         required=True,
         metavar="FILE",
-        help="a weights .npz (lessons train --save, or the site's weights.npz) or the "
-        "site's model.json",
+        help="a weights .npz (saved by lessons train, train-net or train-digits --save, or "
+        "the site's weights.npz) or the site's model.json; the output says which model it is",
     )
     predict.add_argument("image", help="an image of one digit: PNG, JPEG or any Pillow reads")
     predict.add_argument(
-        "--show", action="store_true", help="print the 28x28 input the model sees, as text"
+        "--show",
+        action="store_true",
+        help="with --json, add the 784 pixels of the 28x28 input the model scored (the "
+        "text output always pictures it)",
     )
     _add_json(predict)
 
@@ -288,11 +308,46 @@ def _recipe(args: argparse.Namespace, default: learner.Recipe) -> learner.Recipe
     return replace(recipe, epochs=args.epochs, keep_chapter_steps=False)
 
 
-MODELS = {
-    "train": (linear_model, linear_model.predict),
-    "train-net": (neural_net, neural_net.simple_net),
+@dataclass(frozen=True)
+class Training:
+    """What a training command trains: its data, its lesson's train function (which takes
+    on_epoch and keep_history), how the trained model scores, and its recipe."""
+
+    load: Callable[[str | None], data.MnistData]
+    train: Callable[..., learner.TrainingRun]
+    predict: learner.Predict
+    recipe: learner.Recipe
+    ten_digits: bool  # the ten-digit summary: each digit's accuracy, the confusion matrix
+
+
+TRAINING = {
+    "train": Training(
+        data.load_threes_sevens,
+        linear_model.train,
+        linear_model.predict,
+        linear_model.RECIPE,
+        ten_digits=False,
+    ),
+    "train-net": Training(
+        data.load_threes_sevens,
+        neural_net.train,
+        neural_net.simple_net,
+        neural_net.RECIPE,
+        ten_digits=False,
+    ),
+    **{
+        f"train-digits --model {name}": Training(
+            data.load_digits, model.train, model.predict, model.recipe, ten_digits=True
+        )
+        for name, model in digits.MODELS.items()
+    },
 }
-"""Each training command's lesson module and its predict function."""
+"""Each training command, `train-digits` once per --model."""
+
+
+def _training(args: argparse.Namespace) -> Training:
+    model = getattr(args, "model", None)
+    return TRAINING[args.command if model is None else f"{args.command} --model {model}"]
 
 
 @contextmanager
@@ -310,63 +365,71 @@ def _ctrl_c_held() -> Iterator[None]:
 
 def _train(args: argparse.Namespace) -> int:
     """Train, printing each epoch's row as it ends; return the exit code."""
-    model, predict = MODELS[args.command]
-    recipe = _recipe(args, model.RECIPE)
+    training = _training(args)
+    recipe = _recipe(args, training.recipe)
     learner.check_recipe(recipe)  # before any data is read
-    save = getattr(args, "save", None)
-    if save is not None and not save.endswith(".npz"):
-        raise weights_file.WeightsFileError(f"{save}: expected a file name ending in .npz")
-    if save is not None and not Path(save).resolve().parent.is_dir():
-        raise weights_file.WeightsFileError(f"{save}: cannot write it (no such folder)")
-    history: list[learner.EpochStats] = []
+    if args.save is not None:
+        weights_file.check_writable(args.save)  # before training, not after a long run
+    history: list[learner.EpochStats] = []  # with --json, which prints them all at the end
+    done = 0  # epochs finished
     bar = None  # made once the training set, and so the number of epochs, is known
 
     def on_epoch(stats: learner.EpochStats) -> None:
+        nonlocal done
         with _ctrl_c_held():  # so "interrupted after epoch N" follows exactly N rows
-            history.append(stats)
-            if not args.json:
+            done = stats.epoch
+            if args.json:
+                history.append(stats)
+            else:
                 bar.clear()
                 print(summaries.format_epoch(stats), flush=True)
             bar.update(stats.epoch)
 
+    model = {"model": args.model} if training.ten_digits else {}
     try:
-        mnist = data.load_threes_sevens(args.data_dir)
+        mnist = training.load(args.data_dir)
         n_train = len(mnist.train_x)
         learner.check_recipe(recipe, n_train=n_train)
         epochs = recipe.epochs_on(n_train)
         bar = ProgressBar(epochs)
         if not args.json:
             steps = epochs * -(-n_train // recipe.batch_size)
+            if training.ten_digits:
+                print(f"model: {args.model}")
             print(summaries.format_run_start(mnist.source, recipe, epochs, steps), flush=True)
-        run = model.train(mnist, recipe, on_epoch=on_epoch)
+        # Only --json prints every epoch's stats at the end; the rows printed as they
+        # come need no history, so that a run of any length runs in the same memory.
+        run = training.train(mnist, recipe, on_epoch=on_epoch, keep_history=args.json)
     except KeyboardInterrupt:
         if bar is not None:
             bar.clear()
         if args.json:
-            print(json.dumps(summaries.interrupted_summary(recipe, history)))
-        print(f"interrupted after epoch {len(history)}", file=sys.stderr)
+            print(json.dumps({**model, **summaries.interrupted_summary(recipe, history)}))
+        unsaved = f"; nothing saved to {args.save}" if args.save is not None else ""
+        print(f"interrupted after epoch {done}{one_line(unsaved)}", file=sys.stderr)
         return EXIT_INTERRUPTED
     bar.clear()
-    summary = summaries.run_summary(mnist, run, predict)
-    if save is not None:
-        weights_file.save_weights(save, run.params["weights"], float(run.params["bias"]))
-        summary["saved_to"] = save
-    print(json.dumps(summary) if args.json else summaries.format_run_end(summary))
+    if training.ten_digits:
+        summary = summaries.digits_summary(mnist, run, args.model)
+    else:
+        summary = summaries.run_summary(mnist, run, training.predict)
+    if args.save is not None:
+        weights_file.save_params(args.save, run.params)
+        summary["saved_to"] = args.save
+    if args.json:
+        print(json.dumps(summary))
+        return 0
+    print(summaries.format_run_end(summary))
+    if training.ten_digits:
+        print(summaries.format_digits_end(summary))
     return 0
 
 
-def _train_digits(args: argparse.Namespace) -> dict:
-    model = digits.MODELS[args.model]
-    recipe = _recipe(args, model.recipe)
-    learner.check_recipe(recipe)  # before any data is read
-    mnist = data.load_digits(args.data_dir)
-    return summaries.digits_summary(mnist, model.train(mnist, recipe), args.model)
-
-
 def _predict(args: argparse.Namespace) -> dict:
-    weights, bias = weights_file.load_weights(args.weights)
+    saved = weights_file.load_model(args.weights)
     digit = digit_image.read_digit(args.image)
-    return summaries.predict_summary(args.image, digit, weights, bias, args.show)
+    # The text output always pictures the input: the learner sees what the model saw.
+    return summaries.predict_summary(args.image, digit, saved, args.show or not args.json)
 
 
 def _run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
@@ -374,11 +437,9 @@ def _run(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     if args.command is None:
         parser.print_help()
         return 0
-    if args.command in MODELS:
+    if args.command in {"train", "train-net", "train-digits"}:
         return _train(args)
-    if args.command == "train-digits":
-        summary, show = _train_digits(args), summaries.format_digits
-    elif args.command == "baseline":
+    if args.command == "baseline":
         mnist = data.load_threes_sevens(args.data_dir)
         summary, show = summaries.baseline_summary(mnist), summaries.format_baseline
     elif args.command == "apples-pears":
@@ -399,7 +460,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
-        code = _run(args, parser)
+        with learner.blas_threads():  # see BLAS_THREADS: the same bits on every machine
+            code = _run(args, parser)
         sys.stdout.flush()  # a closed pipe shows here, while it can still be caught
         return code
     except learner.RecipeError as error:

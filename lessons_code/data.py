@@ -21,6 +21,7 @@ import gzip
 import hashlib
 import http.client
 import os
+import stat
 import sys
 import tempfile
 import urllib.error
@@ -116,6 +117,31 @@ class CacheNotWritableError(DataError):
 
 class NoNetworkError(DataError):
     """No mirror could be reached."""
+
+
+KINDS_OF_FILE = {
+    stat.S_ISDIR: "a folder",
+    stat.S_ISFIFO: "a named pipe (FIFO), which gives whatever a program writes into it",
+    stat.S_ISCHR: "a device, not a file",
+    stat.S_ISBLK: "a device, not a file",
+    stat.S_ISSOCK: "a socket, not a file",
+}
+"""What a path may be instead of a regular file, as a learner would say it."""
+
+
+def regular_file(path: Path, what: str, error: type[DataError] = DataError) -> None:
+    """Raise `error` unless path is a regular file, naming what it is instead: no such
+    file, a folder, a FIFO or a device (reading which could wait or run on for ever)."""
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        raise error(f"{path}: no such {what}") from None
+    except (OSError, ValueError) as problem:  # ValueError: a NUL in the name
+        why = getattr(problem, "strerror", None) or problem
+        raise error(f"{path}: cannot read it ({why})") from None
+    if not stat.S_ISREG(mode):
+        found = next((kind for test, kind in KINDS_OF_FILE.items() if test(mode)), "no file")
+        raise error(f"{path}: expected {'an' if what[0] in 'aeiou' else 'a'} {what}, found {found}")
 
 
 @dataclass(frozen=True)
@@ -292,9 +318,25 @@ def read_png(path: Path) -> np.ndarray:
         ) from None
 
 
+def _listed(folder: Path) -> list[Path]:
+    """Return what a folder holds, sorted by name. Unlike glob, a folder that cannot be
+    read raises OSError (PermissionError) instead of looking empty."""
+    with os.scandir(folder) as entries:
+        return sorted(folder / entry.name for entry in entries)
+
+
+def _pngs(folder: Path) -> list[Path]:
+    """Return the PNGs of a folder, sorted by name; none if there is no such folder."""
+    try:
+        listed = _listed(folder)
+    except (FileNotFoundError, NotADirectoryError):
+        return []
+    return [path for path in listed if path.suffix == ".png" and not path.name.startswith(".")]
+
+
 def _png_split(split_dir: Path, digits: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
     """Return one split's images (n, 784) and labels (n,), uint8, digit after digit."""
-    pngs = {digit: sorted((split_dir / digit).glob("*.png")) for digit in digits}
+    pngs = {digit: _pngs(split_dir / digit) for digit in digits}
     missing = [digit for digit in digits if not pngs[digit]]
     if missing:
         first = split_dir / missing[0]
@@ -320,7 +362,7 @@ def load_png_folders(folder: Path, layout: str, digits: Sequence[str]) -> list[n
                 f"of PNGs per digit"
             )
         if layout == "fastai MNIST_SAMPLE PNGs" and set(digits) <= set(DIGITS):
-            for child in sorted(split_dir.iterdir()):
+            for child in _listed(split_dir):
                 if child.is_dir() and child.name.isdigit() and child.name not in DIGITS:
                     raise UnexpectedDigitError(
                         f"{child}: expected only folders 3 and 7 (the chapter's task), found "
@@ -339,14 +381,17 @@ def _load_folder(folder: Path, why: str, digits: Sequence[str]) -> tuple[list[np
     try:
         return _read_folder(folder, why, digits)
     except OSError as error:  # a name too long, a folder we may not list, ...
+        inside = error.filename not in (None, str(folder)) and f" {error.filename}"
         raise DataNotFoundError(
-            f"{why} {folder}: cannot read it ({error.strerror or error}); expected MNIST files"
+            f"{why} {folder}: cannot read{inside or ' it'} ({error.strerror or error}); "
+            f"expected MNIST files"
         ) from None
 
 
 def _read_folder(folder: Path, why: str, digits: Sequence[str]) -> tuple[list[np.ndarray], str]:
     if not folder.is_dir():
         raise DataNotFoundError(f"{why} {folder} is not a folder; expected MNIST files there")
+    _listed(folder)  # a folder we may not list raises here, not "holds no MNIST"
     for layout, splits in PNG_LAYOUTS.items():
         if any((folder / split).is_dir() for split in splits.values()):
             return load_png_folders(folder, layout, digits), layout

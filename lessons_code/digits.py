@@ -22,6 +22,7 @@ from lessons_code.learner import (
     CalcGrad,
     HandModel,
     Measure,
+    OnEpoch,
     Params,
     Predict,
     Recipe,
@@ -175,15 +176,26 @@ def train_linear(
     recipe: Recipe = LINEAR_RECIPE,
     gradient: CalcGrad = calc_grad,
     loss: Measure = cross_entropy,
+    on_epoch: OnEpoch | None = None,
+    keep_history: bool = True,
 ) -> TrainingRun:
     """Train the linear model 784 -> 10 on all ten digits and return the run: with
     cross-entropy, unless another loss and its gradient are given."""
     rng = np.random.default_rng(recipe.seed)  # the run's only source of randomness
     model = HandModel(predict=ten_predict, calc_grad=gradient, loss=loss, metric=batch_accuracy)
-    return train_model(ten_init_linear(rng), model=model, data=data, recipe=recipe, rng=rng)
+    watch = {"on_epoch": on_epoch, "keep_history": keep_history}  # as train_model takes them
+    return train_model(
+        ten_init_linear(rng), model=model, data=data, recipe=recipe, rng=rng, **watch
+    )
 
 
-def train_net(data, recipe: Recipe = NET_RECIPE, n_hidden: int = N_HIDDEN) -> TrainingRun:
+def train_net(
+    data,
+    recipe: Recipe = NET_RECIPE,
+    n_hidden: int = N_HIDDEN,
+    on_epoch: OnEpoch | None = None,
+    keep_history: bool = True,
+) -> TrainingRun:
     """Train the two-layer net 784 -> n_hidden -> ReLU -> 10 and return the run."""
     rng = np.random.default_rng(recipe.seed)
     model = HandModel(
@@ -192,7 +204,9 @@ def train_net(data, recipe: Recipe = NET_RECIPE, n_hidden: int = N_HIDDEN) -> Tr
         loss=cross_entropy,
         metric=batch_accuracy,
     )
-    return train_model(ten_init_net(rng, n_hidden), model=model, data=data, recipe=recipe, rng=rng)
+    watch = {"on_epoch": on_epoch, "keep_history": keep_history}
+    params = ten_init_net(rng, n_hidden)
+    return train_model(params, model=model, data=data, recipe=recipe, rng=rng, **watch)
 
 
 # --8<-- [end:train]

@@ -21,7 +21,7 @@ from functools import partial
 import numpy as np
 
 from lessons_code import learner, linear_model, neural_net
-from lessons_code.data import MnistData
+from lessons_code.data import N_PIXELS, MnistData
 from lessons_code.learner import EpochStats, Params, RecipeError
 
 MASK = 0xFFFFFFFF  # arithmetic on 32-bit unsigned integers, as JavaScript's `>>> 0`
@@ -186,7 +186,7 @@ def lab_data(mnist: MnistData, train_size: int, valid_size: int, seed: int) -> L
 def init(settings: Settings, rng: Mulberry32) -> Params:
     """Return the starting parameters, drawn in order (each array in row-major order):
     the linear model's weights (784) and bias; the net's w1 (784, hidden), b1, w2, b2."""
-    pixels, hidden = linear_model.N_PIXELS, settings.hidden
+    pixels, hidden = N_PIXELS, settings.hidden
     shapes = {  # name: (shape, inputs of its layer)
         "linear": {"weights": ((pixels,), pixels), "bias": ((), pixels)},
         "net": {

@@ -10,17 +10,21 @@ yb)` (a `HandModel`), and `train_model` trains it; the loop does not care which 
 Research): a model whose parameters get their gradients from `loss.backward()` (our
 `autograd`), an optimizer like the chapter's `BasicOptim`, a loss and a metric, and
 `fit(epochs, lr)`. Both measure the loss and the metric on both sets after each epoch.
+
+Both train with one BLAS thread (`blas_threads`), on every machine: see BLAS_THREADS.
 """
 
 from __future__ import annotations
 
 import math
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import numpy as np
+import threadpoolctl
 
 Params = dict[str, np.ndarray]
 """A model's parameters by name, e.g. {"weights": (784,), "bias": ()}."""
@@ -114,15 +118,15 @@ class TrainingRun:
     recipe: Recipe
     initial: Params  # where training started
     params: Params  # where it ended
-    history: list[EpochStats]
+    history: list[EpochStats]  # every epoch's; the last one's only if not keep_history
     steps: int  # SGD steps taken, one per batch
     snapshots: list[Params] = field(default_factory=list)  # after epoch 0 (start), 1, ..., N
-    epoch_seconds: list[float] = field(default_factory=list)
+    seconds: float = 0.0  # wall time of the epochs: their steps and their measuring
 
     @property
     def epochs(self) -> int:
         """Return how many epochs the run made."""
-        return len(self.history)
+        return self.history[-1].epoch
 
     @property
     def final_valid_accuracy(self) -> float:
@@ -131,8 +135,46 @@ class TrainingRun:
 
     @property
     def seconds_per_epoch(self) -> float:
-        """Return the median wall time of one training epoch."""
-        return float(np.median(self.epoch_seconds))
+        """Return the mean wall time of an epoch: its steps, and the loss and the metric
+        of both sets measured after them."""
+        return self.seconds / self.epochs
+
+
+BLAS_THREADS = 1
+"""The BLAS threads training uses, the same on every machine whatever its cores.
+
+The same count everywhere makes the same run add its sums in the same order, so it gives
+the same bits on a laptop, in CI and on the site: with the library's default (a thread
+per core) a chaotic run, the ten digits at lr 50 on the bundled sample, ended at 88.5% on
+one thread and 85.7% on two. One, because it never fights other programs for the cores:
+with the cores busy (the site's build beside its notebook kernels, pytest's processes, a
+learner's other work) two threads made the training commands up to 5 times slower; with
+a core idle, they save little on the lessons' small matrices (a step multiplies at most
+256 × 784 by 784 × 100), nothing on the 3/7 models and at most half the time of the
+ten-digit net (benchmarks/threads.py and benchmarks/README.md)."""
+
+_blas_lock = threading.Lock()
+_blas_users = 0  # blocks inside blas_threads now, in any thread
+_blas_limits: threadpoolctl.threadpool_limits | None = None
+
+
+@contextmanager
+def blas_threads() -> Iterator[None]:
+    """Run the block with BLAS_THREADS BLAS threads, and give the library its own count
+    back after it. Blocks may nest and run in several threads at once (the site trains in
+    two): the first to start sets the limit, the last to end restores it."""
+    global _blas_users, _blas_limits
+    with _blas_lock:
+        if _blas_users == 0:
+            _blas_limits = threadpoolctl.threadpool_limits(BLAS_THREADS, user_api="blas")
+        _blas_users += 1
+    try:
+        yield
+    finally:
+        with _blas_lock:
+            _blas_users -= 1
+            if _blas_users == 0:
+                _blas_limits.restore_original_limits()
 
 
 # --8<-- [start:dataloader]
@@ -251,6 +293,7 @@ class HandModel:
     metric: Measure
 
 
+@blas_threads()  # the same bits on every machine: see BLAS_THREADS
 def train_model(
     params: Params,
     *,
@@ -260,11 +303,14 @@ def train_model(
     rng: np.random.Generator,
     keep_snapshots: bool = False,
     on_epoch: OnEpoch | None = None,
+    keep_history: bool = True,
 ) -> TrainingRun:
     """Train a copy of params with mini-batch SGD and return the run and its history.
 
     on_epoch, if given, sees each epoch's stats as soon as the epoch ends; it changes
-    nothing in the run.
+    nothing in the run. Without keep_history the run keeps the last epoch's stats only,
+    so that a run of any length fits in the same memory (the command line prints the rest
+    as it goes).
     """
     check_recipe(recipe)
     initial, params = copy_params(params), copy_params(params)
@@ -274,21 +320,23 @@ def train_model(
         return validate_epoch(model.predict, params, dataset.x, dataset.y, model.loss, model.metric)
 
     snapshots = [copy_params(params)] if keep_snapshots else []
-    history, epoch_seconds = [], []
+    history, seconds = [], 0.0
     epochs = recipe.epochs_on(len(dls.train.dataset))
     for epoch in range(1, epochs + 1):
         with _finite_or_too_large(recipe.learning_rate, epoch):
             started = time.perf_counter()
             train_epoch(params, model.calc_grad, dls.train, recipe.learning_rate)
-            epoch_seconds.append(time.perf_counter() - started)
             stats = epoch_stats(epoch, dls, measure)
+            seconds += time.perf_counter() - started
         history.append(stats)
+        if not keep_history:
+            del history[:-1]
         if keep_snapshots:
             snapshots.append(copy_params(params))
         if on_epoch is not None:
             on_epoch(stats)
     steps = epochs * len(dls.train)
-    return TrainingRun(recipe, initial, params, history, steps, snapshots, epoch_seconds)
+    return TrainingRun(recipe, initial, params, history, steps, snapshots, seconds)
 
 
 # --8<-- [start:basic_optim]
@@ -318,6 +366,7 @@ class Learner:
         self.dls, self.model, self.opt_func = dls, model, opt_func
         self.loss_func, self.metrics = loss_func, metrics
 
+    @blas_threads()  # the same bits on every machine: see BLAS_THREADS
     def fit(self, epochs: int, lr: float) -> list[EpochStats]:
         """Train for some epochs; return the loss and metric of both sets after each."""
         opt = self.opt_func(self.model.parameters(), lr)  # step 1 was making the model

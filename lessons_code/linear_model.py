@@ -221,6 +221,7 @@ def train(
     init: Callable[[np.random.Generator], Params] = init_linear,
     loss: Loss = MNIST_LOSS,
     on_epoch: OnEpoch | None = None,
+    keep_history: bool = True,
 ) -> TrainingRun:
     """Train the chapter's linear model on 3s (1) and 7s (0) and return the run."""
     rng = np.random.default_rng(recipe.seed)  # the run's only source of randomness
@@ -235,6 +236,7 @@ def train(
         rng=rng,
         keep_snapshots=keep_snapshots,
         on_epoch=on_epoch,
+        keep_history=keep_history,
     )
 
 

@@ -119,7 +119,11 @@ def relu_pieces(xs: np.ndarray, ys: np.ndarray, n_units: int) -> np.ndarray:
 
 
 def train(
-    data, recipe: Recipe = RECIPE, n_hidden: int = N_HIDDEN, on_epoch: OnEpoch | None = None
+    data,
+    recipe: Recipe = RECIPE,
+    n_hidden: int = N_HIDDEN,
+    on_epoch: OnEpoch | None = None,
+    keep_history: bool = True,
 ) -> TrainingRun:
     """Train the two-layer net on 3s (1) and 7s (0) and return the run."""
     rng = np.random.default_rng(recipe.seed)  # the run's only source of randomness
@@ -127,4 +131,12 @@ def train(
     model = HandModel(
         predict=simple_net, calc_grad=calc_grad, loss=mnist_loss, metric=batch_accuracy
     )
-    return train_model(params, model=model, data=data, recipe=recipe, rng=rng, on_epoch=on_epoch)
+    return train_model(
+        params,
+        model=model,
+        data=data,
+        recipe=recipe,
+        rng=rng,
+        on_epoch=on_epoch,
+        keep_history=keep_history,
+    )

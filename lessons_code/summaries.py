@@ -8,7 +8,16 @@ from dataclasses import asdict, fields
 
 import numpy as np
 
-from lessons_code import apples_pears, baseline, data, digit_image, digits, linear_model
+from lessons_code import (
+    apples_pears,
+    baseline,
+    data,
+    digit_image,
+    digits,
+    linear_model,
+    neural_net,
+    weights_file,
+)
 from lessons_code.learner import EpochStats, Predict, Recipe, TrainingRun
 
 
@@ -16,8 +25,9 @@ def run_summary(mnist: data.MnistData, run: TrainingRun, predict: Predict | None
     """Return the JSON summary of a training run (the `--json` output).
 
     Given the model's predict (a one-score model), it also has `bias`, the model's bias (the
-    net's is its output unit's, b2), and `saturated`: whether every validation prediction
-    ended where the sigmoid is flat.
+    net's is its output unit's, b2), `saturated`: whether every validation prediction
+    ended where the sigmoid is flat, and `collapsed_to`: the one answer it gives every
+    validation image, if it gives only one ("3" or "7"; else None).
     """
     summary = {
         "train_size": len(mnist.train_x),
@@ -32,8 +42,11 @@ def run_summary(mnist: data.MnistData, run: TrainingRun, predict: Predict | None
     }
     if predict is not None:
         bias = run.params["bias"] if "bias" in run.params else run.params["b2"]
+        predictions = predict(run.params, mnist.valid_x)
         summary["bias"] = float(bias)
-        summary["saturated"] = linear_model.saturated(predict(run.params, mnist.valid_x))
+        summary["saturated"] = linear_model.saturated(predictions)
+        said = {data.digit_name(float(three)) for three in np.unique(predictions > 0)}
+        summary["collapsed_to"] = said.pop() if len(said) == 1 else None
     return summary
 
 
@@ -82,14 +95,25 @@ def format_run_end(summary: dict, timing: bool = True) -> str:
     bias = f", bias: {summary['bias']:.4f}" if "bias" in summary else ""
     lines = [f"final valid accuracy: {summary['final_valid_accuracy']:.4f}{bias}"]
     if timing:
-        lines.append(f"time: {summary['seconds_per_epoch'] * 1000:.1f} ms per epoch (median)")
+        lines.append(
+            f"time: {summary['seconds_per_epoch'] * 1000:.1f} ms per epoch (its steps, then "
+            f"the loss and accuracy of both sets)"
+        )
     if summary.get("saved_to"):
         lines.append(f"weights saved to {summary['saved_to']}")
+    likely = (
+        f"the learning rate {summary['learning_rate']:g} is the likely cause, try a smaller --lr"
+    )
+    if summary.get("collapsed_to") is not None:
+        lines.append(
+            f"the model calls every validation image a {summary['collapsed_to']}: it has "
+            f"collapsed to one answer, whatever the image"
+            + ("" if summary.get("saturated") else f"; {likely}")
+        )
     if summary.get("saturated"):
         lines.append(
             f"every validation prediction saturated (the sigmoid is flat there, so the "
-            f"gradient is zero and nothing more is learned): the learning rate "
-            f"{summary['learning_rate']:g} is the likely cause, try a smaller --lr"
+            f"gradient is zero and nothing more is learned): {likely}"
         )
     return "\n".join(lines)
 
@@ -106,9 +130,11 @@ def digits_summary(mnist: data.MnistData, run: TrainingRun, model: digits.Model)
     """Return the JSON summary of a ten-digit run: the run's, and how each digit fares."""
     predict = digits.MODELS[model].predict
     confusion = digits.confusion_matrix(predict(run.params, mnist.valid_x), mnist.valid_y)
+    said = np.flatnonzero(confusion.sum(axis=0))  # the digits the model gave as answers
     return {
         "model": model,
         **run_summary(mnist, run),
+        "collapsed_to": int(said[0]) if len(said) == 1 else None,
         "per_class_accuracy": digits.per_class_accuracy(confusion).tolist(),
         "confusion_matrix": confusion.tolist(),
         "most_confused": [
@@ -132,7 +158,14 @@ def format_confusion(confusion: list[list[int]]) -> str:
 
 def format_digits(summary: dict, timing: bool = True) -> str:
     """Return the human output of a ten-digit run: epochs, confusion, most-confused pairs."""
-    lines = [f"model: {summary['model']}", format_run(summary, timing)]
+    return "\n".join(
+        [f"model: {summary['model']}", format_run(summary, timing), format_digits_end(summary)]
+    )
+
+
+def format_digits_end(summary: dict) -> str:
+    """Return how each digit fared, printed after a ten-digit run's last line."""
+    lines = []
     accuracies = "  ".join(
         f"{digit}: {accuracy:.3f}" for digit, accuracy in enumerate(summary["per_class_accuracy"])
     )
@@ -219,21 +252,58 @@ def format_apples_pears(summary: dict) -> str:
     return "\n".join(lines)
 
 
+SCORE = {
+    ("3 or 7", "linear"): linear_model.predict,
+    ("3 or 7", "net"): neural_net.simple_net,
+    ("ten digits", "linear"): digits.MODELS["linear"].predict,
+    ("ten digits", "net"): digits.MODELS["net"].predict,
+}
+"""How each kind of saved model scores images: (n, 784) -> (n,) or (n, 10)."""
+
+
+def model_name(saved: weights_file.SavedModel) -> str:
+    """Return what a saved model is, in words: the task and the layers."""
+    outputs = 1 if saved.task == "3 or 7" else digits.N_DIGITS
+    task = "3-or-7" if outputs == 1 else "ten-digit"
+    if saved.model == "linear":
+        layers = "784 weights and a bias" if outputs == 1 else "784 -> 10"
+        return f"the {task} linear model ({layers})"
+    hidden = saved.params["w1"].shape[1]
+    return f"the {task} two-layer net (784 -> {hidden} -> ReLU -> {outputs})"
+
+
 def predict_summary(
-    image: str, digit: digit_image.Digit, weights: np.ndarray, bias: float, show: bool
+    image: str, digit: digit_image.Digit, saved: weights_file.SavedModel, show: bool
 ) -> dict:
-    """Return what `lessons predict --json` prints: the score of one digit and its verdict."""
-    score = float(linear_model.linear1(digit.pixels, weights, bias))  # (784,) @ (784,)
+    """Return what `lessons predict --json` prints: the score(s) of one digit, its verdict,
+    which model gave them, and how the image looks unlike MNIST's digits, if it does."""
+    scores = SCORE[saved.task, saved.model](saved.params, digit.pixels[None, :])[0]
     summary = {
         "image": image,
         "size": list(digit.size),
         "reduced": digit.reduced,
         "inverted": digit.inverted,
-        "score": score,
-        "bias": bias,
-        "probability_of_3": float(linear_model.sigmoid(score)),
-        "verdict": "3" if score > 0 else "7",
+        "task": saved.task,
+        "model": saved.model,
+        "model_name": model_name(saved),
+        "unlike_mnist": digit_image.unlike_mnist(digit),
     }
+    if saved.task == "3 or 7":
+        bias = saved.params["bias"] if saved.model == "linear" else saved.params["b2"]
+        summary |= {
+            "score": float(scores),
+            "bias": float(bias),
+            "probability_of_3": float(linear_model.sigmoid(scores)),
+            "verdict": "3" if scores > 0 else "7",
+        }
+    else:
+        probabilities = digits.softmax(scores)
+        summary |= {
+            "scores": scores.tolist(),
+            "probabilities": probabilities.tolist(),
+            "verdict": str(int(probabilities.argmax())),
+            "probability": float(probabilities.max()),
+        }
     if show:
         summary["pixels"] = [round(float(v), 4) for v in digit.pixels]
     return summary
@@ -254,8 +324,9 @@ def format_digit(pixels: list[float]) -> str:
 
 
 def format_predict(summary: dict) -> str:
-    """Return the human output of `lessons predict`."""
-    lines = []
+    """Return the human output of `lessons predict`: the model, how the image was read,
+    the 28×28 input the model scored, a warning if it looks unlike MNIST, the verdict."""
+    lines = [f"model: {summary['model_name']}"]
     if summary["inverted"]:
         lines.append("dark ink on a light background: inverted to MNIST's light ink on black")
     if summary["reduced"]:
@@ -267,8 +338,21 @@ def format_predict(summary: dict) -> str:
     if "pixels" in summary:
         lines.append("the model's input, 28×28:")
         lines.append(format_digit(summary["pixels"]))
-    lines.append(
-        f"score {summary['score']:.4f} (bias {summary['bias']:.4f}), probability of a 3 "
-        f"{summary['probability_of_3']:.4f}: the model says {summary['verdict']}"
-    )
+    if summary["unlike_mnist"]:
+        lines.append(
+            "this does not look like an MNIST digit, so the answer below may mean little, "
+            "however sure it sounds:"
+        )
+        lines += [f"  - {reason}" for reason in summary["unlike_mnist"]]
+    if summary["task"] == "3 or 7":
+        lines.append(
+            f"score {summary['score']:.4f} (bias {summary['bias']:.4f}), probability of a 3 "
+            f"{summary['probability_of_3']:.4f}: the model says {summary['verdict']}"
+        )
+    else:
+        chances = "  ".join(f"{d}: {p:.3f}" for d, p in enumerate(summary["probabilities"]))
+        lines.append(f"probability of each digit: {chances}")
+        lines.append(
+            f"the most probable, {summary['probability']:.4f}: the model says {summary['verdict']}"
+        )
     return "\n".join(lines)

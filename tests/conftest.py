@@ -11,7 +11,7 @@ from filelock import FileLock
 from hypothesis import settings
 
 from lessons_code.data import MnistData, load_digits, load_threes_sevens
-from tests.support import NO_REAL_MNIST, build_site, copy_project, real_mnist
+from tests.support import BUILD_SECONDS, NO_REAL_MNIST, build_site, copy_project, real_mnist
 from tests.support.browser import Watched, launch, serve
 
 PROFILE_EXAMPLES = {"default": 25, "thorough": 2000}
@@ -31,6 +31,32 @@ for _name, _examples in PROFILE_EXAMPLES.items():
         derandomize=_name == "default",
         print_blob=True,
     )
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_cmdline_main(config: pytest.Config) -> None:
+    """Run the tests in one process per core, each test file kept on one (pytest-xdist),
+    unless told otherwise (`-n 0` or `-p no:xdist`: one process, easier to debug). Set
+    here rather than in pyproject.toml's addopts, which `-p no:xdist` would refuse."""
+    option = config.option
+    if not config.pluginmanager.hasplugin("xdist") or hasattr(config, "workerinput"):
+        return
+    if option.numprocesses is None:
+        option.numprocesses = "auto"
+    if option.dist == "no" and option.numprocesses != 0:
+        option.dist = "loadfile"
+
+
+SITE_FIXTURES = {"built", "site_url"}
+"""The fixtures of the session's built site: the first test to ask builds it, and every
+other waits for it (on a busy machine, minutes), so they get a longer time limit."""
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Give the tests that need the site built the time a build may take, beside theirs."""
+    for item in items:
+        if SITE_FIXTURES & set(item.fixturenames) and not item.get_closest_marker("timeout"):
+            item.add_marker(pytest.mark.timeout(BUILD_SECONDS + 300))
 
 
 def synthetic_digits(n_images: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:

@@ -16,7 +16,6 @@ import json
 import os
 import re
 import shutil
-import subprocess
 import sys
 import tempfile
 from collections.abc import Iterator
@@ -31,7 +30,7 @@ from PIL import Image
 from lessons_code import cli
 from lessons_code.data import idx_bytes
 from lessons_code.weights_file import npz_bytes
-from tests.support import REPO
+from tests.support import REPO, processes
 from tests.support.bad_input import assert_one_line_error, examples, run_main
 
 BAD_NUMBERS = [
@@ -270,7 +269,7 @@ def test_any_arguments_as_a_learner_runs_them(pool, data_):
         LESSONS_MIRRORS="file:///no/such/mirror/",
         PYTHONPATH=str(REPO),
     )
-    result = subprocess.run(
+    result = processes.run(
         [sys.executable, "-W", "error", "-m", "lessons_code", *argv],
         capture_output=True,
         text=True,

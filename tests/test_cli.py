@@ -6,10 +6,8 @@ import io
 import json
 import os
 import re
-import signal
-import subprocess
 import sys
-import time
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -18,8 +16,8 @@ from PIL import Image
 
 from lessons_code import __version__, cli, data, learner, linear_model, neural_net
 from lessons_code.cli import ProgressBar, build_parser
-from lessons_code.weights_file import load_weights, npz_bytes
-from tests.support import REPO, run_cli
+from lessons_code.weights_file import load_model, load_weights, params_npz_bytes
+from tests.support import REPO, cli_process, processes, run_cli
 
 ROW = re.compile(r"^\s+\d+(\s+\d\.\d{4}){4}$")
 
@@ -62,7 +60,7 @@ def test_train_human_output_has_a_table_and_the_data_source():
     assert "valid acc" in lines[2]
     assert len(lines) == 3 + 3 + 2
     assert re.fullmatch(r"final valid accuracy: 0\.\d{4}, bias: -?\d+\.\d{4}", lines[-2])
-    assert lines[-1].endswith("ms per epoch (median)")
+    assert re.fullmatch(r"time: \d+\.\d ms per epoch \(its steps, then the loss .*\)", lines[-1])
 
 
 DIGITS_KEYS = (SUMMARY_KEYS - {"bias", "saturated"}) | {  # ten biases, not one
@@ -160,6 +158,8 @@ def test_apples_pears_output():
         (["train-digits", "--data-dir", "/no/such/folder"], "/no/such/folder"),
         (["nonsense"], "invalid choice"),
         (["train", "--batch-size", "100000"], "at most the 800 training images"),
+        (["train-digits", "--batch-size", "100000"], "at most the 4,000 training images"),
+        (["train-net", "--batch-size", "801"], "at most the 800 training images"),
         (["train", "--save", "weights.txt"], "ending in .npz"),
         (["train", "--save", "/no/such/folder/w.npz", "--epochs", "1"], "cannot write it"),
         # Found by tests/test_bad_arguments.py:
@@ -206,44 +206,48 @@ def test_console_script_runs_the_same_cli():
     """`lessons` (the installed command) and `python -m lessons_code` are one program."""
     lessons = Path(sys.executable).with_name("lessons")
     assert lessons.is_file(), f"{lessons}: is the project installed (pip install -e .)?"
-    by_script = subprocess.run(
-        [str(lessons), "apples-pears", "--json"], capture_output=True, text=True, timeout=60
-    )
+    by_script = processes.run([str(lessons), "apples-pears", "--json"], timeout=60)
     assert by_script.returncode == 0, by_script.stderr
     assert json.loads(by_script.stdout) == json.loads(run_cli("apples-pears", "--json").stdout)
-    refused = subprocess.run(
-        [str(lessons), "train", "--lr", "0"], capture_output=True, text=True, timeout=60
-    )
+    refused = processes.run([str(lessons), "train", "--lr", "0"], timeout=60)
     assert refused.returncode == 2 and "--lr" in refused.stderr
 
 
-def cli_process(*args: str, stdout=subprocess.PIPE, stderr=subprocess.PIPE) -> subprocess.Popen:
-    """Start `python -m lessons_code ARGS` with its output piped back to the test."""
-    env = {k: v for k, v in os.environ.items() if k != "LESSONS_DATA"}
-    env["XDG_CACHE_HOME"] = str(REPO / ".pytest_cache" / "empty-cache")
-    return subprocess.Popen(
-        [sys.executable, "-m", "lessons_code", *args],
-        stdout=stdout,
-        stderr=stderr,
-        text=True,
-        env=env,
-        cwd=REPO,
-    )
+TRAINING = [
+    ["train"],
+    ["train-net"],
+    ["train-digits", "--model", "linear"],
+    ["train-digits", "--model", "net"],
+]
+"""Every training command: each gets the same rows, progress, Ctrl-C, closed pipe, --save."""
+every_training_command = pytest.mark.parametrize("command", TRAINING, ids=" ".join)
+FOREVER = ["--epochs", "100000000"]
+"""A run that would never end by itself: only Ctrl-C, a closed pipe or a kill ends it."""
 
 
-def test_ctrl_c_prints_the_rows_so_far_and_exits_130():
-    """Each row appears as its epoch ends; Ctrl-C leaves them and one line, no traceback."""
-    process = cli_process("train", "--epochs", "100000000")
+def rows_of(text: str) -> list[str]:
+    """Return the epochs' rows among lines of output."""
+    return [line for line in text.splitlines() if ROW.match(line)]
+
+
+def first_rows(process, n: int) -> list[str]:
+    """Return the first n rows a running training command prints, as they come."""
     rows = []
-    while len(rows) < 3:  # rows arrive while the run goes on: nothing waits for its end
-        line = process.stdout.readline()
-        assert line, process.stderr.read()
-        if ROW.match(line):
-            rows.append(line)
-    process.send_signal(signal.SIGINT)
-    out, err = process.stdout.read(), process.stderr.read()  # what readline left buffered too
-    process.wait(timeout=60)
-    rows += [line for line in out.splitlines() if ROW.match(line)]
+    while len(rows) < n:  # rows arrive while the run goes on: nothing waits for its end
+        line = process.readline()
+        assert line, process.finish()[1]
+        rows += rows_of(line)
+    return rows
+
+
+@every_training_command
+def test_ctrl_c_prints_the_rows_so_far_and_exits_130(command):
+    """Each row appears as its epoch ends; Ctrl-C leaves them and one line, no traceback."""
+    with cli_process(*command, *FOREVER) as process:
+        rows = first_rows(process, 3)
+        process.interrupt()
+        out, err = process.finish(timeout=60)  # with what readline left buffered
+    rows += rows_of(out)
     assert process.returncode == 130
     assert "Traceback" not in err
     (said,) = err.strip().splitlines()
@@ -251,26 +255,66 @@ def test_ctrl_c_prints_the_rows_so_far_and_exits_130():
     assert [int(row.split()[0]) for row in rows] == list(range(1, len(rows) + 1))
 
 
-def test_ctrl_c_with_json_prints_one_object_of_the_epochs_done():
-    process = cli_process("train", "--epochs", "100000000", "--json")
-    time.sleep(3)  # well into training; nothing is printed before the end with --json
-    process.send_signal(signal.SIGINT)
-    out, err = process.communicate(timeout=60)
+@every_training_command
+def test_ctrl_c_with_json_prints_one_object_of_the_epochs_done(command):
+    """On a terminal the bar says how far the run is: Ctrl-C once it shows."""
+    with cli_process(*command, *FOREVER, "--json", terminal=True) as process:
+        bar = process.stderr.until("/100,000,000 [")  # drawn as an epoch ends, after 1 s
+        process.interrupt()
+        out, err = process.finish(timeout=60)
+    drawn = int(re.search(r"epoch ([\d,]+)/", bar)[1].replace(",", ""))
     assert process.returncode == 130 and "Traceback" not in err
     summary = json.loads(out)
-    assert summary["interrupted_after_epoch"] == len(summary["history"]) > 0
-    assert err.strip() == f"interrupted after epoch {len(summary['history'])}"
+    assert summary["interrupted_after_epoch"] == len(summary["history"]) >= drawn
+    said = err.replace("\r\n", "\n").rpartition("\r")[2]  # after the bar was wiped
+    assert said.strip() == f"interrupted after epoch {len(summary['history'])}"
+    assert summary.get("model") == (command[-1] if "--model" in command else None)
 
 
-def test_a_closed_pipe_ends_quietly():
+@every_training_command
+def test_ctrl_c_says_what_was_not_saved(command, tmp_path):
+    saved = tmp_path / "model.npz"
+    with cli_process(*command, *FOREVER, "--save", str(saved)) as process:
+        first_rows(process, 1)
+        process.interrupt()
+        _, err = process.finish(timeout=60)
+    assert process.returncode == 130 and not saved.exists()
+    assert err.strip().endswith(f"; nothing saved to {saved}")
+
+
+@every_training_command
+def test_a_closed_pipe_ends_quietly(command):
     """`lessons train | head -2`: the reader goes away and nothing is said about it."""
-    process = cli_process("train", "--epochs", "100000")
-    head = [process.stdout.readline() for _ in range(2)]
-    process.stdout.close()
-    process.wait(timeout=60)
-    err = process.stderr.read()
-    assert head[0].startswith("data: ")
+    with cli_process(*command, *FOREVER) as process:
+        head = [process.readline() for _ in range(2)]
+        process.close_stdout()
+        _, err = process.finish(timeout=60)
+    assert head[0].startswith(("data: ", "model: "))
     assert process.returncode == 141 and err == ""
+
+
+def test_a_child_left_running_is_killed_when_its_test_ends():
+    """A test that fails while its child runs on must not leave the child behind."""
+    with pytest.raises(TimeoutError), cli_process("train", *FOREVER) as process:
+        pid = process.process.pid
+        process.readline()
+        process.stdout.until("never printed", timeout=1)
+    with pytest.raises(ProcessLookupError):
+        os.kill(pid, 0)
+
+
+def test_the_signal_tests_pass_in_a_background_job():
+    """`python -m pytest &` (or nohup, or a CI runner) starts pytest with SIGINT ignored,
+    which its children inherit; the Ctrl-C tests must still pass, not hang."""
+    ignoring = (
+        "import signal, subprocess, sys; signal.signal(signal.SIGINT, signal.SIG_IGN); "
+        "sys.exit(subprocess.call(sys.argv[1:]))"
+    )
+    tests = [sys.executable, "-m", "pytest", "-p", "no:xdist", "-p", "no:cacheprovider"]
+    tests += ["-q", "tests/test_cli.py", "-k", "ctrl_c and (train-net or linear)"]
+    result = processes.run([sys.executable, "-c", ignoring, *tests], cwd=REPO, timeout=600)
+    assert result.returncode == 0, result.stdout[-3000:]
+    assert re.search(r"\b6 passed", result.stdout), result.stdout[-3000:]
 
 
 def test_bare_lessons_prints_the_help():
@@ -323,33 +367,77 @@ def test_a_saturating_learning_rate_is_named_as_the_likely_cause():
     assert "saturated" not in healthy
 
 
-def test_train_save_writes_the_sites_format_and_predict_reads_it(tmp_path):
-    saved = tmp_path / "weights.npz"
-    result = run_cli("train", "--epochs", "3", "--save", str(saved), "--json")
+SAVED = {
+    "train": ("3 or 7", "linear"),
+    "train-net": ("3 or 7", "net"),
+    "train-digits --model linear": ("ten digits", "linear"),
+    "train-digits --model net": ("ten digits", "net"),
+}
+"""The model each training command saves, as predict names it."""
+
+
+def in_process_run(command: list[str], epochs: int) -> learner.TrainingRun:
+    """Return the run `lessons COMMAND --epochs N` makes, trained here."""
+    training = cli.TRAINING[" ".join(command)]
+    mnist = training.load(data.SAMPLE_DIR)
+    return training.train(mnist, replace(training.recipe, epochs=epochs, keep_chapter_steps=False))
+
+
+@every_training_command
+def test_save_writes_the_model_and_predict_scores_with_it(command, tmp_path):
+    saved = tmp_path / "model.npz"
+    result = run_cli(*command, "--epochs", "2", "--save", str(saved), "--json")
     assert result.returncode == 0, result.stderr
-    summary = json.loads(result.stdout)
-    weights, bias = load_weights(saved)
-    assert weights.shape == (784,) and bias == summary["bias"]
+    assert json.loads(result.stdout)["saved_to"] == str(saved)
+    run = in_process_run(command, epochs=2)
+    assert saved.read_bytes() == params_npz_bytes(run.params)  # the same run, to the bit
+    model = load_model(saved)
+    assert (model.task, model.model) == SAVED[" ".join(command)]
     mnist = data.load_threes_sevens(data.SAMPLE_DIR)
-    run = linear_model.train(mnist, learner.Recipe(epochs=3))
-    assert saved.read_bytes() == npz_bytes(run.params["weights"], float(run.params["bias"]))
     png = tmp_path / "digit.png"
     Image.fromarray((mnist.valid_x[0].reshape(28, 28) * 255).astype("uint8")).save(png)
-    predicted = run_cli("predict", "--weights", str(saved), str(png))
-    assert predicted.returncode == 0 and "the model says" in predicted.stdout
+    predicted = run_cli("predict", "--weights", str(saved), str(png), "--json")
+    assert predicted.returncode == 0, predicted.stderr
+    summary = json.loads(predicted.stdout)
+    assert (summary["task"], summary["model"]) == (model.task, model.model)
+    assert summary["verdict"] in (data.ALL_DIGITS if model.task == "ten digits" else "37")
+    human = run_cli("predict", "--weights", str(saved), str(png)).stdout
+    assert human.startswith(f"model: {summary['model_name']}\n")
+    assert ("3-or-7" if model.task == "3 or 7" else "ten-digit") in summary["model_name"]
+    assert f"the model says {summary['verdict']}" in human.splitlines()[-1]
+    text = run_cli(*command, "--epochs", "1", "--save", str(saved)).stdout
+    assert f"weights saved to {saved}" in text.splitlines()
 
 
-def test_rows_are_the_same_streamed_or_summarised():
-    """The rows printed as epochs end are the rows of the finished run: same numbers."""
-    human = [line for line in run_cli("train", "--epochs", "4").stdout.splitlines()]
-    summary = json.loads(run_cli("train", "--epochs", "4", "--json").stdout)
-    rows = [line for line in human if ROW.match(line)]
-    assert len(rows) == 4
-    for row, stats in zip(rows, summary["history"], strict=True):
-        assert [float(v) for v in row.split()[1:]] == [
-            round(stats[key], 4)
-            for key in ("train_loss", "valid_loss", "train_accuracy", "valid_accuracy")
-        ]
+def test_the_3_or_7_linear_model_saved_is_the_sites_format(tmp_path):
+    saved = tmp_path / "weights.npz"
+    assert run_cli("train", "--epochs", "3", "--save", str(saved)).returncode == 0
+    weights, bias = load_weights(saved)  # what the site's notebook reads
+    run = linear_model.train(data.load_threes_sevens(data.SAMPLE_DIR), learner.Recipe(epochs=3))
+    np.testing.assert_array_equal(weights, run.params["weights"])
+    assert bias == float(run.params["bias"])
+
+
+@every_training_command
+@pytest.mark.parametrize(
+    ("save", "says"),
+    [
+        ("weights.txt", "ending in .npz"),
+        ("no/such/folder/w.npz", "cannot write it (no such folder"),
+        ("a-folder.npz", "found a folder"),
+        ("/sys/w.npz", "cannot write it"),  # a folder nobody may write in, root included
+    ],
+)
+def test_save_is_refused_before_any_training(command, save, says, tmp_path):
+    """Checked first: a run of 100,000,000 epochs would otherwise end, then fail."""
+    (tmp_path / "a-folder.npz").mkdir()
+    if save.startswith("/sys") and not Path("/sys").is_dir():
+        pytest.skip("no /sys on this system")
+    target = save if save.startswith("/") else str(tmp_path / save)
+    result = run_cli(*command, *FOREVER, "--save", target)
+    assert result.returncode == 2 and result.stdout == ""
+    assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+    assert says in result.stderr
 
 
 class Terminal(io.StringIO):
@@ -374,13 +462,74 @@ def test_the_progress_bar_shows_on_a_terminal_after_a_while_and_wipes_itself():
     assert quick.getvalue() == piped.getvalue() == ""
 
 
-def test_on_a_terminal_the_bar_goes_to_stderr_and_stdout_stays_rows(monkeypatch, capsys):
+@every_training_command
+def test_on_a_terminal_the_bar_goes_to_stderr_and_stdout_stays_rows(command, monkeypatch, capsys):
     monkeypatch.delenv("LESSONS_DATA", raising=False)
     monkeypatch.setattr(cli, "PROGRESS_DELAY", 0)  # as a run past its first second
     screen = Terminal()
     monkeypatch.setattr(sys, "stderr", screen)
-    assert cli.main(["train", "--data-dir", str(data.SAMPLE_DIR), "--epochs", "5"]) == 0
-    assert "epoch 4/5 [" in screen.getvalue()
+    assert cli.main([*command, "--data-dir", str(data.SAMPLE_DIR), "--epochs", "3"]) == 0
+    assert "epoch 2/3 [" in screen.getvalue()
     assert screen.getvalue().endswith("\r")  # wiped: the terminal is left clean
     lines = capsys.readouterr().out.splitlines()
-    assert len(lines) == 3 + 5 + 2 and all(ROW.match(line) for line in lines[3:-2])
+    head = 4 if "--model" in command else 3  # train-digits names its model first
+    assert len(rows_of("\n".join(lines))) == 3
+    assert all(ROW.match(line) for line in lines[head : head + 3])
+
+
+@every_training_command
+def test_rows_are_the_same_streamed_or_summarised(command):
+    """The rows printed as epochs end are the rows of the finished run: same numbers."""
+    rows = rows_of(run_cli(*command, "--epochs", "3").stdout)
+    summary = json.loads(run_cli(*command, "--epochs", "3", "--json").stdout)
+    assert len(rows) == 3
+    for row, stats in zip(rows, summary["history"], strict=True):
+        assert [float(v) for v in row.split()[1:]] == [
+            round(stats[key], 4)
+            for key in ("train_loss", "valid_loss", "train_accuracy", "valid_accuracy")
+        ]
+
+
+def test_the_readme_says_how_many_epochs_train_runs_on_the_sample():
+    """The README said 20 epochs: on the sample it runs as many as make the chapter's steps."""
+    recipe, n_train = linear_model.RECIPE, len(data.load_threes_sevens(data.SAMPLE_DIR).train_x)
+    epochs = recipe.epochs_on(n_train)
+    per_epoch = -(-n_train // recipe.batch_size)
+    chapter_steps = recipe.epochs * -(-learner.MNIST_SAMPLE_TRAIN_SIZE // recipe.batch_size)
+    readme = " ".join((REPO / "README.md").read_text().split())
+    for said in (
+        f"lr {recipe.learning_rate}, batch {recipe.batch_size}, and {recipe.epochs} epochs",
+        f"chapter's {learner.MNIST_SAMPLE_TRAIN_SIZE:,} training images, which are "
+        f"{chapter_steps:,} SGD steps",
+        f"The sample's {n_train:,} training 3s and 7s make {per_epoch} steps an epoch, so on "
+        f"the sample it runs {epochs} epochs, to take the chapter's {chapter_steps:,} steps",
+    ):
+        assert said in readme
+    summary = json.loads(run_cli("train", "--json").stdout)
+    assert (summary["epochs"], summary["steps"]) == (epochs, epochs * per_epoch)
+
+
+def test_train_digits_offers_only_layouts_that_hold_ten_digits():
+    flat = " ".join(run_cli("train-digits", "--help").stdout.split())
+    data_dir = flat[flat.index("--data-dir DIR") :]
+    assert "full MNIST" in data_dir and "MNIST_SAMPLE has only the 3s and 7s" in data_dir
+    for command in ("train", "train-net", "baseline"):
+        assert "MNIST_SAMPLE (train/3" in " ".join(run_cli(command, "--help").stdout.split())
+
+
+def test_a_net_that_collapses_to_one_digit_gets_a_hint():
+    """At lr 1e4 the ten-digit net calls every image the same digit, silently until now."""
+    result = run_cli("train-digits", "--model", "net", "--lr", "1e4", "--epochs", "2")
+    assert result.returncode == 0, result.stderr
+    summary = json.loads(
+        run_cli("train-digits", "--model", "net", "--lr", "1e4", "--epochs", "2", "--json").stdout
+    )
+    digit = summary["collapsed_to"]
+    assert summary["confusion_matrix"][digit][digit] == sum(summary["confusion_matrix"][digit])
+    hint = (
+        f"the model calls every validation image a {digit}: it has collapsed to one answer, "
+        f"whatever the image; the learning rate 10000 is the likely cause, try a smaller --lr"
+    )
+    assert hint in result.stdout.splitlines()
+    healthy = json.loads(run_cli("train-digits", "--epochs", "2", "--json").stdout)
+    assert healthy["collapsed_to"] is None

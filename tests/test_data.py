@@ -355,3 +355,45 @@ def test_a_folder_name_too_long_for_the_system_is_a_data_error():
     """os.stat raises OSError (File name too long) instead of answering "not a folder"."""
     with pytest.raises(data.DataNotFoundError, match="cannot read it .File name too long"):
         load_threes_sevens("n" * 5000)
+
+
+def unreadable(folder: Path, monkeypatch) -> None:
+    """Make a folder unreadable: its permissions, and (for root, whom they do not stop)
+    os.scandir refusing it, as the system refuses anyone else."""
+    folder.chmod(0)
+    real_scandir = data.os.scandir
+
+    def scandir(path="."):
+        if Path(path).resolve() == folder.resolve():
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_scandir(path)
+
+    monkeypatch.setattr(data.os, "scandir", scandir)
+
+
+@pytest.mark.parametrize("which", ["valid/7", "valid", "."])
+def test_an_unreadable_folder_says_so_not_empty(tmp_path, monkeypatch, which):
+    """glob() finds nothing in a folder it may not read: that said "an empty folder"."""
+    folder = write_png_folder(tmp_path / "s")
+    unreadable(folder / which, monkeypatch)
+    try:
+        with pytest.raises(data.DataError, match="Permission denied") as raised:
+            load_threes_sevens(folder)
+    finally:
+        (folder / which).chmod(0o755)
+    assert "empty" not in str(raised.value) and "holds no MNIST" not in str(raised.value)
+
+
+def test_the_help_states_the_samples_counts():
+    """The help and the README said the sample has 1,000 digits: it has 5,000."""
+    from lessons_code.cli import EPILOG
+
+    ten = load_digits(data.SAMPLE_DIR)
+    threes_sevens = load_threes_sevens(data.SAMPLE_DIR)
+    each = len(ten.train_x) // 10 + len(ten.valid_x) // 10
+    both = len(threes_sevens.train_x) + len(threes_sevens.valid_x)
+    said = f"sample of {len(ten.train_x) + len(ten.valid_x):,} digits ({each:,} of each; {both:,}"
+    assert said in " ".join(EPILOG.split())
+    readme = " ".join((support.REPO / "README.md").read_text().split())
+    assert f"sample of {len(ten.train_x) + len(ten.valid_x):,} MNIST digits" in readme
+    assert "1,000 MNIST digits" not in readme

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
 
 import numpy as np
 import pytest
@@ -22,7 +21,7 @@ from lessons_code.digit_image import (
     read_digit,
     reduce_to_mnist,
 )
-from tests.support import REPO
+from tests.support import REPO, processes
 from tests.support.browser import require
 
 TOLERANCE = 1e-9
@@ -71,7 +70,7 @@ def pad_reductions() -> list[list[float]]:
             for ink in cases()
         ]
     }
-    result = subprocess.run(
+    result = processes.run(
         [node, str(REPO / "tests" / "js" / "reduce.mjs")],
         input=json.dumps(request),
         capture_output=True,

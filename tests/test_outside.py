@@ -32,7 +32,9 @@ from nbclient import NotebookClient
 from traitlets.config import Config
 
 from lessons_code import __version__
+from tests.support import processes
 
+pytestmark = pytest.mark.timeout(1800)  # a fresh environment made, then every notebook run
 REQUIRED = os.environ.get("LESSONS_REQUIRE_OUTSIDE") == "1"
 KERNEL = "lessons-outside"
 WHERE_FROM = "import lessons_code\nprint(lessons_code.__file__)"
@@ -48,7 +50,7 @@ if not REQUIRED:
 
 
 def run(*args, **kwargs) -> subprocess.CompletedProcess:
-    return subprocess.run(args, capture_output=True, text=True, timeout=900, **kwargs)
+    return processes.run(args, timeout=900, **kwargs)
 
 
 def outside_env(home: Path, **extra: str) -> dict[str, str]:

@@ -6,7 +6,9 @@ from __future__ import annotations
 import gc
 import io
 import json
+import os
 import warnings
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -224,3 +226,79 @@ def test_pillows_warnings_about_a_damaged_photo_are_not_printed(tmp_path):
         with pytest.raises(digit_image.DigitImageError, match="could not read it"):
             digit_image.read_digit(photo)
     assert not caught, [str(w.message) for w in caught]
+
+
+@pytest.mark.parametrize(
+    ("make", "says"),
+    [
+        ("folder", "expected an image file, found a folder"),
+        ("fifo", "expected an image file, found a named pipe (FIFO)"),
+        ("device", "expected an image file, found a device"),
+        ("missing", "no such image file"),
+    ],
+)
+def test_what_is_not_an_image_file_is_named_for_what_it_is(tmp_path, weights_npz, make, says):
+    """A folder, a FIFO or /dev/zero were all "no such image file"; a FIFO or a device
+    must not even be opened (reading waits for a writer, or never ends)."""
+    image = {"folder": tmp_path, "device": Path("/dev/zero")}.get(make, tmp_path / "digit")
+    if make == "fifo":
+        os.mkfifo(image)
+    result = run_cli("predict", "--weights", str(weights_npz), str(image))
+    assert result.returncode == 2
+    assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+    assert says in result.stderr
+
+
+@pytest.mark.parametrize("make", ["folder", "fifo", "device"])
+def test_what_is_not_a_weights_file_is_named_and_never_read(tmp_path, make):
+    weights = {"folder": tmp_path, "device": Path("/dev/zero")}.get(make, tmp_path / "w.npz")
+    if make == "fifo":
+        os.mkfifo(weights)  # opened, it would wait for a writer for ever
+    with pytest.raises(WeightsFileError, match="expected a weights file, found a"):
+        load_weights(weights)
+
+
+def shadowed_photo(digit: np.ndarray, side: int = 240) -> np.ndarray:
+    """Return a photo-like grey image (side, side) in [0, 1]: white paper darkened by a
+    shadow growing into the top-left corner, and the digit written on it in dark ink."""
+    rows, columns = np.mgrid[0:side, 0:side] / side
+    shadow = np.clip(0.75 - (rows + columns), 0, None)  # up to 0.75 darker in the corner
+    paper = 0.92 - shadow
+    ink = np.asarray(Image.fromarray(np.uint8(digit * 255)).resize((side // 2, side // 2)))
+    stroke = np.zeros((side, side))
+    stroke[side // 3 : side // 3 + side // 2, side // 3 : side // 3 + side // 2] = ink / 255
+    return np.clip(paper - 0.85 * stroke, 0, 1)
+
+
+def test_a_photo_with_a_shadow_is_said_to_look_unlike_mnist_and_shown(tmp_path, sample_weights):
+    """The shadow reads as ink and the model answers anyway: the output says why its
+    answer means little, and pictures the 28×28 image it scored."""
+    photo = tmp_path / "photo.png"
+    Image.fromarray(np.uint8(np.round(shadowed_photo(real_digit("7")) * 255))).save(photo)
+    result = run_cli("predict", "--weights", str(sample_weights), str(photo))
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert "the model's input, 28×28:" in lines  # shown without --show
+    warning = lines.index(
+        "this does not look like an MNIST digit, so the answer below may mean little, "
+        "however sure it sounds:"
+    )
+    assert any("touches" in line and "border" in line for line in lines[warning + 1 : -1])
+    assert "the model says" in lines[-1]
+    summary = json.loads(
+        run_cli("predict", "--weights", str(sample_weights), str(photo), "--json").stdout
+    )
+    assert summary["unlike_mnist"] and "pixels" not in summary  # --show adds them to JSON
+
+
+def test_a_clean_photo_and_every_mnist_digit_look_like_mnist(tmp_path):
+    """The warnings must not cry wolf: no bundled digit, and no clean photo, gets one."""
+    mnist = data.load_digits(data.SAMPLE_DIR)
+    for pixels in np.concatenate([mnist.train_x, mnist.valid_x]):
+        digit = digit_image.Digit(
+            pixels, False, (28, 28), False, digit_image.border_share(pixels.reshape(28, 28))
+        )
+        assert digit_image.unlike_mnist(digit) == []
+    paper = np.round((1 - real_digit("3")) * 255).astype(np.uint8)
+    Image.fromarray(paper).resize((150, 120), Image.BILINEAR).save(tmp_path / "photo.png")
+    assert digit_image.unlike_mnist(digit_image.read_digit(tmp_path / "photo.png")) == []

@@ -7,7 +7,6 @@ import importlib.util
 import json
 import re
 import shutil
-import subprocess
 import sys
 from dataclasses import replace
 from pathlib import Path
@@ -26,6 +25,7 @@ from tests.support import (
     html_path,
     nav_pages,
     parse,
+    processes,
     stub_project,
 )
 from tests.support.reproducible import computed_files, differences
@@ -136,7 +136,7 @@ def test_a_second_clean_computation_gives_the_same_bytes(built, tmp_path):
     """The build copies its figures and data from python -m lessons_code.website: made
     again from a clean copy of the project, every file is the same to the byte."""
     second = copy_project(tmp_path)
-    computed_again = subprocess.run(
+    computed_again = processes.run(
         [sys.executable, "-m", "lessons_code.website", str(second / ".cache" / "site")],
         cwd=second,
         env=build_env(second),  # one BLAS thread, as the build computes (tests/__init__.py)
@@ -216,7 +216,7 @@ def edited_copy(built, tmp_path):
 def test_a_lesson_edit_shows_in_a_rebuild_in_the_same_process_and_in_a_new_build(edited_copy):
     """The stale-number bug: an edited default must reach the page, in serve and after."""
     project = edited_copy
-    served = subprocess.run(
+    served = processes.run(
         [sys.executable, "-c", SERVE_LIKE, DEFAULT_EPOCHS, DEFAULT_EPOCHS.replace("20", "24")],
         cwd=project,
         env=build_env(project),

@@ -9,13 +9,12 @@ from __future__ import annotations
 import base64
 import json
 import shutil
-import subprocess
 
 import numpy as np
 import pytest
 
 from lessons_code import apples_pears, digits, linear_model
-from tests.support import REPO
+from tests.support import REPO, processes
 from tests.support.browser import require
 
 TOLERANCE = 1e-9
@@ -44,7 +43,7 @@ def widgets(exported) -> dict:
     if node is None:
         require("node", "apt-get install -y nodejs")
     request = json.dumps({**exported, "delta": DELTA, "ten_pixels": ten_pixels().tolist()})
-    result = subprocess.run(
+    result = processes.run(
         [node, str(REPO / "tests" / "js" / "parity.mjs")],
         input=request,
         capture_output=True,

@@ -1,7 +1,8 @@
 """What the tests and the benchmarks share: where things are, how to build the site in a
 copy of the project, how to run the command line, and how to read and weigh a built page.
-Its modules: `browser` (Chromium and axe-core), `gradcheck` (finite differences),
-`reproducible` (two builds compared byte for byte), `pytorch_parity` (the chapter's
+Its modules: `processes` (every child process, read and ended under a time limit),
+`browser` (Chromium and axe-core), `gradcheck` (finite differences), `reproducible` (two
+builds compared byte for byte), `links` (the link gate), `pytorch_parity` (the chapter's
 PyTorch files beside lessons_code) and `bad_input` (damaged files and the command line
 run in-process, for the property tests).
 
@@ -19,12 +20,16 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 import pytest
 import yaml
+
+from tests.support import processes
 
 REPO = Path(__file__).resolve().parents[2]
 SHARED_MNIST = REPO.parent / "shared" / "data" / "mnist"
@@ -113,39 +118,54 @@ def build_env(project: Path, **extra: str) -> dict[str, str]:
 def timed_build(project: Path, **extra_env: str) -> float:
     """Return the wall time of `mkdocs build --strict --quiet` in project; raise if it fails."""
     started = time.perf_counter()
-    subprocess.run(
+    processes.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet"],
         cwd=project,
         env=build_env(project, **extra_env),
+        capture_output=False,
         check=True,
+        timeout=BUILD_SECONDS,
     )
     return time.perf_counter() - started
 
 
+BUILD_SECONDS = 600
+"""The longest a strict build of the site may take, on a busy machine."""
+
+
 def build_site(project: Path, **extra_env: str) -> subprocess.CompletedProcess:
     """Run `mkdocs build --strict` in project; return the finished process."""
-    return subprocess.run(
+    return processes.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", "site"],
         cwd=project,
         env=build_env(project, **extra_env),
-        capture_output=True,
-        text=True,
-        timeout=600,
+        timeout=BUILD_SECONDS,
     )
+
+
+def cli_env(**extra: str) -> dict[str, str]:
+    """Return the environment `lessons` runs in under test: no real data (the bundled
+    sample unless extra names some) and an empty download cache."""
+    env = {k: v for k, v in os.environ.items() if k != "LESSONS_DATA"}
+    env["XDG_CACHE_HOME"] = str(REPO / ".pytest_cache" / "empty-cache")
+    return {**env, **extra}
+
+
+CLI = (sys.executable, "-m", "lessons_code")
+"""The command line as the tests run it: `python -m lessons_code`, the same as `lessons`."""
 
 
 def run_cli(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
     """Run `python -m lessons_code ARGS` with no real data or cache in reach."""
-    base = {k: v for k, v in os.environ.items() if k != "LESSONS_DATA"}
-    base["XDG_CACHE_HOME"] = str(REPO / ".pytest_cache" / "empty-cache")
-    return subprocess.run(
-        [sys.executable, "-m", "lessons_code", *args],
-        capture_output=True,
-        text=True,
-        env={**base, **(env or {})},
-        cwd=REPO,
-        timeout=120,
-    )
+    return processes.run([*CLI, *args], env=cli_env(**(env or {})), cwd=REPO)
+
+
+@contextmanager
+def cli_process(*args: str, **kwargs) -> Iterator[processes.Child]:
+    """Start `python -m lessons_code ARGS` as run_cli does, its output piped back line by
+    line; it is killed when the block ends, if it still runs."""
+    with processes.started([*CLI, *args], env=cli_env(), cwd=REPO, **kwargs) as child:
+        yield child
 
 
 class _Page(HTMLParser):
@@ -243,6 +263,22 @@ def imports(path: Path) -> set[str]:
         elif isinstance(node, ast.ImportFrom) and node.module:
             found |= {node.module} | {f"{node.module}.{alias.name}" for alias in node.names}
     return found
+
+
+def gate_main(argv: list[str], usage: str, check) -> int:
+    """Run a gate from the command line (`python -m tests.support.links SITE`, ...):
+    `check(*folders)` returns the problems found and a line summing up; print each problem
+    on stderr and the line on stdout, and return the exit code (1 if anything was found).
+    `usage` names the folders the gate takes, one word each after the module."""
+    wanted = usage.split()[3:]  # "python -m MODULE SITE_A SITE_B" -> the folders
+    if len(argv) != len(wanted):
+        print(f"usage: {usage}", file=sys.stderr)
+        return 2
+    found, summary = check(*map(Path, argv))
+    for line in found:
+        print(line, file=sys.stderr)
+    print(summary)
+    return 1 if found else 0
 
 
 def free_port() -> int:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import io
 import signal
+import time
 import warnings
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -70,18 +71,27 @@ class Hang(BaseException):
 
 @contextlib.contextmanager
 def time_limit(seconds: float) -> Iterator[None]:
-    """Raise Hang in this (the main) thread if the block runs longer than seconds."""
+    """Raise Hang in this (the main) thread if the block runs longer than seconds.
+
+    An alarm already set (pytest-timeout's, for the whole test) still rings: the sooner of
+    the two is set for the block, and the outer one is set again after it, less the time
+    the block took.
+    """
 
     def give_up(signum, frame):
         raise Hang(f"still running after {seconds} s")
 
+    started = time.monotonic()
     previous = signal.signal(signal.SIGALRM, give_up)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    outer, _ = signal.getitimer(signal.ITIMER_REAL)  # 0: none
+    signal.setitimer(signal.ITIMER_REAL, min(seconds, outer) if outer else seconds)
     try:
         yield
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+        if outer:  # at least a moment: 0 would cancel it, not ring it
+            signal.setitimer(signal.ITIMER_REAL, max(1e-3, outer - (time.monotonic() - started)))
 
 
 @contextlib.contextmanager

@@ -15,6 +15,8 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
+from tests.support import gate_main
+
 LINKING = {"href", "src"}
 NOT_FETCHED = {"mailto", "tel", "javascript", "data"}
 
@@ -67,18 +69,12 @@ def broken_links(site: Path) -> list[str]:
     return broken
 
 
-def main(argv: list[str]) -> int:
-    if len(argv) != 1:
-        print("usage: python -m tests.support.links SITE", file=sys.stderr)
-        return 2
-    site = Path(argv[0])
+def check(site: Path) -> tuple[list[str], str]:
+    """Return the broken links and anchors of a site, and a line summing up."""
     found = broken_links(site)
-    for line in found:
-        print(line, file=sys.stderr)
     pages = sum(1 for _ in site.rglob("*.html"))
-    print(f"links: {pages} pages checked, {len(found)} broken links or anchors")
-    return 1 if found else 0
+    return found, f"links: {pages} pages checked, {len(found)} broken links or anchors"
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    sys.exit(gate_main(sys.argv[1:], "python -m tests.support.links SITE", check))

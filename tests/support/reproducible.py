@@ -12,6 +12,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from tests.support import gate_main
+
 COMPUTED = ("figures", "data")
 """The folders of a built site that the build computes from lessons_code."""
 
@@ -42,18 +44,14 @@ def differences(site_a: Path, site_b: Path) -> list[str]:
     return found
 
 
-def main(argv: list[str]) -> int:
-    if len(argv) != 2:
-        print("usage: python -m tests.support.reproducible SITE_A SITE_B", file=sys.stderr)
-        return 2
-    site_a, site_b = map(Path, argv)
+def check(site_a: Path, site_b: Path) -> tuple[list[str], str]:
+    """Return the computed files that differ between two sites, and a line summing up."""
     found = differences(site_a, site_b)
-    for line in found:
-        print(line, file=sys.stderr)
-    if not found:
-        print(f"reproducible: {len(computed_files(site_a))} computed files identical")
-    return 1 if found else 0
+    if found:
+        return found, f"reproducible: {len(found)} differences in the computed files"
+    return found, f"reproducible: {len(computed_files(site_a))} computed files identical"
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    usage = "python -m tests.support.reproducible SITE_A SITE_B"
+    sys.exit(gate_main(sys.argv[1:], usage, check))
