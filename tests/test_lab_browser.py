@@ -107,6 +107,29 @@ def test_the_hash_stays_the_experiment_while_the_reader_scrolls(watched, site_ur
     assert page.input_value("[data-testid=lab-lr]") == "1"
 
 
+SLOW_LAB_DATA = """const fetched = window.fetch;
+window.fetch = (url, ...rest) => String(url).includes("lab.json")
+  ? new Promise((done) => setTimeout(done, 2000)).then(() => fetched(url, ...rest))
+  : fetched(url, ...rest);"""
+"""The lab's data arriving 2 s late, as on a slow phone or a loaded machine."""
+
+
+def test_a_linked_experiment_survives_a_scroll_while_the_lab_loads(watched, site_url):
+    # Material's navigation.tracking clears the hash when the reader scrolls back to the
+    # top; a lab that read the address only once loaded trained the defaults instead.
+    watched.page.add_init_script(SLOW_LAB_DATA)
+    watched.page.goto(page_url(site_url, "lab.md") + "#lr=10000&loss=binary_cross_entropy")
+    watched.page.evaluate("window.scrollBy(0, 1500)")
+    watched.page.wait_for_timeout(600)
+    watched.page.evaluate("window.scrollTo(0, 0)")
+    watched.page.wait_for_timeout(600)
+    page = watched.page
+    page.wait_for_selector("[data-widget=lab-page][data-ready=yes]")
+    assert page.input_value("[data-testid=lab-lr]") == "10000"
+    assert page.input_value("[data-testid=lab-loss]") == "binary_cross_entropy"
+    assert page.evaluate("location.hash") == "#lr=10000&loss=binary_cross_entropy"
+
+
 def test_a_diverging_rate_is_reported_with_no_nan_or_infinity(watched, site_url):
     page = open_lab(watched, site_url, "#lr=10000&loss=binary_cross_entropy")
     shown = train_until_done(page)

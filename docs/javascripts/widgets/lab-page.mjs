@@ -271,9 +271,11 @@ export default function setup(root, config) {
   /* The address changed: typed, or a link to a preset on this page. Material's instant
    * navigation follows such a link with pushState, which fires no hashchange: it says so
    * on its location$. */
+  function isExperiment(hash) {
+    return [...new URLSearchParams(hash.slice(1)).keys()].some((key) => names.includes(key));
+  }
   function addressChanged() {
-    const keys = [...new URLSearchParams(location.hash.slice(1)).keys()];
-    if (keys.some((key) => names.includes(key)) || location.hash === "") fromAddress();
+    if (isExperiment(location.hash) || location.hash === "") fromAddress();
     else writeHash(); // a heading's anchor: the lab's hash stays
   }
   const path = location.pathname; // the lab's page
@@ -292,6 +294,13 @@ export default function setup(root, config) {
 
   if (!shownLab) keepTheLabsHash();
   shownLab = { root, path, hash };
+  /* A link to an experiment names it in the hash the page opened with; if the reader
+   * scrolled while the lab loaded, Material's tracking may have replaced it since. */
+  if (!isExperiment(location.hash) && isExperiment(root.dataset.openedWith ?? "")) {
+    const address = new URL(location.href);
+    address.hash = root.dataset.openedWith;
+    History.prototype.replaceState.call(history, history.state, "", address.href);
+  }
   fromAddress();
   setStatus("ready");
 }

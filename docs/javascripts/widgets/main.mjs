@@ -83,6 +83,9 @@ function setupAll() {
   document.querySelectorAll("[data-widget]").forEach((root) => {
     if (root.dataset.ready) return;
     root.dataset.ready = "waiting";
+    /* The hash the page opened with: Material's navigation.tracking rewrites it as the
+       reader scrolls, and clears it at the top, before a widget far down has loaded. */
+    root.dataset.openedWith = location.hash;
     startWhenNear(root);
   });
 }
