@@ -52,9 +52,42 @@ SITE_FIXTURES = {"built", "site_url"}
 other waits for it (on a busy machine, minutes), so they get a longer time limit."""
 
 
+SLOW_FIXTURES = {
+    "browser": "drives Chromium",
+    "real_mnist_folder": "reads real MNIST",
+}
+SLOW_FILES = {
+    "test_build_failures.py": "builds the site again, broken in one place",
+    "test_serve_kernels.py": "serves the site and rebuilds it",
+    "test_source_links.py": "builds the site again with a repository named",
+    "test_threads.py": "trains the site's runs twice, with one BLAS thread and with two",
+    "test_outside.py": "makes a fresh environment and runs every notebook in it",
+}
+SLOW_TESTS = {
+    "test_a_lesson_edit_shows_in_a_rebuild_in_the_same_process_and_in_a_new_build": "builds twice",
+    "test_unchanged_rebuild_draws_nothing": "builds the site again",
+    "test_numbers_on_pages_equal_what_lessons_code_computes": "computes every number again",
+}
+"""The slow tests, and why: `python -m pytest` leaves them out (it stays near a minute and
+a half on two cores), `python -m pytest -m slow` runs them, and .ci/run runs both. A test is
+slow when it asks for one of SLOW_FIXTURES, lives in one of SLOW_FILES or is named in
+SLOW_TESTS."""
+
+
+def slow_because(item: pytest.Item) -> str | None:
+    """Return why a test is slow, or None for a test of the default run."""
+    for fixture, why in SLOW_FIXTURES.items():
+        if fixture in item.fixturenames:
+            return why
+    return SLOW_FILES.get(item.path.name) or SLOW_TESTS.get(item.originalname)
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Give the tests that need the site built the time a build may take, beside theirs."""
+    """Mark the slow tests; give the tests that need the site built the time a build may
+    take, beside theirs."""
     for item in items:
+        if slow_because(item):
+            item.add_marker(pytest.mark.slow)
         if SITE_FIXTURES & set(item.fixturenames) and not item.get_closest_marker("timeout"):
             item.add_marker(pytest.mark.timeout(BUILD_SECONDS + 300))
 
