@@ -67,6 +67,11 @@ SLOW_TESTS = {
     "test_a_lesson_edit_shows_in_a_rebuild_in_the_same_process_and_in_a_new_build": "builds twice",
     "test_unchanged_rebuild_draws_nothing": "builds the site again",
     "test_numbers_on_pages_equal_what_lessons_code_computes": "computes every number again",
+    "test_the_signal_tests_pass_in_a_background_job": "runs pytest again, in a shell",
+    "test_the_tables_do_not_depend_on_what_was_imported_first": "imports the site anew, often",
+    "test_a_learner_driven_by_autograd_repeats_the_hand_derived_run": "trains twice, by autograd",
+    "test_save_writes_the_model_and_predict_scores_with_it": "trains with every command",
+    "test_rows_are_the_same_streamed_or_summarised": "trains twice with every command",
 }
 """The slow tests, and why: `python -m pytest` leaves them out (it stays near a minute and
 a half on two cores), `python -m pytest -m slow` runs them, and .ci/run runs both. A test is
