@@ -62,6 +62,7 @@ SLOW_FILES = {
     "test_source_links.py": "builds the site again with a repository named",
     "test_threads.py": "trains the site's runs twice, with one BLAS thread and with two",
     "test_outside.py": "makes a fresh environment and runs every notebook in it",
+    "test_contributing.py": "builds the site again with CONTRIBUTING's new lesson",
 }
 SLOW_TESTS = {
     "test_a_lesson_edit_shows_in_a_rebuild_in_the_same_process_and_in_a_new_build": "builds twice",

@@ -10,7 +10,7 @@ import shutil
 
 import pytest
 
-from tests.support import build_site, copy_project
+from tests.support import broken_function, build_site, copy_project
 
 
 @pytest.fixture
@@ -20,10 +20,14 @@ def project(built, tmp_path):
     return copy
 
 
-def replace_in(path, old: str, new: str) -> None:
-    text = path.read_text()
-    assert old in text, f"{old!r} not in {path}"
-    path.write_text(text.replace(old, new, 1))
+def replacing(old: str, new: str):
+    """Return an edit of a file's text: its first `old` becomes `new`."""
+
+    def edit(text: str) -> str:
+        assert old in text, f"{old!r} not in the file"
+        return text.replace(old, new, 1)
+
+    return edit
 
 
 def test_a_broken_cache_file_is_drawn_again(project):
@@ -42,48 +46,45 @@ def test_a_broken_cache_file_is_drawn_again(project):
 
 
 @pytest.mark.parametrize(
-    ("path", "old", "new", "message"),
+    ("path", "edit", "message"),
     [
         pytest.param(
             "docs/prediction.md",
-            "linear_model.py:linear1",
-            "linear_model.py:nope",
+            replacing("linear_model.py:linear1", "linear_model.py:nope"),
             "nope",
             id="a missing snippet section",
         ),
         pytest.param(
             "lessons_code/linear_model.py",
-            "    rng = np.random.default_rng(recipe.seed)  # the run's only source of randomness\n",
-            '    raise RuntimeError("a broken lesson")\n',
+            lambda text: broken_function(text, "train", "a broken lesson"),
             "a broken lesson",
             id="a lesson that raises",
         ),
         pytest.param(
             "docs/loss.md",
-            "{{ claim: thresholds.disagree == 0 }}",
-            "{{ claim: thresholds.disagree > 0 }}",
+            replacing(
+                "{{ claim: thresholds.disagree == 0 }}", "{{ claim: thresholds.disagree > 0 }}"
+            ),
             "loss.md: a claim is false on this build's data: thresholds.disagree > 0 "
             "(thresholds.disagree = 0)",
             id="a claim the numbers make false",
         ),
         pytest.param(
             "docs/loss.md",
-            'data-widget="nudge"',
-            'data-widget="nudge-typo"',
+            replacing('data-widget="nudge"', 'data-widget="nudge-typo"'),
             "no widget named 'nudge-typo' in lessons_code.website.registry",
             id="a widget the registry does not know",
         ),
         pytest.param(
             "docs/notebooks/multiply.py",
-            'print("linear model:", round(run.final_valid_accuracy, 4))\n',
-            'raise RuntimeError("a broken notebook")\n',
+            lambda text: text + '\n# %%\nraise RuntimeError("a broken notebook")\n',
             "notebook multiply.py failed when run",
             id="a notebook that raises",
         ),
     ],
 )
-def test_a_broken_piece_fails_the_build_and_names_it(project, path, old, new, message):
-    replace_in(project / path, old, new)
+def test_a_broken_piece_fails_the_build_and_names_it(project, path, edit, message):
+    (project / path).write_text(edit((project / path).read_text()))
     result = build_site(project)
     assert result.returncode != 0
     assert message in result.stderr

@@ -22,14 +22,10 @@ from urllib.request import urlopen
 import psutil
 import pytest
 
-from tests.support import build_env, free_port, stub_project
+from tests.support import broken_function, build_env, free_port, stub_project
 
 NOTEBOOKS = ("first", "second")
 EDITS = 3
-BROKEN_LESSON = (
-    "    rng = np.random.default_rng(recipe.seed)  # the run's only source of randomness\n",
-    '    raise RuntimeError("a broken lesson")\n',
-)
 NOISE = (
     "Parent appears to have exited",  # a kernel whose build's process never shut it down
     "Kernel died",
@@ -181,8 +177,7 @@ def test_no_kernel_outlives_its_build(project):
         time.sleep(1)
         lesson = project / "lessons_code" / "linear_model.py"
         working = lesson.read_text()
-        assert BROKEN_LESSON[0] in working
-        lesson.write_text(working.replace(*BROKEN_LESSON))
+        lesson.write_text(broken_function(working, "train", "a broken lesson"))
         edit(project, EDITS + 1, seconds=60)
         failed = serve.rebuilt()  # one failed build, or two if the watcher saw two edits
         assert "a broken lesson" in failed and "Reloading browsers" not in failed, failed

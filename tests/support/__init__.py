@@ -102,6 +102,23 @@ def stub_project(destination: Path, page: str) -> Path:
     return destination
 
 
+def broken_function(source: str, function: str, message: str) -> str:
+    """Return a module's source with `raise RuntimeError(message)` as the first statement
+    of its function `function`, after the docstring: a lesson broken on purpose, found by
+    the function's name (which the pages and the tests use too), not by a line's text."""
+    tree = ast.parse(source)
+    (found,) = [
+        node
+        for node in ast.walk(tree)
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and node.name == function
+    ]
+    body = found.body[1:] if ast.get_docstring(found) and len(found.body) > 1 else found.body
+    lines = source.splitlines(keepends=True)
+    at = body[0].lineno - 1
+    raising = " " * body[0].col_offset + f"raise RuntimeError({message!r})\n"
+    return "".join([*lines[:at], raising, *lines[at:]])
+
+
 def build_env(project: Path, **extra: str) -> dict[str, str]:
     """Return the environment for MkDocs run in a copy of the project: its lessons_code,
     no download cache, and LESSONS_DATA only when extra gives it."""

@@ -1,8 +1,8 @@
 /* The lessons' widgets: plain JavaScript modules, no framework, nothing from elsewhere.
  *
- * Each widget is a <div data-widget="NAME" data-src="…json"> on a page: the build
- * names it in lessons_code/website/registry.py and writes data-src, the JSON file it
- * reads. Its code is the module NAME.mjs beside this one, loaded only on a page that
+ * Each widget is a <div data-widget="NAME" data-src="…json"> on a page: its page's
+ * module in lessons_code/website/pages/ registers it (@widget), and the build writes
+ * data-src, the JSON file it reads. Its code is the module NAME.mjs beside this one, loaded only on a page that
  * has that widget, and only when the reader scrolls within a screen of it: its code and
  * its data (up to 140 KB of JSON) do not hold up the page's first seconds on a phone.
  * A widget that cannot start says so inside itself; the others work.
