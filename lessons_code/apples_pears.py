@@ -119,8 +119,10 @@ def receipts_grad(receipts: Sequence[Receipt], prices: Sequence[float], fee: flo
     """Return (d loss / d prices, d loss / d fee)."""
     quantities, _ = as_arrays(receipts)
     errors = receipts_errors(receipts, prices, fee)
-    d_prices = 2 * quantities.T @ errors / len(receipts)  # an item bought more moves more
-    d_fee = 2 * errors.mean()  # the fee is on every receipt, like a bias on every image
+    # an item bought more moves more
+    d_prices = 2 * quantities.T @ errors / len(receipts)
+    # the fee is on every receipt, like a bias on every image
+    d_fee = 2 * errors.mean()
     return d_prices, float(d_fee)
 
 

@@ -31,12 +31,16 @@ class Tensor:
             raise TypeError(
                 f"only floats can have a gradient, got {self.data.dtype}: use 3.0, not 3"
             )
-        self.requires_grad = requires_grad  # True for parameters: give me a .grad
-        self.grad: np.ndarray | None = None  # d loss / d this tensor, after backward()
+        # True for parameters: give me a .grad
+        self.requires_grad = requires_grad
+        # d loss / d this tensor, after backward()
+        self.grad: np.ndarray | None = None
         self.name = name  # a label for drawing the graph, e.g. "weights"
-        self.op = ""  # the operation that made this tensor; "" for one we made ourselves
+        # the operation that made this tensor; "" for one we made ourselves
+        self.op = ""
         self.inputs: tuple[Tensor, ...] = ()  # the tensors that operation read
-        self.grad_fns: tuple[GradFn, ...] = ()  # one per input: output gradient -> input's
+        # one per input: output gradient -> input's
+        self.grad_fns: tuple[GradFn, ...] = ()
 
     # --8<-- [end:tensor]
 
@@ -80,7 +84,9 @@ class Tensor:
                 f"{other.shape}"
             )
 
-        def to_self(g):  # (n,) -> (n, k), or (n, m) -> (n, k)
+        # (n,) -> (n, k), or (n, m)
+        # -> (n, k)
+        def to_self(g):
             return np.outer(g, other.data) if other.data.ndim == 1 else g @ other.data.T
 
         return Tensor.record(
@@ -163,16 +169,19 @@ class Tensor:
         """Add d self / d t to t.grad for every tensor t that requires grad (self is a loss)."""
         order = self.graph()
         for tensor in order:
-            if tensor.inputs:  # an intermediate result: its gradient is for this call only
+            # an intermediate result: its gradient is for this call only
+            if tensor.inputs:
                 tensor.grad = None
         self.grad = np.ones_like(self.data)  # d loss / d loss = 1
-        for tensor in reversed(order):  # from the loss back: each output before its inputs
+        # from the loss back: each output before its inputs
+        for tensor in reversed(order):
             if tensor.grad is None:
                 continue
             for source, grad_fn in zip(tensor.inputs, tensor.grad_fns, strict=True):
                 if source.requires_grad:  # the chain rule, one operation at a time
                     grad = np.array(grad_fn(tensor.grad), dtype=source.data.dtype)
-                    source.grad = grad if source.grad is None else source.grad + grad  # adds
+                    # adds
+                    source.grad = grad if source.grad is None else source.grad + grad
 
     # --8<-- [end:backward]
 

@@ -19,7 +19,9 @@ Distance = Literal["l1", "l2"]
 # --8<-- [start:mnist_distance]
 def mnist_distance(images: np.ndarray, ideal: np.ndarray, kind: Distance = "l1") -> np.ndarray:
     """Return each image's distance to the ideal digit, averaged over its pixels."""
-    difference = images - ideal  # (n_images, 784) - (784,) -> (n_images, 784)
+    # (n_images, 784) - (784,)
+    # -> (n_images, 784)
+    difference = images - ideal
     if kind == "l1":
         return np.abs(difference).mean(axis=-1)
     if kind == "l2":
@@ -44,8 +46,11 @@ def templates_as_weights(ideal_3: np.ndarray, ideal_7: np.ndarray) -> tuple[np.n
     a bias. Distance to two templates is itself multiply-and-add.
     """
     ideal_3, ideal_7 = np.asarray(ideal_3, np.float64), np.asarray(ideal_7, np.float64)
-    weights = 2 * (ideal_3 - ideal_7)  # (784,): + where 3s have more ink, - where 7s do
-    bias = float(ideal_7 @ ideal_7 - ideal_3 @ ideal_3)  # < 0 when 3s carry more ink
+    # (784,): + where 3s have more ink,
+    # - where 7s do
+    weights = 2 * (ideal_3 - ideal_7)
+    # < 0 when 3s carry more ink
+    bias = float(ideal_7 @ ideal_7 - ideal_3 @ ideal_3)
     return weights, bias
 
 

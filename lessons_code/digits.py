@@ -53,7 +53,8 @@ Model = Literal["linear", "net"]
 # --8<-- [start:softmax]
 def softmax(scores: np.ndarray) -> np.ndarray:
     """Return each row of scores as probabilities: exp(score) / sum of exp(scores)."""
-    shifted = scores - scores.max(axis=-1, keepdims=True)  # the largest becomes 0: no overflow
+    # the largest becomes 0: no overflow
+    shifted = scores - scores.max(axis=-1, keepdims=True)
     exps = np.exp(shifted)
     return exps / exps.sum(axis=-1, keepdims=True)
 
@@ -70,8 +71,10 @@ def log_softmax(scores: np.ndarray) -> np.ndarray:
 
 def cross_entropy(predictions: np.ndarray, targets: np.ndarray) -> float:
     """Return the mean of -log(probability of the right digit) over the images."""
-    right_digits = np.asarray(targets, dtype=np.intp)  # the true digit of each image, 0 to 9
-    log_probabilities = log_softmax(predictions)  # (n_images, 10)
+    # the true digit of each image, 0 to 9
+    right_digits = np.asarray(targets, dtype=np.intp)
+    # (n_images, 10)
+    log_probabilities = log_softmax(predictions)
     return float(-log_probabilities[np.arange(len(right_digits)), right_digits].mean())
 
 
@@ -86,8 +89,8 @@ def one_hot(targets: np.ndarray, n_classes: int = N_DIGITS) -> np.ndarray:
 
 def cross_entropy_grad(predictions: np.ndarray, targets: np.ndarray) -> np.ndarray:
     """Return d cross_entropy / d predictions: (probabilities - one_hot(targets)) / n."""
-    # Raising the right digit's score lowers the loss (its gradient is p - 1 < 0);
-    # raising any other digit's score raises it (gradient p > 0).
+    # Raising the right digit's score lowers the loss (its gradient is p - 1 <
+    # 0); raising any other digit's score raises it (gradient p > 0).
     return (softmax(predictions) - one_hot(targets, predictions.shape[-1])) / len(predictions)
 
 
@@ -114,7 +117,8 @@ def ten_init_linear(rng: np.random.Generator) -> Params:
 
 def ten_predict(params: Params, xb: np.ndarray) -> np.ndarray:
     """Return ten scores per image from the linear model."""
-    return linear1(xb, params["weights"], params["bias"])  # (n, 784) @ (784, 10) -> (n, 10)
+    # (n, 784) @ (784, 10) -> (n, 10)
+    return linear1(xb, params["weights"], params["bias"])
 
 
 # --8<-- [end:ten_scores]
@@ -124,10 +128,14 @@ def ten_predict(params: Params, xb: np.ndarray) -> np.ndarray:
 def calc_grad(params: Params, xb: np.ndarray, yb: np.ndarray) -> tuple[float, Params]:
     """Return the batch's cross-entropy and its gradient for the weights and the biases."""
     predictions = ten_predict(params, xb)
-    d_predictions = cross_entropy_grad(predictions, yb)  # (n, 10)
+    # (n, 10)
+    d_predictions = cross_entropy_grad(predictions, yb)
     grads = {
-        "weights": xb.T @ d_predictions,  # (784, n) @ (n, 10) -> (784, 10)
-        "bias": d_predictions.sum(axis=0),  # (10,)
+        # (784, n) @ (n, 10)
+        # -> (784, 10)
+        "weights": xb.T @ d_predictions,
+        # (10,)
+        "bias": d_predictions.sum(axis=0),
     }
     return cross_entropy(predictions, yb), grads
 
@@ -181,9 +189,11 @@ def train_linear(
 ) -> TrainingRun:
     """Train the linear model 784 -> 10 on all ten digits and return the run: with
     cross-entropy, unless another loss and its gradient are given."""
-    rng = np.random.default_rng(recipe.seed)  # the run's only source of randomness
+    # the run's only source of randomness
+    rng = np.random.default_rng(recipe.seed)
     model = HandModel(predict=ten_predict, calc_grad=gradient, loss=loss, metric=batch_accuracy)
-    watch = {"on_epoch": on_epoch, "keep_history": keep_history}  # as train_model takes them
+    # as train_model takes them
+    watch = {"on_epoch": on_epoch, "keep_history": keep_history}
     return train_model(
         ten_init_linear(rng), model=model, data=data, recipe=recipe, rng=rng, **watch
     )
@@ -272,7 +282,8 @@ def ten_ideal_digits(train_x: np.ndarray, train_y: np.ndarray) -> np.ndarray:
 def nearest_ideal(images: np.ndarray, ideals: np.ndarray, kind: Distance = "l1") -> np.ndarray:
     """Return, for each image, the digit whose ideal it is closest to."""
     distances = np.stack([mnist_distance(images, ideal, kind) for ideal in ideals], axis=1)
-    return distances.argmin(axis=1)  # (n_images, 10) -> (n_images,)
+    # (n_images, 10) -> (n_images,)
+    return distances.argmin(axis=1)
 
 
 # --8<-- [end:nearest_ideal]
@@ -300,7 +311,8 @@ def nearest_ideal_baseline(data, kind: Distance = "l1") -> NearestIdeal:
 # --8<-- [start:two_classes]
 def two_scores(predictions: np.ndarray) -> np.ndarray:
     """Return one score per image as two: 0 for a 7 and the score itself for a 3."""
-    return np.stack([np.zeros_like(predictions), predictions], axis=-1)  # (n,) -> (n, 2)
+    # (n,) -> (n, 2)
+    return np.stack([np.zeros_like(predictions), predictions], axis=-1)
 
 
 def binary_cross_entropy_via_softmax(predictions: np.ndarray, targets: np.ndarray) -> float:
@@ -325,13 +337,16 @@ def binary_cross_entropy_via_softmax_grad(
 # --8<-- [start:two_class_loss]
 def two_class_loss(predictions: np.ndarray, targets: np.ndarray) -> float:
     """Return mnist_loss on each of the ten scores, as ten separate "this digit or not"."""
-    return mnist_loss(predictions, one_hot(targets))  # sigmoid per score, no softmax
+    # sigmoid per score, no softmax
+    return mnist_loss(predictions, one_hot(targets))
 
 
 def two_class_loss_calc_grad(params: Params, xb: np.ndarray, yb: np.ndarray):
     """Return two_class_loss of the linear model's batch and its gradient."""
-    predictions = ten_predict(params, xb)  # (n, 10)
-    flat = mnist_loss_grad(predictions.ravel(), one_hot(yb).ravel())  # mean over n × 10
+    # (n, 10)
+    predictions = ten_predict(params, xb)
+    # mean over n × 10
+    flat = mnist_loss_grad(predictions.ravel(), one_hot(yb).ravel())
     d_predictions = flat.reshape(predictions.shape)
     grads = {"weights": xb.T @ d_predictions, "bias": d_predictions.sum(axis=0)}
     return two_class_loss(predictions, yb), grads

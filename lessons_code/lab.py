@@ -49,14 +49,16 @@ class Mulberry32:
 
     def normal(self) -> float:
         """Return a number from the standard normal distribution (Box-Muller, cosine)."""
-        radius = math.sqrt(-2 * math.log(1 - self.uniform()))  # 1 - u is in (0, 1]
+        # 1 - u is in (0, 1]
+        radius = math.sqrt(-2 * math.log(1 - self.uniform()))
         return radius * math.cos(2 * math.pi * self.uniform())
 
     def permutation(self, n: int) -> np.ndarray:
         """Return 0 .. n-1 in a random order (Fisher-Yates, from the end)."""
         order = list(range(n))
         for i in range(n - 1, 0, -1):
-            j = math.floor(self.uniform() * (i + 1))  # exact: u * (i + 1) < 2**53
+            # exact: u * (i + 1) < 2**53
+            j = math.floor(self.uniform() * (i + 1))
             order[i], order[j] = order[j], order[i]
         return np.array(order, dtype=np.int64)
 
@@ -141,10 +143,16 @@ def check_settings(settings: Settings, n_train: int) -> None:
 class LabData:
     """The lab's images as stored, grey levels 0 to 255, and their targets."""
 
-    train_x: np.ndarray  # (n_train, 784) uint8: every 3, then every 7, as the chapter's
-    train_y: np.ndarray  # (n_train,) float64: 1 for a 3, 0 for a 7
-    valid_x: np.ndarray  # (n_valid, 784) uint8
-    valid_y: np.ndarray  # (n_valid,)
+    # (n_train, 784) uint8: every 3,
+    # then every 7, as the chapter's
+    train_x: np.ndarray
+    # (n_train,) float64: 1 for a 3, 0
+    # for a 7
+    train_y: np.ndarray
+    # (n_valid, 784) uint8
+    valid_x: np.ndarray
+    # (n_valid,)
+    valid_y: np.ndarray
 
 
 def stratified_sample(targets: np.ndarray, size: int, rng: np.random.Generator) -> np.ndarray:
@@ -290,7 +298,8 @@ def train_from(
         valid = measure(valid_x, data.valid_y, metric=linear_model.batch_accuracy)
         return EpochStats(epoch, train[0], valid[0], train[1], valid[1])
 
-    with np.errstate(all="ignore"):  # a run that diverges says so, below: no warnings
+    # a run that diverges says so, below: no warnings
+    with np.errstate(all="ignore"):
         history = [stats(0)]
         for epoch, order in zip(range(1, settings.epochs + 1), orders, strict=False):
             batches = (

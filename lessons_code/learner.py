@@ -182,8 +182,10 @@ def blas_threads() -> Iterator[None]:
 class Dataset:
     """Images and their targets side by side: dataset[i] is the pair (x[i], y[i]), as zip gives."""
 
-    x: np.ndarray  # (n_images, 784)
-    y: np.ndarray  # (n_images,): 1 for a 3, 0 for a 7
+    # (n_images, 784)
+    x: np.ndarray
+    # (n_images,): 1 for a 3, 0 for a 7
+    y: np.ndarray
 
     def __len__(self) -> int:
         return len(self.x)
@@ -204,10 +206,12 @@ class DataLoader:
         n_images = len(self.dataset)
         order = np.arange(n_images) if self.rng is None else self.rng.permutation(n_images)
         for start in range(0, n_images, self.batch_size):
-            yield self.dataset[order[start : start + self.batch_size]]  # (xb, yb)
+            # (xb, yb)
+            yield self.dataset[order[start : start + self.batch_size]]
 
     def __len__(self) -> int:
-        return -(-len(self.dataset) // self.batch_size)  # the last batch may be smaller
+        # the last batch may be smaller
+        return -(-len(self.dataset) // self.batch_size)
 
 
 # --8<-- [end:dataloader]
@@ -242,7 +246,8 @@ def train_epoch(
     for xb, yb in batches:
         _, grads = calc_grad(params, xb, yb)
         for name, grad in grads.items():
-            params[name] -= learning_rate * grad  # step downhill: against the gradient
+            # step downhill: against the gradient
+            params[name] -= learning_rate * grad
 
 
 # --8<-- [end:train_epoch]
@@ -352,7 +357,8 @@ class BasicOptim:
 
     def zero_grad(self) -> None:
         for p in self.params:
-            p.grad = None  # backward() adds to .grad: start the next batch from nothing
+            # backward() adds to .grad: start the next batch from nothing
+            p.grad = None
 
 
 # --8<-- [end:basic_optim]
@@ -369,15 +375,19 @@ class Learner:
     @blas_threads()  # the same bits on every machine: see BLAS_THREADS
     def fit(self, epochs: int, lr: float) -> list[EpochStats]:
         """Train for some epochs; return the loss and metric of both sets after each."""
-        opt = self.opt_func(self.model.parameters(), lr)  # step 1 was making the model
+        # step 1 was making the model
+        opt = self.opt_func(self.model.parameters(), lr)
         history = []
-        for epoch in range(1, epochs + 1):  # step 6: repeat; step 7: stop after `epochs`
+        # step 6: repeat; step 7: stop after `epochs`
+        for epoch in range(1, epochs + 1):
             for xb, yb in self.dls.train:
                 predictions = self.model(xb)  # step 2: predict
                 loss = self.loss_func(predictions, yb)  # step 3: the loss
-                loss.backward()  # step 4: the gradients, added to each parameter's .grad
+                # step 4: the gradients, added to each parameter's .grad
+                loss.backward()
                 opt.step()  # step 5: step the weights
-                opt.zero_grad()  # and forget the gradients before the next batch
+                # and forget the gradients before the next batch
+                opt.zero_grad()
             history.append(epoch_stats(epoch, self.dls, self.validate))
         return history
 

@@ -36,7 +36,9 @@ def init_params(shape: int | tuple[int, ...], rng: np.random.Generator, std: flo
 # --8<-- [start:linear1]
 def linear1(xb: np.ndarray, weights: np.ndarray, bias: np.ndarray | float) -> np.ndarray:
     """Return one score per image: the sum of pixel × weight, plus the bias."""
-    return xb @ weights + bias  # (n_images, 784) @ (784,) -> (n_images,)
+    # (n_images, 784) @ (784,)
+    # -> (n_images,)
+    return xb @ weights + bias
 
 
 # --8<-- [end:linear1]
@@ -78,11 +80,13 @@ def mnist_loss(predictions: np.ndarray, targets: np.ndarray) -> float:
 def mnist_loss_grad(predictions: np.ndarray, targets: np.ndarray) -> np.ndarray:
     """Return d mnist_loss / d predictions, one number per image: the chain rule."""
     probabilities = sigmoid(predictions)
-    # d loss / d probability, the loss being a mean over n images: a 3's loss is 1 - p, so
-    # -1/n (raising its probability lowers the loss); a 7's loss is p, so +1/n.
+    # d loss / d probability, the loss being a mean over n images: a 3's loss is
+    # 1 - p, so -1/n (raising its probability lowers the loss); a 7's loss is p,
+    # so +1/n.
     sign = np.where(targets == 1, -1, 1).astype(probabilities.dtype)
     d_probabilities = sign / len(predictions)
-    slope = probabilities * (1 - probabilities)  # d probability / d score: the sigmoid's slope
+    # d probability / d score: the sigmoid's slope
+    slope = probabilities * (1 - probabilities)
     return d_probabilities * slope
 
 
@@ -93,7 +97,8 @@ def mnist_loss_grad(predictions: np.ndarray, targets: np.ndarray) -> np.ndarray:
 def binary_cross_entropy(predictions: np.ndarray, targets: np.ndarray) -> float:
     """Return the mean of -log(probability given to the true digit): 0 when sure and right."""
     # -log(sigmoid(z)) = log(1 + exp(-z)), written so that it never overflows.
-    signed = np.where(targets == 1, predictions, -predictions)  # the true digit's score
+    # the true digit's score
+    signed = np.where(targets == 1, predictions, -predictions)
     return float((np.logaddexp(0, -signed)).mean())
 
 
@@ -121,7 +126,8 @@ BINARY_CROSS_ENTROPY = Loss("binary cross-entropy", binary_cross_entropy, binary
 # --8<-- [start:batch_accuracy]
 def batch_accuracy(predictions: np.ndarray, targets: np.ndarray) -> float:
     """Return the fraction of images whose score lands on the right side of 0."""
-    correct = (predictions > 0) == (targets == 1)  # sigmoid(score) > 0.5  <=>  score > 0
+    # sigmoid(score) > 0.5  <=>  score > 0
+    correct = (predictions > 0) == (targets == 1)
     return float(correct.mean())
 
 
@@ -145,11 +151,15 @@ def calc_grad(
 ) -> tuple[float, Params]:
     """Return the batch's loss and its gradient for the weights and the bias."""
     predictions = predict(params, xb)
-    d_predictions = loss.grad(predictions, yb)  # d loss / d score, one per image: (n_images,)
+    # d loss / d score, one per image: (n_images,)
+    d_predictions = loss.grad(predictions, yb)
     grads = {
-        # score = sum(pixel * weight) + bias, so d score / d weight = pixel: each image's
-        # pixels, times how much its score should move, summed over the batch.
-        "weights": xb.T @ d_predictions,  # (784, n_images) @ (n_images,) -> (784,)
+        # score = sum(pixel * weight) + bias, so d score / d weight = pixel:
+        # each image's pixels, times how much its score should move, summed over
+        # the batch.
+        # (784, n_images) @ (n_images,)
+        # -> (784,)
+        "weights": xb.T @ d_predictions,
         # d score / d bias = 1 for every image.
         "bias": d_predictions.sum(),
     }
@@ -168,8 +178,11 @@ def one_step_change(
     The change is a weighted sum of the batch's images: each 3 is added and each 7
     subtracted, weighted by how wrong the model still is about it.
     """
-    counts = -learning_rate * mnist_loss_grad(predict(params, xb), yb)  # (n_images,)
-    return counts, counts @ xb  # (n_images,) @ (n_images, 784) -> (784,)
+    # (n_images,)
+    counts = -learning_rate * mnist_loss_grad(predict(params, xb), yb)
+    # (n_images,) @ (n_images, 784)
+    # -> (784,)
+    return counts, counts @ xb
 
 
 # --8<-- [end:one_step_change]

@@ -30,11 +30,15 @@ class Linear:
     """nn.Linear from scratch: a weighted sum of the inputs plus a bias, both learned."""
 
     def __init__(self, weights: np.ndarray, bias: np.ndarray):
-        self.weights = Tensor(weights, requires_grad=True, name="weights")  # (n_in, n_out)
-        self.bias = Tensor(bias, requires_grad=True, name="bias")  # (n_out,)
+        # (n_in, n_out)
+        self.weights = Tensor(weights, requires_grad=True, name="weights")
+        # (n_out,)
+        self.bias = Tensor(bias, requires_grad=True, name="bias")
 
     def __call__(self, x) -> Tensor:
-        return as_tensor(x) @ self.weights + self.bias  # (n, n_in) @ (n_in, n_out) + (n_out,)
+        # (n, n_in) @ (n_in, n_out) +
+        # (n_out,)
+        return as_tensor(x) @ self.weights + self.bias
 
     def parameters(self) -> list[Tensor]:
         """Return what training changes: the weights and the bias."""
@@ -108,17 +112,20 @@ def calc_grad(xb: np.ndarray, yb: np.ndarray, model) -> None:
 # --8<-- [start:models]
 def linear1_model(rng: np.random.Generator) -> Linear:
     """Return the linear model as one Linear layer, started as `lessons train` starts it."""
-    params = linear_model.init_linear(rng)  # 784 weights and a bias, normal with std 1
+    # 784 weights and a bias, normal with std 1
+    params = linear_model.init_linear(rng)
     return Linear(params["weights"], params["bias"])
 
 
 def simple_net_model(rng: np.random.Generator) -> Sequential:
     """Return the chapter's two-layer net, started as `lessons train-net` starts it."""
-    params = neural_net.init_net(rng)  # uniform in ±1/sqrt(n_in), as nn.Linear starts
+    # uniform in ±1/sqrt(n_in), as nn.Linear starts
+    params = neural_net.init_net(rng)
     return Sequential(
         Linear(params["w1"], params["b1"]),  # nn.Linear(28*28, 30)
         ReLU(),  # nn.ReLU()
-        Linear(params["w2"], params["b2"]),  # nn.Linear(30, 1), one score per image
+        # nn.Linear(30, 1), one score per image
+        Linear(params["w2"], params["b2"]),
     )
 
 
@@ -131,7 +138,8 @@ def fit(
 ) -> list[EpochStats]:
     """Train a model with our Learner and autograd; return the history of every epoch."""
     check_recipe(recipe)
-    rng = np.random.default_rng(recipe.seed)  # the same start and batches as `lessons train`
+    # the same start and batches as `lessons train`
+    rng = np.random.default_rng(recipe.seed)
     model = make_model(rng)
     dls = dataloaders(data, recipe.batch_size, rng)
     learn = Learner(

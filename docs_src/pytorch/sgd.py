@@ -23,7 +23,9 @@ def init_params(size, std: float = 1.0) -> torch.Tensor:
 # --8<-- [start:linear1]
 def linear1(xb: torch.Tensor, weights: torch.Tensor, bias: torch.Tensor) -> torch.Tensor:
     """Step 2: return one score per image."""
-    return xb @ weights + bias  # (n, 784) @ (784, 1) + (1,) -> (n, 1)
+    # (n, 784) @ (784, 1) + (1,)
+    # -> (n, 1)
+    return xb @ weights + bias
 
 
 # --8<-- [end:linear1]
@@ -57,7 +59,8 @@ def train_epoch(model: Callable, lr: float, params: Iterable[torch.Tensor], dl) 
         calc_grad(xb, yb, model)
         for p in params:
             p.data -= p.grad * lr  # step 5: step the weights
-            p.grad.zero_()  # backward() adds to .grad: empty it for the next batch
+            # backward() adds to .grad: empty it for the next batch
+            p.grad.zero_()
 
 
 # --8<-- [end:train_epoch]
