@@ -25,7 +25,8 @@ def double_the_odd(numbers: Iterable[int]) -> list[int]:
 
 # --8<-- [start:corner]
 def doubled_corner() -> np.ndarray:
-    """Return the bottom-right 2×2 of the numbers 1 to 9 in a 3×3 array, doubled."""
+    """Return the bottom-right 2×2 of the numbers 1 to 9 in a 3×3 array,
+    doubled."""
     # [[1, 2, 3], [4, 5, 6], [7, 8, 9]]
     numbers = np.arange(1, 10).reshape(3, 3)
     # all nine at once, no loop: [[2, 4, 6], [8, 10, 12], [14, 16, 18]]
@@ -39,7 +40,8 @@ def doubled_corner() -> np.ndarray:
 
 # --8<-- [start:pairs]
 def pairs(xs: Iterable, ys: Iterable) -> list[tuple]:
-    """Return the items of xs and ys paired in order: [(xs[0], ys[0]), (xs[1], ys[1]), ...]."""
+    """Return the items of xs and ys paired in order: [(xs[0], ys[0]), (xs[1],
+    ys[1]), ...]."""
     # pairs([1, 2, 3, 4], "abcd") -> [(1, 'a'), ...]
     return list(zip(xs, ys, strict=True))
 

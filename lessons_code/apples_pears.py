@@ -44,7 +44,8 @@ class Receipt:
 
 # --8<-- [start:price_basket]
 def price_basket(quantities: Sequence[float], prices: Sequence[float], fee: float = 0.0):
-    """Return the total of a basket: sum of quantity × price, plus the fixed fee."""
+    """Return the total of a basket: sum of quantity × price, plus the fixed
+    fee."""
     return float(np.dot(quantities, prices) + fee)
 
 

@@ -23,7 +23,8 @@ GradFn = Callable[[np.ndarray], np.ndarray]
 
 # --8<-- [start:tensor]
 class Tensor:
-    """An array that records the operations made from it, so backward() can find gradients."""
+    """An array that records the operations made from it, so backward() can find
+    gradients."""
 
     def __init__(self, data, requires_grad: bool = False, name: str = ""):
         self.data = np.asarray(data)
@@ -65,7 +66,8 @@ class Tensor:
     # --8<-- [start:record]
     @staticmethod
     def record(data: np.ndarray, op: str, *inputs: tuple[Tensor, GradFn]) -> Tensor:
-        """Return the result of an operation, remembering its inputs and their gradients."""
+        """Return the result of an operation, remembering its inputs and their
+        gradients."""
         out = Tensor(data)
         out.op = op
         out.inputs = tuple(tensor for tensor, _ in inputs)
@@ -166,7 +168,8 @@ class Tensor:
 
     # --8<-- [start:backward]
     def backward(self) -> None:
-        """Add d self / d t to t.grad for every tensor t that requires grad (self is a loss)."""
+        """Add d self / d t to t.grad for every tensor t that requires grad (self is
+        a loss)."""
         order = self.graph()
         for tensor in order:
             # an intermediate result: its gradient is for this call only
@@ -225,7 +228,8 @@ def unbroadcast(grad: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
 
 # --8<-- [start:where]
 def where(condition, if_true, if_false) -> Tensor:
-    """Return if_true where condition holds and if_false elsewhere, like torch.where."""
+    """Return if_true where condition holds and if_false elsewhere, like
+    torch.where."""
     condition = np.asarray(condition)
     if_true, if_false = as_tensor(if_true), as_tensor(if_false)
     return Tensor.record(

@@ -18,7 +18,8 @@ Distance = Literal["l1", "l2"]
 
 # --8<-- [start:mnist_distance]
 def mnist_distance(images: np.ndarray, ideal: np.ndarray, kind: Distance = "l1") -> np.ndarray:
-    """Return each image's distance to the ideal digit, averaged over its pixels."""
+    """Return each image's distance to the ideal digit, averaged over its
+    pixels."""
     # (n_images, 784) - (784,)
     # -> (n_images, 784)
     difference = images - ideal
@@ -39,11 +40,11 @@ def is_3(images: np.ndarray, ideal_3: np.ndarray, ideal_7: np.ndarray, kind: Dis
 
 # --8<-- [start:templates_as_weights]
 def templates_as_weights(ideal_3: np.ndarray, ideal_7: np.ndarray) -> tuple[np.ndarray, float]:
-    """Return the (weights, bias) of a linear model that says "3" exactly when an image is
-    closer to the ideal 3 than to the ideal 7, in squared distance.
+    """Return the (weights, bias) of a linear model that says "3" exactly when
+    an image is closer to the ideal 3 than to the ideal 7, in squared distance.
 
-    |x - m7|² - |x - m3|² = 2 x·(m3 - m7) + |m7|² - |m3|²: a sum of pixel × weight, plus
-    a bias. Distance to two templates is itself multiply-and-add.
+    |x - m7|² - |x - m3|² = 2 x·(m3 - m7) + |m7|² - |m3|²: a sum of pixel ×
+    weight, plus a bias. Distance to two templates is itself multiply-and-add.
     """
     ideal_3, ideal_7 = np.asarray(ideal_3, np.float64), np.asarray(ideal_7, np.float64)
     # (784,): + where 3s have more ink,

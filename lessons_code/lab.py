@@ -29,8 +29,9 @@ MASK = 0xFFFFFFFF  # arithmetic on 32-bit unsigned integers, as JavaScript's `>>
 
 # --8<-- [start:mulberry32]
 class Mulberry32:
-    """A seeded 32-bit generator (mulberry32, by Tommy Ettinger): uniform numbers, normal
-    numbers (Box-Muller) and shuffles (Fisher-Yates), the same in JavaScript."""
+    """A seeded 32-bit generator (mulberry32, by Tommy Ettinger): uniform
+    numbers, normal numbers (Box-Muller) and shuffles (Fisher-Yates), the same
+    in JavaScript."""
 
     def __init__(self, seed: int):
         self.state = seed & MASK
@@ -44,11 +45,13 @@ class Mulberry32:
         return t ^ (t >> 14)
 
     def uniform(self) -> float:
-        """Return a number in [0, 1): a whole number of 2**-32, exact in a float."""
+        """Return a number in [0, 1): a whole number of 2**-32, exact in a
+        float."""
         return self.next_uint32() / 2**32
 
     def normal(self) -> float:
-        """Return a number from the standard normal distribution (Box-Muller, cosine)."""
+        """Return a number from the standard normal distribution (Box-Muller,
+        cosine)."""
         # 1 - u is in (0, 1]
         radius = math.sqrt(-2 * math.log(1 - self.uniform()))
         return radius * math.cos(2 * math.pi * self.uniform())
@@ -156,9 +159,10 @@ class LabData:
 
 
 def stratified_sample(targets: np.ndarray, size: int, rng: np.random.Generator) -> np.ndarray:
-    """Return the indices of `size` images drawn at random, each digit in its share of the
-    set (all of them when the set is no larger): the 3s first, then the 7s, each in the
-    set's order, as the chapter concatenates its stacked 3s and 7s."""
+    """Return the indices of `size` images drawn at random, each digit in its
+    share of the set (all of them when the set is no larger): the 3s first, then
+    the 7s, each in the set's order, as the chapter concatenates its stacked 3s
+    and 7s."""
     threes, sevens = np.flatnonzero(targets == 1), np.flatnonzero(targets == 0)
     if len(threes) == 0 or len(sevens) == 0:
         raise ValueError(
@@ -176,7 +180,8 @@ def stratified_sample(targets: np.ndarray, size: int, rng: np.random.Generator) 
 
 
 def lab_data(mnist: MnistData, train_size: int, valid_size: int, seed: int) -> LabData:
-    """Return a stratified sample of the 3s and 7s (see stratified_sample) as uint8."""
+    """Return a stratified sample of the 3s and 7s (see stratified_sample) as
+    uint8."""
     rng = np.random.default_rng(seed)
     train = stratified_sample(mnist.train_y, train_size, rng)
     valid = stratified_sample(mnist.valid_y, valid_size, rng)
@@ -280,9 +285,9 @@ def scaled(images: np.ndarray, pixels: str) -> np.ndarray:
 def train_from(
     params: Params, settings: Settings, data: LabData, orders: Iterable[np.ndarray]
 ) -> LabRun:
-    """Train a copy of params with the chapter's loop, one epoch per order of the
-    training images, and return the run; it stops after an epoch that left the finite
-    numbers."""
+    """Train a copy of params with the chapter's loop, one epoch per order of
+    the training images, and return the run; it stops after an epoch that left
+    the finite numbers."""
     check_settings(settings, len(data.train_y))
     initial, params = learner.copy_params(params), learner.copy_params(params)
     train_x, valid_x = scaled(data.train_x, settings.pixels), scaled(data.valid_x, settings.pixels)

@@ -180,7 +180,8 @@ def blas_threads() -> Iterator[None]:
 # --8<-- [start:dataloader]
 @dataclass(frozen=True)
 class Dataset:
-    """Images and their targets side by side: dataset[i] is the pair (x[i], y[i]), as zip gives."""
+    """Images and their targets side by side: dataset[i] is the pair (x[i],
+    y[i]), as zip gives."""
 
     # (n_images, 784)
     x: np.ndarray
@@ -196,7 +197,8 @@ class Dataset:
 
 @dataclass(frozen=True)
 class DataLoader:
-    """Mini-batches of a dataset; with the run's generator, in a new random order every pass."""
+    """Mini-batches of a dataset; with the run's generator, in a new random
+    order every pass."""
 
     dataset: Dataset
     batch_size: int
@@ -346,7 +348,8 @@ def train_model(
 
 # --8<-- [start:basic_optim]
 class BasicOptim:
-    """The chapter's optimizer: step every parameter against its gradient, then forget it."""
+    """The chapter's optimizer: step every parameter against its gradient, then
+    forget it."""
 
     def __init__(self, params, lr: float):
         self.params, self.lr = list(params), lr
@@ -366,7 +369,8 @@ class BasicOptim:
 
 # --8<-- [start:learner]
 class Learner:
-    """fastai's Learner from scratch: data, a model, an optimizer, a loss and a metric."""
+    """fastai's Learner from scratch: data, a model, an optimizer, a loss and a
+    metric."""
 
     def __init__(self, dls: DataLoaders, model, opt_func, loss_func, metrics: Measure):
         self.dls, self.model, self.opt_func = dls, model, opt_func
@@ -374,7 +378,8 @@ class Learner:
 
     @blas_threads()  # the same bits on every machine: see BLAS_THREADS
     def fit(self, epochs: int, lr: float) -> list[EpochStats]:
-        """Train for some epochs; return the loss and metric of both sets after each."""
+        """Train for some epochs; return the loss and metric of both sets after
+        each."""
         # step 1 was making the model
         opt = self.opt_func(self.model.parameters(), lr)
         history = []

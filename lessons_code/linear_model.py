@@ -26,7 +26,8 @@ images (980 steps, on any training set)."""
 
 # --8<-- [start:init_params]
 def init_params(shape: int | tuple[int, ...], rng: np.random.Generator, std: float = 1.0):
-    """Return random parameters drawn from a normal distribution with this std."""
+    """Return random parameters drawn from a normal distribution with this
+    std."""
     return (rng.standard_normal(shape) * std).astype(np.float32)
 
 
@@ -46,7 +47,8 @@ def linear1(xb: np.ndarray, weights: np.ndarray, bias: np.ndarray | float) -> np
 
 # --8<-- [start:sigmoid]
 def sigmoid(x: np.ndarray | float) -> np.ndarray:
-    """Return 1 / (1 + exp(-x)), squashing any score into a probability in [0, 1]."""
+    """Return 1 / (1 + exp(-x)), squashing any score into a probability in [0,
+    1]."""
     x = np.asarray(x)
     e = np.exp(-np.abs(x))  # in (0, 1]: never overflows, even at ±1000
     return np.where(x >= 0, 1 / (1 + e), e / (1 + e))
@@ -68,7 +70,8 @@ def saturated(predictions: np.ndarray) -> bool:
 
 # --8<-- [start:mnist_loss]
 def mnist_loss(predictions: np.ndarray, targets: np.ndarray) -> float:
-    """Return how far the probabilities are from the targets (1 for a 3, 0 for a 7)."""
+    """Return how far the probabilities are from the targets (1 for a 3, 0 for a
+    7)."""
     probabilities = sigmoid(predictions)
     return float(np.where(targets == 1, 1 - probabilities, probabilities).mean())
 
@@ -78,7 +81,8 @@ def mnist_loss(predictions: np.ndarray, targets: np.ndarray) -> float:
 
 # --8<-- [start:mnist_loss_grad]
 def mnist_loss_grad(predictions: np.ndarray, targets: np.ndarray) -> np.ndarray:
-    """Return d mnist_loss / d predictions, one number per image: the chain rule."""
+    """Return d mnist_loss / d predictions, one number per image: the chain
+    rule."""
     probabilities = sigmoid(predictions)
     # d loss / d probability, the loss being a mean over n images: a 3's loss is
     # 1 - p, so -1/n (raising its probability lowers the loss); a 7's loss is p,
@@ -95,7 +99,8 @@ def mnist_loss_grad(predictions: np.ndarray, targets: np.ndarray) -> np.ndarray:
 
 # --8<-- [start:binary_cross_entropy]
 def binary_cross_entropy(predictions: np.ndarray, targets: np.ndarray) -> float:
-    """Return the mean of -log(probability given to the true digit): 0 when sure and right."""
+    """Return the mean of -log(probability given to the true digit): 0 when sure
+    and right."""
     # -log(sigmoid(z)) = log(1 + exp(-z)), written so that it never overflows.
     # the true digit's score
     signed = np.where(targets == 1, predictions, -predictions)
@@ -103,7 +108,8 @@ def binary_cross_entropy(predictions: np.ndarray, targets: np.ndarray) -> float:
 
 
 def binary_cross_entropy_grad(predictions: np.ndarray, targets: np.ndarray) -> np.ndarray:
-    """Return d binary_cross_entropy / d predictions: (probability - target) / n."""
+    """Return d binary_cross_entropy / d predictions: (probability - target) /
+    n."""
     return (sigmoid(predictions) - targets) / len(predictions)
 
 
@@ -125,7 +131,8 @@ BINARY_CROSS_ENTROPY = Loss("binary cross-entropy", binary_cross_entropy, binary
 
 # --8<-- [start:batch_accuracy]
 def batch_accuracy(predictions: np.ndarray, targets: np.ndarray) -> float:
-    """Return the fraction of images whose score lands on the right side of 0."""
+    """Return the fraction of images whose score lands on the right side of
+    0."""
     # sigmoid(score) > 0.5  <=>  score > 0
     correct = (predictions > 0) == (targets == 1)
     return float(correct.mean())
@@ -173,10 +180,11 @@ def calc_grad(
 def one_step_change(
     params: Params, xb: np.ndarray, yb: np.ndarray, learning_rate: float
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Return (how much each image counts, the change of the weights) for one SGD step.
+    """Return (how much each image counts, the change of the weights) for one
+    SGD step.
 
-    The change is a weighted sum of the batch's images: each 3 is added and each 7
-    subtracted, weighted by how wrong the model still is about it.
+    The change is a weighted sum of the batch's images: each 3 is added and each
+    7 subtracted, weighted by how wrong the model still is about it.
     """
     # (n_images,)
     counts = -learning_rate * mnist_loss_grad(predict(params, xb), yb)
@@ -190,12 +198,13 @@ def one_step_change(
 
 # --8<-- [start:ascend_pixels]
 def ascend_pixels(weights: np.ndarray, steps: int, learning_rate: float) -> np.ndarray:
-    """Return the images (steps + 1, 784) of gradient ascent on the pixels of a blank
-    image, the weights held fixed, to raise its score: the learner's "start from a blank
-    image and change it" idea, tried.
+    """Return the images (steps + 1, 784) of gradient ascent on the pixels of a
+    blank image, the weights held fixed, to raise its score: the learner's
+    "start from a blank image and change it" idea, tried.
 
-    The score is pixels · weights + bias, so its gradient for the pixels is the weights
-    themselves: every step adds the weights to the image (kept between 0 and 1).
+    The score is pixels · weights + bias, so its gradient for the pixels is the
+    weights themselves: every step adds the weights to the image (kept between 0
+    and 1).
     """
     images = [np.zeros_like(weights, dtype=np.float64)]
     for _ in range(steps):

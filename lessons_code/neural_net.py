@@ -84,7 +84,8 @@ def describe_hidden_units(initial_w1: np.ndarray, w1: np.ndarray) -> HiddenUnits
 def calc_grad(
     params: Params, xb: np.ndarray, yb: np.ndarray, loss: Loss = MNIST_LOSS
 ) -> tuple[float, Params]:
-    """Return the batch's loss and its gradient for all four parameter arrays."""
+    """Return the batch's loss and its gradient for all four parameter
+    arrays."""
     # Forward, keeping what the backward pass needs.
     # (n, 30)
     before_relu = xb @ params["w1"] + params["b1"]
@@ -118,8 +119,8 @@ def calc_grad(
 
 # --8<-- [start:relu_pieces]
 def relu_pieces(xs: np.ndarray, ys: np.ndarray, n_units: int) -> np.ndarray:
-    """Return the closest fit to the curve (xs, ys) that n_units hidden ReLUs can make:
-    straight lines joined at n_units evenly spaced points."""
+    """Return the closest fit to the curve (xs, ys) that n_units hidden ReLUs
+    can make: straight lines joined at n_units evenly spaced points."""
     bends = np.linspace(xs.min(), xs.max(), n_units, endpoint=False)
     # layer 1 (weight 1, bias -bend), ReLU: (n, n_units)
     hidden = relu(xs[:, None] - bends)

@@ -27,7 +27,8 @@ from lessons_code.learner import (
 
 # --8<-- [start:linear]
 class Linear:
-    """nn.Linear from scratch: a weighted sum of the inputs plus a bias, both learned."""
+    """nn.Linear from scratch: a weighted sum of the inputs plus a bias, both
+    learned."""
 
     def __init__(self, weights: np.ndarray, bias: np.ndarray):
         # (n_in, n_out)
@@ -55,7 +56,8 @@ def relu(x: Tensor) -> Tensor:
 
 
 class ReLU:
-    """nn.ReLU: the same function as a layer, so that it can sit in a Sequential."""
+    """nn.ReLU: the same function as a layer, so that it can sit in a
+    Sequential."""
 
     def __call__(self, x: Tensor) -> Tensor:
         return relu(x)
@@ -70,7 +72,8 @@ class ReLU:
 
 # --8<-- [start:sequential]
 class Sequential:
-    """nn.Sequential: layers applied one after the other, the output of each the next's input."""
+    """nn.Sequential: layers applied one after the other, the output of each the
+    next's input."""
 
     def __init__(self, *layers):
         self.layers = layers
@@ -90,7 +93,8 @@ class Sequential:
 
 # --8<-- [start:mnist_loss]
 def mnist_loss(predictions: Tensor, targets: np.ndarray) -> Tensor:
-    """Return the chapter's mnist_loss as a tensor that remembers how it was computed."""
+    """Return the chapter's mnist_loss as a tensor that remembers how it was
+    computed."""
     predictions = predictions.sigmoid()
     return where(targets == 1, 1 - predictions, predictions).mean()
 
@@ -100,7 +104,8 @@ def mnist_loss(predictions: Tensor, targets: np.ndarray) -> Tensor:
 
 # --8<-- [start:calc_grad]
 def calc_grad(xb: np.ndarray, yb: np.ndarray, model) -> None:
-    """Add the batch's gradient to every parameter's .grad, as the chapter's calc_grad does."""
+    """Add the batch's gradient to every parameter's .grad, as the chapter's
+    calc_grad does."""
     predictions = model(xb)
     loss = mnist_loss(predictions, yb)
     loss.backward()
@@ -111,14 +116,16 @@ def calc_grad(xb: np.ndarray, yb: np.ndarray, model) -> None:
 
 # --8<-- [start:models]
 def linear1_model(rng: np.random.Generator) -> Linear:
-    """Return the linear model as one Linear layer, started as `lessons train` starts it."""
+    """Return the linear model as one Linear layer, started as `lessons train`
+    starts it."""
     # 784 weights and a bias, normal with std 1
     params = linear_model.init_linear(rng)
     return Linear(params["weights"], params["bias"])
 
 
 def simple_net_model(rng: np.random.Generator) -> Sequential:
-    """Return the chapter's two-layer net, started as `lessons train-net` starts it."""
+    """Return the chapter's two-layer net, started as `lessons train-net` starts
+    it."""
     # uniform in ±1/sqrt(n_in), as nn.Linear starts
     params = neural_net.init_net(rng)
     return Sequential(
@@ -136,7 +143,8 @@ def simple_net_model(rng: np.random.Generator) -> Sequential:
 def fit(
     make_model: Callable[[np.random.Generator], Linear | Sequential], data, recipe: Recipe
 ) -> list[EpochStats]:
-    """Train a model with our Learner and autograd; return the history of every epoch."""
+    """Train a model with our Learner and autograd; return the history of every
+    epoch."""
     check_recipe(recipe)
     # the same start and batches as `lessons train`
     rng = np.random.default_rng(recipe.seed)

@@ -18,7 +18,8 @@ def ideal_digit(stacked: torch.Tensor) -> torch.Tensor:
 
 # --8<-- [start:mnist_distance]
 def mnist_distance(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
-    """Return the mean absolute difference over the last two axes, the 28×28 pixels."""
+    """Return the mean absolute difference over the last two axes, the 28×28
+    pixels."""
     # (n, 28, 28) - (28, 28)
     # -> (n, 28, 28) -> (n,)
     return (a - b).abs().mean((-1, -2))

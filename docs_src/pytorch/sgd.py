@@ -13,7 +13,8 @@ import torch
 
 # --8<-- [start:init_params]
 def init_params(size, std: float = 1.0) -> torch.Tensor:
-    """Step 1: return random parameters that record what is computed from them."""
+    """Step 1: return random parameters that record what is computed from
+    them."""
     return (torch.randn(size) * std).requires_grad_()
 
 

@@ -11,7 +11,8 @@ from torch import nn
 def simple_net(
     xb: torch.Tensor, w1: torch.Tensor, b1: torch.Tensor, w2: torch.Tensor, b2: torch.Tensor
 ) -> torch.Tensor:
-    """Return one score per image: a linear layer, a ReLU, a second linear layer."""
+    """Return one score per image: a linear layer, a ReLU, a second linear
+    layer."""
     # (n, 784) @ (784, 30) -> (n, 30)
     res = xb @ w1 + b1
     # the chapter writes res.max(tensor(0.0)): the same numbers
