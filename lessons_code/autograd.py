@@ -29,9 +29,8 @@ class Tensor:
     def __init__(self, data, requires_grad: bool = False, name: str = ""):
         self.data = np.asarray(data)
         if requires_grad and not np.issubdtype(self.data.dtype, np.floating):
-            raise TypeError(
-                f"only floats can have a gradient, got {self.data.dtype}: use 3.0, not 3"
-            )
+            message = f"only floats can have a gradient, got {self.data.dtype}"
+            raise TypeError(message + ": use 3.0, not 3")
         # True for parameters: give me a .grad
         self.requires_grad = requires_grad
         # d loss / d this tensor, after backward()
@@ -82,17 +81,22 @@ class Tensor:
         other = as_tensor(other, like=self)
         if self.data.ndim != 2 or other.data.ndim not in (1, 2):
             raise ValueError(
-                f"@ takes a batch (n, k) and weights (k,) or (k, m), got {self.shape} and "
-                f"{other.shape}"
+                "@ takes a batch (n, k) and weights (k,) or (k, m), "
+                f"got {self.shape} and {other.shape}"
             )
 
         # (n,) -> (n, k), or (n, m)
         # -> (n, k)
         def to_self(g):
-            return np.outer(g, other.data) if other.data.ndim == 1 else g @ other.data.T
+            if other.data.ndim == 1:
+                return np.outer(g, other.data)
+            return g @ other.data.T
 
         return Tensor.record(
-            self.data @ other.data, "@", (self, to_self), (other, lambda g: self.data.T @ g)
+            self.data @ other.data,
+            "@",
+            (self, to_self),
+            (other, lambda g: self.data.T @ g),
         )
 
     def __add__(self, other) -> Tensor:
@@ -133,7 +137,9 @@ class Tensor:
 
     def __pow__(self, power: int) -> Tensor:
         return Tensor.record(
-            self.data**power, f"**{power}", (self, lambda g: g * power * self.data ** (power - 1))
+            self.data**power,
+            f"**{power}",
+            (self, lambda g: g * power * self.data ** (power - 1)),
         )
 
     def sigmoid(self) -> Tensor:
@@ -144,15 +150,26 @@ class Tensor:
 
     def relu(self) -> Tensor:
         on = self.data > 0  # the gradient passes only where the unit was on
-        return Tensor.record(np.maximum(self.data, 0), "relu", (self, lambda g: g * on))
+        return Tensor.record(
+            np.maximum(self.data, 0),
+            "relu",
+            (self, lambda g: g * on),
+        )
 
     def mean(self) -> Tensor:
         n = self.data.size
-        return Tensor.record(self.data.mean(), "mean", (self, lambda g: np.full(self.shape, g / n)))
+        return Tensor.record(
+            self.data.mean(),
+            "mean",
+            (self, lambda g: np.full(self.shape, g / n)),
+        )
 
     def sum(self, axis: int | None = None) -> Tensor:
         def spread(g):  # every summed number moves the sum one for one
-            return np.broadcast_to(g if axis is None else np.expand_dims(g, axis), self.shape)
+            return np.broadcast_to(
+                g if axis is None else np.expand_dims(g, axis),
+                self.shape,
+            )
 
         return Tensor.record(self.data.sum(axis=axis), "sum", (self, spread))
 
@@ -183,8 +200,10 @@ class Tensor:
             for source, grad_fn in zip(tensor.inputs, tensor.grad_fns, strict=True):
                 if source.requires_grad:  # the chain rule, one operation at a time
                     grad = np.array(grad_fn(tensor.grad), dtype=source.data.dtype)
-                    # adds
-                    source.grad = grad if source.grad is None else source.grad + grad
+                    if source.grad is None:
+                        source.grad = grad
+                    else:  # adds
+                        source.grad = source.grad + grad
 
     # --8<-- [end:backward]
 
@@ -235,8 +254,14 @@ def where(condition, if_true, if_false) -> Tensor:
     return Tensor.record(
         np.where(condition, if_true.data, if_false.data),
         "where",
-        (if_true, lambda g: unbroadcast(np.where(condition, g, 0), if_true.shape)),
-        (if_false, lambda g: unbroadcast(np.where(condition, 0, g), if_false.shape)),
+        (
+            if_true,
+            lambda g: unbroadcast(np.where(condition, g, 0), if_true.shape),
+        ),
+        (
+            if_false,
+            lambda g: unbroadcast(np.where(condition, 0, g), if_false.shape),
+        ),
     )
 
 

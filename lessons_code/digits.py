@@ -78,7 +78,8 @@ def cross_entropy(predictions: np.ndarray, targets: np.ndarray) -> float:
     right_digits = np.asarray(targets, dtype=np.intp)
     # (n_images, 10)
     log_probabilities = log_softmax(predictions)
-    return float(-log_probabilities[np.arange(len(right_digits)), right_digits].mean())
+    rows = np.arange(len(right_digits))
+    return float(-log_probabilities[rows, right_digits].mean())
 
 
 # --8<-- [end:cross_entropy]
@@ -91,12 +92,16 @@ def one_hot(targets: np.ndarray, n_classes: int = N_DIGITS) -> np.ndarray:
     return np.eye(n_classes)[np.asarray(targets, dtype=np.intp)]
 
 
-def cross_entropy_grad(predictions: np.ndarray, targets: np.ndarray) -> np.ndarray:
+def cross_entropy_grad(
+    predictions: np.ndarray,
+    targets: np.ndarray,
+) -> np.ndarray:
     """Return d cross_entropy / d predictions: (probabilities -
     one_hot(targets)) / n."""
     # Raising the right digit's score lowers the loss (its gradient is p - 1 <
     # 0); raising any other digit's score raises it (gradient p > 0).
-    return (softmax(predictions) - one_hot(targets, predictions.shape[-1])) / len(predictions)
+    one_hots = one_hot(targets, predictions.shape[-1])
+    return (softmax(predictions) - one_hots) / len(predictions)
 
 
 # --8<-- [end:cross_entropy_grad]
@@ -131,7 +136,11 @@ def ten_predict(params: Params, xb: np.ndarray) -> np.ndarray:
 
 
 # --8<-- [start:calc_grad]
-def calc_grad(params: Params, xb: np.ndarray, yb: np.ndarray) -> tuple[float, Params]:
+def calc_grad(
+    params: Params,
+    xb: np.ndarray,
+    yb: np.ndarray,
+) -> tuple[float, Params]:
     """Return the batch's cross-entropy and its gradient for the weights and the
     biases."""
     predictions = ten_predict(params, xb)
@@ -198,11 +207,21 @@ def train_linear(
     with cross-entropy, unless another loss and its gradient are given."""
     # the run's only source of randomness
     rng = np.random.default_rng(recipe.seed)
-    model = HandModel(predict=ten_predict, calc_grad=gradient, loss=loss, metric=batch_accuracy)
+    model = HandModel(
+        predict=ten_predict,
+        calc_grad=gradient,
+        loss=loss,
+        metric=batch_accuracy,
+    )
     # as train_model takes them
     watch = {"on_epoch": on_epoch, "keep_history": keep_history}
     return train_model(
-        ten_init_linear(rng), model=model, data=data, recipe=recipe, rng=rng, **watch
+        ten_init_linear(rng),
+        model=model,
+        data=data,
+        recipe=recipe,
+        rng=rng,
+        **watch,
     )
 
 
@@ -224,7 +243,14 @@ def train_net(
     )
     watch = {"on_epoch": on_epoch, "keep_history": keep_history}
     params = ten_init_net(rng, n_hidden)
-    return train_model(params, model=model, data=data, recipe=recipe, rng=rng, **watch)
+    return train_model(
+        params,
+        model=model,
+        data=data,
+        recipe=recipe,
+        rng=rng,
+        **watch,
+    )
 
 
 # --8<-- [end:train]
@@ -250,7 +276,10 @@ MODELS = {
 
 
 # --8<-- [start:confusion_matrix]
-def confusion_matrix(predictions: np.ndarray, targets: np.ndarray) -> np.ndarray:
+def confusion_matrix(
+    predictions: np.ndarray,
+    targets: np.ndarray,
+) -> np.ndarray:
     """Return 10 × 10 counts: row = the true digit, column = the digit the model
     said."""
     said = predictions.argmax(axis=-1)
@@ -265,14 +294,18 @@ def per_class_accuracy(confusion: np.ndarray) -> np.ndarray:
     return np.diag(confusion) / np.maximum(confusion.sum(axis=1), 1)
 
 
-def most_confused(confusion: np.ndarray, k: int = 3) -> list[tuple[int, int, int]]:
+def most_confused(
+    confusion: np.ndarray,
+    k: int = 3,
+) -> list[tuple[int, int, int]]:
     """Return the k most frequent mistakes as (true digit, said digit, count),
     most first."""
     mistakes = confusion.astype(np.int64).copy()
     np.fill_diagonal(mistakes, 0)
     order = np.argsort(-mistakes, axis=None, kind="stable")[:k]
     pairs = [divmod(int(index), N_DIGITS) for index in order]
-    return [(true, said, int(mistakes[true, said])) for true, said in pairs if mistakes[true, said]]
+    found = [(true, said, int(mistakes[true, said])) for true, said in pairs]
+    return [mistake for mistake in found if mistake[2]]
 
 
 # --8<-- [end:confusion_matrix]
@@ -288,12 +321,21 @@ CHANCE = 1 / N_DIGITS
 def ten_ideal_digits(train_x: np.ndarray, train_y: np.ndarray) -> np.ndarray:
     """Return the ten "ideal" digits: the mean training image of each digit,
     (10, 784)."""
-    return np.stack([train_x[train_y == digit].mean(axis=0) for digit in range(N_DIGITS)])
+    return np.stack(
+        [train_x[train_y == digit].mean(axis=0) for digit in range(N_DIGITS)],
+    )
 
 
-def nearest_ideal(images: np.ndarray, ideals: np.ndarray, kind: Distance = "l1") -> np.ndarray:
+def nearest_ideal(
+    images: np.ndarray,
+    ideals: np.ndarray,
+    kind: Distance = "l1",
+) -> np.ndarray:
     """Return, for each image, the digit whose ideal it is closest to."""
-    distances = np.stack([mnist_distance(images, ideal, kind) for ideal in ideals], axis=1)
+    distances = np.stack(
+        [mnist_distance(images, ideal, kind) for ideal in ideals],
+        axis=1,
+    )
     # (n_images, 10) -> (n_images,)
     return distances.argmin(axis=1)
 
@@ -328,7 +370,10 @@ def two_scores(predictions: np.ndarray) -> np.ndarray:
     return np.stack([np.zeros_like(predictions), predictions], axis=-1)
 
 
-def binary_cross_entropy_via_softmax(predictions: np.ndarray, targets: np.ndarray) -> float:
+def binary_cross_entropy_via_softmax(
+    predictions: np.ndarray,
+    targets: np.ndarray,
+) -> float:
     """Return binary cross-entropy of one score per image (1 for a 3, 0 for a
     7), computed as the cross-entropy of two scores: softmax gives the 3
     sigmoid(score - 0)."""

@@ -158,7 +158,11 @@ class LabData:
     valid_y: np.ndarray
 
 
-def stratified_sample(targets: np.ndarray, size: int, rng: np.random.Generator) -> np.ndarray:
+def stratified_sample(
+    targets: np.ndarray,
+    size: int,
+    rng: np.random.Generator,
+) -> np.ndarray:
     """Return the indices of `size` images drawn at random, each digit in its
     share of the set (all of them when the set is no larger): the 3s first, then
     the 7s, each in the set's order, as the chapter concatenates its stacked 3s
@@ -166,10 +170,13 @@ def stratified_sample(targets: np.ndarray, size: int, rng: np.random.Generator) 
     threes, sevens = np.flatnonzero(targets == 1), np.flatnonzero(targets == 0)
     if len(threes) == 0 or len(sevens) == 0:
         raise ValueError(
-            f"expected 3s and 7s to sample from, found {len(threes)} threes and "
-            f"{len(sevens)} sevens"
+            "expected 3s and 7s to sample from, "
+            f"found {len(threes)} threes and {len(sevens)} sevens"
         )
-    n_threes = min(len(threes), max(1, round(size * len(threes) / len(targets))))
+    n_threes = min(
+        len(threes),
+        max(1, round(size * len(threes) / len(targets))),
+    )
     n_sevens = min(len(sevens), max(1, size - n_threes))
     return np.concatenate(
         [
@@ -179,7 +186,12 @@ def stratified_sample(targets: np.ndarray, size: int, rng: np.random.Generator) 
     )
 
 
-def lab_data(mnist: MnistData, train_size: int, valid_size: int, seed: int) -> LabData:
+def lab_data(
+    mnist: MnistData,
+    train_size: int,
+    valid_size: int,
+    seed: int,
+) -> LabData:
     """Return a stratified sample of the 3s and 7s (see stratified_sample) as
     uint8."""
     rng = np.random.default_rng(seed)
@@ -283,14 +295,18 @@ def scaled(images: np.ndarray, pixels: str) -> np.ndarray:
 
 # --8<-- [start:train_from]
 def train_from(
-    params: Params, settings: Settings, data: LabData, orders: Iterable[np.ndarray]
+    params: Params,
+    settings: Settings,
+    data: LabData,
+    orders: Iterable[np.ndarray],
 ) -> LabRun:
     """Train a copy of params with the chapter's loop, one epoch per order of
     the training images, and return the run; it stops after an epoch that left
     the finite numbers."""
     check_settings(settings, len(data.train_y))
     initial, params = learner.copy_params(params), learner.copy_params(params)
-    train_x, valid_x = scaled(data.train_x, settings.pixels), scaled(data.valid_x, settings.pixels)
+    train_x = scaled(data.train_x, settings.pixels)
+    valid_x = scaled(data.valid_x, settings.pixels)
     predict, calc_grad = MODELS[settings.model]
     loss = LOSSES[settings.loss]
     gradient = partial(calc_grad, loss=loss)
@@ -298,19 +314,37 @@ def train_from(
         gradient = accumulating(gradient)
 
     def stats(epoch: int) -> EpochStats:
-        measure = partial(learner.validate_epoch, predict, params, loss=loss.value)
-        train = measure(train_x, data.train_y, metric=linear_model.batch_accuracy)
-        valid = measure(valid_x, data.valid_y, metric=linear_model.batch_accuracy)
+        measure = partial(
+            learner.validate_epoch,
+            predict,
+            params,
+            loss=loss.value,
+        )
+        train = measure(
+            train_x,
+            data.train_y,
+            metric=linear_model.batch_accuracy,
+        )
+        valid = measure(
+            valid_x,
+            data.valid_y,
+            metric=linear_model.batch_accuracy,
+        )
         return EpochStats(epoch, train[0], valid[0], train[1], valid[1])
 
     # a run that diverges says so, below: no warnings
     with np.errstate(all="ignore"):
         history = [stats(0)]
-        for epoch, order in zip(range(1, settings.epochs + 1), orders, strict=False):
+        for epoch, order in zip(
+            range(1, settings.epochs + 1),
+            orders,
+            strict=False,
+        ):
             batches = (
                 (train_x[rows], data.train_y[rows])
                 for rows in np.split(
-                    order, range(settings.batch_size, len(order), settings.batch_size)
+                    order,
+                    range(settings.batch_size, len(order), settings.batch_size),
                 )
             )
             learner.train_epoch(params, gradient, batches, settings.lr)

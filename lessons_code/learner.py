@@ -206,7 +206,9 @@ class DataLoader:
 
     def __iter__(self) -> Iterator[tuple[np.ndarray, np.ndarray]]:
         n_images = len(self.dataset)
-        order = np.arange(n_images) if self.rng is None else self.rng.permutation(n_images)
+        order = np.arange(n_images)
+        if self.rng is not None:
+            order = self.rng.permutation(n_images)
         for start in range(0, n_images, self.batch_size):
             # (xb, yb)
             yield self.dataset[order[start : start + self.batch_size]]
@@ -372,7 +374,14 @@ class Learner:
     """fastai's Learner from scratch: data, a model, an optimizer, a loss and a
     metric."""
 
-    def __init__(self, dls: DataLoaders, model, opt_func, loss_func, metrics: Measure):
+    def __init__(
+        self,
+        dls: DataLoaders,
+        model,
+        opt_func,
+        loss_func,
+        metrics: Measure,
+    ):
         self.dls, self.model, self.opt_func = dls, model, opt_func
         self.loss_func, self.metrics = loss_func, metrics
 

@@ -25,7 +25,11 @@ images (980 steps, on any training set)."""
 
 
 # --8<-- [start:init_params]
-def init_params(shape: int | tuple[int, ...], rng: np.random.Generator, std: float = 1.0):
+def init_params(
+    shape: int | tuple[int, ...],
+    rng: np.random.Generator,
+    std: float = 1.0,
+):
     """Return random parameters drawn from a normal distribution with this
     std."""
     return (rng.standard_normal(shape) * std).astype(np.float32)
@@ -35,7 +39,11 @@ def init_params(shape: int | tuple[int, ...], rng: np.random.Generator, std: flo
 
 
 # --8<-- [start:linear1]
-def linear1(xb: np.ndarray, weights: np.ndarray, bias: np.ndarray | float) -> np.ndarray:
+def linear1(
+    xb: np.ndarray,
+    weights: np.ndarray,
+    bias: np.ndarray | float,
+) -> np.ndarray:
     """Return one score per image: the sum of pixel × weight, plus the bias."""
     # (n_images, 784) @ (784,)
     # -> (n_images,)
@@ -73,7 +81,8 @@ def mnist_loss(predictions: np.ndarray, targets: np.ndarray) -> float:
     """Return how far the probabilities are from the targets (1 for a 3, 0 for a
     7)."""
     probabilities = sigmoid(predictions)
-    return float(np.where(targets == 1, 1 - probabilities, probabilities).mean())
+    losses = np.where(targets == 1, 1 - probabilities, probabilities)
+    return float(losses.mean())
 
 
 # --8<-- [end:mnist_loss]
@@ -107,7 +116,10 @@ def binary_cross_entropy(predictions: np.ndarray, targets: np.ndarray) -> float:
     return float((np.logaddexp(0, -signed)).mean())
 
 
-def binary_cross_entropy_grad(predictions: np.ndarray, targets: np.ndarray) -> np.ndarray:
+def binary_cross_entropy_grad(
+    predictions: np.ndarray,
+    targets: np.ndarray,
+) -> np.ndarray:
     """Return d binary_cross_entropy / d predictions: (probability - target) /
     n."""
     return (sigmoid(predictions) - targets) / len(predictions)
@@ -197,7 +209,11 @@ def one_step_change(
 
 
 # --8<-- [start:ascend_pixels]
-def ascend_pixels(weights: np.ndarray, steps: int, learning_rate: float) -> np.ndarray:
+def ascend_pixels(
+    weights: np.ndarray,
+    steps: int,
+    learning_rate: float,
+) -> np.ndarray:
     """Return the images (steps + 1, 784) of gradient ascent on the pixels of a
     blank image, the weights held fixed, to raise its score: the learner's
     "start from a blank image and change it" idea, tried.

@@ -141,7 +141,9 @@ def simple_net_model(rng: np.random.Generator) -> Sequential:
 
 # --8<-- [start:fit]
 def fit(
-    make_model: Callable[[np.random.Generator], Linear | Sequential], data, recipe: Recipe
+    make_model: Callable[[np.random.Generator], Linear | Sequential],
+    data,
+    recipe: Recipe,
 ) -> list[EpochStats]:
     """Train a model with our Learner and autograd; return the history of every
     epoch."""
@@ -151,9 +153,16 @@ def fit(
     model = make_model(rng)
     dls = dataloaders(data, recipe.batch_size, rng)
     learn = Learner(
-        dls, model, opt_func=BasicOptim, loss_func=mnist_loss, metrics=linear_model.batch_accuracy
+        dls,
+        model,
+        opt_func=BasicOptim,
+        loss_func=mnist_loss,
+        metrics=linear_model.batch_accuracy,
     )
-    return learn.fit(recipe.epochs_on(len(dls.train.dataset)), recipe.learning_rate)
+    return learn.fit(
+        recipe.epochs_on(len(dls.train.dataset)),
+        recipe.learning_rate,
+    )
 
 
 # --8<-- [end:fit]

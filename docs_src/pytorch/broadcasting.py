@@ -25,7 +25,11 @@ def mnist_distance(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
     return (a - b).abs().mean((-1, -2))
 
 
-def is_3(x: torch.Tensor, mean3: torch.Tensor, mean7: torch.Tensor) -> torch.Tensor:
+def is_3(
+    x: torch.Tensor,
+    mean3: torch.Tensor,
+    mean7: torch.Tensor,
+) -> torch.Tensor:
     """Return True for each image closer to the mean 3 than to the mean 7."""
     return mnist_distance(x, mean3) < mnist_distance(x, mean7)
 

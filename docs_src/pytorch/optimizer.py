@@ -48,7 +48,13 @@ def train_epoch(model: nn.Module, opt: BasicOptim, dl) -> None:
         opt.zero_grad()
 
 
-def train_model(model: nn.Module, opt: BasicOptim, dl, valid_dl, epochs: int) -> list[float]:
+def train_model(
+    model: nn.Module,
+    opt: BasicOptim,
+    dl,
+    valid_dl,
+    epochs: int,
+) -> list[float]:
     """Train for some epochs; return the validation accuracy after each."""
     accuracies = []
     for _ in range(epochs):

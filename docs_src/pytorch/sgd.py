@@ -22,7 +22,11 @@ def init_params(size, std: float = 1.0) -> torch.Tensor:
 
 
 # --8<-- [start:linear1]
-def linear1(xb: torch.Tensor, weights: torch.Tensor, bias: torch.Tensor) -> torch.Tensor:
+def linear1(
+    xb: torch.Tensor,
+    weights: torch.Tensor,
+    bias: torch.Tensor,
+) -> torch.Tensor:
     """Step 2: return one score per image."""
     # (n, 784) @ (784, 1) + (1,)
     # -> (n, 1)
@@ -33,7 +37,10 @@ def linear1(xb: torch.Tensor, weights: torch.Tensor, bias: torch.Tensor) -> torc
 
 
 # --8<-- [start:mnist_loss]
-def mnist_loss(predictions: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
+def mnist_loss(
+    predictions: torch.Tensor,
+    targets: torch.Tensor,
+) -> torch.Tensor:
     """Step 3: return how far the probabilities are from the targets."""
     predictions = predictions.sigmoid()
     return torch.where(targets == 1, 1 - predictions, predictions).mean()
@@ -54,7 +61,12 @@ def calc_grad(xb: torch.Tensor, yb: torch.Tensor, model: Callable) -> None:
 
 
 # --8<-- [start:train_epoch]
-def train_epoch(model: Callable, lr: float, params: Iterable[torch.Tensor], dl) -> None:
+def train_epoch(
+    model: Callable,
+    lr: float,
+    params: Iterable[torch.Tensor],
+    dl,
+) -> None:
     """Steps 2 to 6 for every mini-batch of one epoch."""
     for xb, yb in dl:
         calc_grad(xb, yb, model)

@@ -9,7 +9,11 @@ from torch import nn
 
 # --8<-- [start:simple_net_function]
 def simple_net(
-    xb: torch.Tensor, w1: torch.Tensor, b1: torch.Tensor, w2: torch.Tensor, b2: torch.Tensor
+    xb: torch.Tensor,
+    w1: torch.Tensor,
+    b1: torch.Tensor,
+    w2: torch.Tensor,
+    b2: torch.Tensor,
 ) -> torch.Tensor:
     """Return one score per image: a linear layer, a ReLU, a second linear
     layer."""
