@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from hooks.site.notebooks import INSTALL_CELL_ID
 from tests.support import build_site, copy_project, html_path, nav_pages
 
 REPO_URL = "https://github.com/example/lessons"
@@ -77,8 +78,12 @@ def test_every_downloadable_notebook_installs_what_it_needs_and_carries_its_outp
     assert [path.stem for path in notebooks] == sorted(Path(p).stem for p in NOTEBOOK_PAGES)
     for path in notebooks:
         notebook = json.loads(path.read_text())
-        first, *cells = notebook["cells"]
+        title, first, *cells = notebook["cells"]
+        # A reader sees what the notebook is before its set-up: the title, then the install.
+        assert title["cell_type"] == "markdown", path
+        assert "".join(title["source"]).startswith("# "), path
         install = "".join(first["source"])
+        assert first["id"] == INSTALL_CELL_ID, path
         assert 'find_spec("lessons_code") is None' in install
         assert 'SITE_URL + "wheels/lessons_code-' in install  # the wheel the site serves
         assert first["outputs"] == []  # lessons_code is importable in the build: a no-op
