@@ -142,7 +142,7 @@ def notebooks_run(built, outside, site_url, tmp_path_factory) -> dict[str, nbfor
     """Return every notebook the build wrote, downloaded from the site served locally and
     each run outside in an empty folder.
 
-    The first one runs before lessons-code is installed: its own first cell installs it,
+    The first one runs before lessons-code is installed: its own install cell installs it,
     from the site, with no package index (PIP_NO_INDEX).
     """
     env = outside_env(
