@@ -59,10 +59,11 @@ def test_the_repository_link_asks_github_for_nothing(with_repo_url):
 
 def test_notebooks_install_from_the_site_else_from_the_repository_named(with_repo_url):
     for notebook in (with_repo_url / "notebooks").glob("*.ipynb"):
-        first = "".join(json.loads(notebook.read_text())["cells"][0]["source"])
+        cells = json.loads(notebook.read_text())["cells"]
+        (install,) = ["".join(c["source"]) for c in cells if c.get("id") == INSTALL_CELL_ID]
         routes = ['SITE_URL + "wheels/lessons_code-', f'"lessons-code @ git+{REPO_URL}"']
-        assert all(route in first for route in routes), notebook
-        assert first.index(routes[0]) < first.index(routes[1])  # the site's wheel first
+        assert all(route in install for route in routes), notebook
+        assert install.index(routes[0]) < install.index(routes[1])  # the site's wheel first
 
 
 def test_without_repo_url_no_page_names_a_repository(built):
