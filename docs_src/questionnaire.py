@@ -16,7 +16,8 @@ from matplotlib.figure import Figure
 # --8<-- [start:double_the_odd]
 def double_the_odd(numbers: Iterable[int]) -> list[int]:
     """Return the odd numbers of a list, each doubled, in their order."""
-    return [2 * n for n in numbers if n % 2 == 1]  # [1, 2, 3, 4, 5] -> [2, 6, 10]
+    # [1, 2, 3, 4, 5] -> [2, 6, 10]
+    return [2 * n for n in numbers if n % 2 == 1]
 
 
 # --8<-- [end:double_the_odd]
@@ -24,10 +25,14 @@ def double_the_odd(numbers: Iterable[int]) -> list[int]:
 
 # --8<-- [start:corner]
 def doubled_corner() -> np.ndarray:
-    """Return the bottom-right 2×2 of the numbers 1 to 9 in a 3×3 array, doubled."""
-    numbers = np.arange(1, 10).reshape(3, 3)  # [[1, 2, 3], [4, 5, 6], [7, 8, 9]]
-    doubled = numbers * 2  # all nine at once, no loop: [[2, 4, 6], [8, 10, 12], [14, 16, 18]]
-    return doubled[1:, 1:]  # rows 1 and 2, columns 1 and 2: [[10, 12], [16, 18]]
+    """Return the bottom-right 2×2 of the numbers 1 to 9 in a 3×3 array,
+    doubled."""
+    # [[1, 2, 3], [4, 5, 6], [7, 8, 9]]
+    numbers = np.arange(1, 10).reshape(3, 3)
+    # all nine at once, no loop: [[2, 4, 6], [8, 10, 12], [14, 16, 18]]
+    doubled = numbers * 2
+    # rows 1 and 2, columns 1 and 2: [[10, 12], [16, 18]]
+    return doubled[1:, 1:]
 
 
 # --8<-- [end:corner]
@@ -35,8 +40,10 @@ def doubled_corner() -> np.ndarray:
 
 # --8<-- [start:pairs]
 def pairs(xs: Iterable, ys: Iterable) -> list[tuple]:
-    """Return the items of xs and ys paired in order: [(xs[0], ys[0]), (xs[1], ys[1]), ...]."""
-    return list(zip(xs, ys, strict=True))  # pairs([1, 2, 3, 4], "abcd") -> [(1, 'a'), ...]
+    """Return the items of xs and ys paired in order: [(xs[0], ys[0]), (xs[1],
+    ys[1]), ...]."""
+    # pairs([1, 2, 3, 4], "abcd") -> [(1, 'a'), ...]
+    return list(zip(xs, ys, strict=True))
 
 
 # --8<-- [end:pairs]

@@ -43,8 +43,13 @@ class Receipt:
 
 
 # --8<-- [start:price_basket]
-def price_basket(quantities: Sequence[float], prices: Sequence[float], fee: float = 0.0):
-    """Return the total of a basket: sum of quantity × price, plus the fixed fee."""
+def price_basket(
+    quantities: Sequence[float],
+    prices: Sequence[float],
+    fee: float = 0.0,
+):
+    """Return the total of a basket: sum of quantity × price, plus the fixed
+    fee."""
     return float(np.dot(quantities, prices) + fee)
 
 
@@ -104,23 +109,37 @@ def as_arrays(receipts: Sequence[Receipt]) -> tuple[np.ndarray, np.ndarray]:
 
 
 # --8<-- [start:loss]
-def receipts_errors(receipts: Sequence[Receipt], prices: Sequence[float], fee: float = 0.0):
+def receipts_errors(
+    receipts: Sequence[Receipt],
+    prices: Sequence[float],
+    fee: float = 0.0,
+):
     """Return predicted total minus printed total, one number per receipt."""
     quantities, totals = as_arrays(receipts)
     return quantities @ np.asarray(prices, dtype=float) + fee - totals
 
 
-def receipts_loss(receipts: Sequence[Receipt], prices: Sequence[float], fee: float = 0.0):
+def receipts_loss(
+    receipts: Sequence[Receipt],
+    prices: Sequence[float],
+    fee: float = 0.0,
+):
     """Return the mean squared error between predicted and printed totals."""
     return float(np.mean(receipts_errors(receipts, prices, fee) ** 2))
 
 
-def receipts_grad(receipts: Sequence[Receipt], prices: Sequence[float], fee: float = 0.0):
+def receipts_grad(
+    receipts: Sequence[Receipt],
+    prices: Sequence[float],
+    fee: float = 0.0,
+):
     """Return (d loss / d prices, d loss / d fee)."""
     quantities, _ = as_arrays(receipts)
     errors = receipts_errors(receipts, prices, fee)
-    d_prices = 2 * quantities.T @ errors / len(receipts)  # an item bought more moves more
-    d_fee = 2 * errors.mean()  # the fee is on every receipt, like a bias on every image
+    # an item bought more moves more
+    d_prices = 2 * quantities.T @ errors / len(receipts)
+    # the fee is on every receipt, like a bias on every image
+    d_fee = 2 * errors.mean()
     return d_prices, float(d_fee)
 
 
@@ -146,7 +165,8 @@ def descend(
 ) -> Descent:
     """Guess, measure the loss, nudge prices (and the fee) downhill; repeat."""
     prices, fee = np.array(start, dtype=float), 0.0
-    path, fees, losses = [prices.copy()], [fee], [receipts_loss(receipts, prices, fee)]
+    path, fees = [prices.copy()], [fee]
+    losses = [receipts_loss(receipts, prices, fee)]
     for _ in range(steps):
         d_prices, d_fee = receipts_grad(receipts, prices, fee)
         prices -= learning_rate * d_prices

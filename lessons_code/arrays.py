@@ -34,8 +34,10 @@ def digit_images(images: np.ndarray, targets: np.ndarray, target: float) -> list
 
 # --8<-- [start:reshape]
 def as_rows(stacked: np.ndarray) -> np.ndarray:
-    """Return each image of a stack as a row of its 784 pixels (torch: .view(-1, 28*28))."""
-    return stacked.reshape(-1, IMAGE_SIDE * IMAGE_SIDE)  # (n, 28, 28) -> (n, 784)
+    """Return each image of a stack as a row of its 784 pixels (torch: .view(-1,
+    28*28))."""
+    # (n, 28, 28) -> (n, 784)
+    return stacked.reshape(-1, IMAGE_SIDE * IMAGE_SIDE)
 
 
 # --8<-- [end:reshape]

@@ -23,20 +23,24 @@ GradFn = Callable[[np.ndarray], np.ndarray]
 
 # --8<-- [start:tensor]
 class Tensor:
-    """An array that records the operations made from it, so backward() can find gradients."""
+    """An array that records the operations made from it, so backward() can find
+    gradients."""
 
     def __init__(self, data, requires_grad: bool = False, name: str = ""):
         self.data = np.asarray(data)
         if requires_grad and not np.issubdtype(self.data.dtype, np.floating):
-            raise TypeError(
-                f"only floats can have a gradient, got {self.data.dtype}: use 3.0, not 3"
-            )
-        self.requires_grad = requires_grad  # True for parameters: give me a .grad
-        self.grad: np.ndarray | None = None  # d loss / d this tensor, after backward()
+            message = f"only floats can have a gradient, got {self.data.dtype}"
+            raise TypeError(message + ": use 3.0, not 3")
+        # True for parameters: give me a .grad
+        self.requires_grad = requires_grad
+        # d loss / d this tensor, after backward()
+        self.grad: np.ndarray | None = None
         self.name = name  # a label for drawing the graph, e.g. "weights"
-        self.op = ""  # the operation that made this tensor; "" for one we made ourselves
+        # the operation that made this tensor; "" for one we made ourselves
+        self.op = ""
         self.inputs: tuple[Tensor, ...] = ()  # the tensors that operation read
-        self.grad_fns: tuple[GradFn, ...] = ()  # one per input: output gradient -> input's
+        # one per input: output gradient -> input's
+        self.grad_fns: tuple[GradFn, ...] = ()
 
     # --8<-- [end:tensor]
 
@@ -61,7 +65,8 @@ class Tensor:
     # --8<-- [start:record]
     @staticmethod
     def record(data: np.ndarray, op: str, *inputs: tuple[Tensor, GradFn]) -> Tensor:
-        """Return the result of an operation, remembering its inputs and their gradients."""
+        """Return the result of an operation, remembering its inputs and their
+        gradients."""
         out = Tensor(data)
         out.op = op
         out.inputs = tuple(tensor for tensor, _ in inputs)
@@ -76,15 +81,22 @@ class Tensor:
         other = as_tensor(other, like=self)
         if self.data.ndim != 2 or other.data.ndim not in (1, 2):
             raise ValueError(
-                f"@ takes a batch (n, k) and weights (k,) or (k, m), got {self.shape} and "
-                f"{other.shape}"
+                "@ takes a batch (n, k) and weights (k,) or (k, m), "
+                f"got {self.shape} and {other.shape}"
             )
 
-        def to_self(g):  # (n,) -> (n, k), or (n, m) -> (n, k)
-            return np.outer(g, other.data) if other.data.ndim == 1 else g @ other.data.T
+        # (n,) -> (n, k), or (n, m)
+        # -> (n, k)
+        def to_self(g):
+            if other.data.ndim == 1:
+                return np.outer(g, other.data)
+            return g @ other.data.T
 
         return Tensor.record(
-            self.data @ other.data, "@", (self, to_self), (other, lambda g: self.data.T @ g)
+            self.data @ other.data,
+            "@",
+            (self, to_self),
+            (other, lambda g: self.data.T @ g),
         )
 
     def __add__(self, other) -> Tensor:
@@ -125,7 +137,9 @@ class Tensor:
 
     def __pow__(self, power: int) -> Tensor:
         return Tensor.record(
-            self.data**power, f"**{power}", (self, lambda g: g * power * self.data ** (power - 1))
+            self.data**power,
+            f"**{power}",
+            (self, lambda g: g * power * self.data ** (power - 1)),
         )
 
     def sigmoid(self) -> Tensor:
@@ -136,15 +150,26 @@ class Tensor:
 
     def relu(self) -> Tensor:
         on = self.data > 0  # the gradient passes only where the unit was on
-        return Tensor.record(np.maximum(self.data, 0), "relu", (self, lambda g: g * on))
+        return Tensor.record(
+            np.maximum(self.data, 0),
+            "relu",
+            (self, lambda g: g * on),
+        )
 
     def mean(self) -> Tensor:
         n = self.data.size
-        return Tensor.record(self.data.mean(), "mean", (self, lambda g: np.full(self.shape, g / n)))
+        return Tensor.record(
+            self.data.mean(),
+            "mean",
+            (self, lambda g: np.full(self.shape, g / n)),
+        )
 
     def sum(self, axis: int | None = None) -> Tensor:
         def spread(g):  # every summed number moves the sum one for one
-            return np.broadcast_to(g if axis is None else np.expand_dims(g, axis), self.shape)
+            return np.broadcast_to(
+                g if axis is None else np.expand_dims(g, axis),
+                self.shape,
+            )
 
         return Tensor.record(self.data.sum(axis=axis), "sum", (self, spread))
 
@@ -160,19 +185,25 @@ class Tensor:
 
     # --8<-- [start:backward]
     def backward(self) -> None:
-        """Add d self / d t to t.grad for every tensor t that requires grad (self is a loss)."""
+        """Add d self / d t to t.grad for every tensor t that requires grad (self is
+        a loss)."""
         order = self.graph()
         for tensor in order:
-            if tensor.inputs:  # an intermediate result: its gradient is for this call only
+            # an intermediate result: its gradient is for this call only
+            if tensor.inputs:
                 tensor.grad = None
         self.grad = np.ones_like(self.data)  # d loss / d loss = 1
-        for tensor in reversed(order):  # from the loss back: each output before its inputs
+        # from the loss back: each output before its inputs
+        for tensor in reversed(order):
             if tensor.grad is None:
                 continue
             for source, grad_fn in zip(tensor.inputs, tensor.grad_fns, strict=True):
                 if source.requires_grad:  # the chain rule, one operation at a time
                     grad = np.array(grad_fn(tensor.grad), dtype=source.data.dtype)
-                    source.grad = grad if source.grad is None else source.grad + grad  # adds
+                    if source.grad is None:
+                        source.grad = grad
+                    else:  # adds
+                        source.grad = source.grad + grad
 
     # --8<-- [end:backward]
 
@@ -216,14 +247,21 @@ def unbroadcast(grad: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
 
 # --8<-- [start:where]
 def where(condition, if_true, if_false) -> Tensor:
-    """Return if_true where condition holds and if_false elsewhere, like torch.where."""
+    """Return if_true where condition holds and if_false elsewhere, like
+    torch.where."""
     condition = np.asarray(condition)
     if_true, if_false = as_tensor(if_true), as_tensor(if_false)
     return Tensor.record(
         np.where(condition, if_true.data, if_false.data),
         "where",
-        (if_true, lambda g: unbroadcast(np.where(condition, g, 0), if_true.shape)),
-        (if_false, lambda g: unbroadcast(np.where(condition, 0, g), if_false.shape)),
+        (
+            if_true,
+            lambda g: unbroadcast(np.where(condition, g, 0), if_true.shape),
+        ),
+        (
+            if_false,
+            lambda g: unbroadcast(np.where(condition, 0, g), if_false.shape),
+        ),
     )
 
 

@@ -17,9 +17,16 @@ Distance = Literal["l1", "l2"]
 
 
 # --8<-- [start:mnist_distance]
-def mnist_distance(images: np.ndarray, ideal: np.ndarray, kind: Distance = "l1") -> np.ndarray:
-    """Return each image's distance to the ideal digit, averaged over its pixels."""
-    difference = images - ideal  # (n_images, 784) - (784,) -> (n_images, 784)
+def mnist_distance(
+    images: np.ndarray,
+    ideal: np.ndarray,
+    kind: Distance = "l1",
+) -> np.ndarray:
+    """Return each image's distance to the ideal digit, averaged over its
+    pixels."""
+    # (n_images, 784) - (784,)
+    # -> (n_images, 784)
+    difference = images - ideal
     if kind == "l1":
         return np.abs(difference).mean(axis=-1)
     if kind == "l2":
@@ -27,25 +34,38 @@ def mnist_distance(images: np.ndarray, ideal: np.ndarray, kind: Distance = "l1")
     raise ValueError(f"distance must be 'l1' or 'l2', got {kind!r}")
 
 
-def is_3(images: np.ndarray, ideal_3: np.ndarray, ideal_7: np.ndarray, kind: Distance = "l1"):
+def is_3(
+    images: np.ndarray,
+    ideal_3: np.ndarray,
+    ideal_7: np.ndarray,
+    kind: Distance = "l1",
+):
     """Return True for each image closer to the ideal 3 than to the ideal 7."""
-    return mnist_distance(images, ideal_3, kind) < mnist_distance(images, ideal_7, kind)
+    to_3 = mnist_distance(images, ideal_3, kind)
+    return to_3 < mnist_distance(images, ideal_7, kind)
 
 
 # --8<-- [end:mnist_distance]
 
 
 # --8<-- [start:templates_as_weights]
-def templates_as_weights(ideal_3: np.ndarray, ideal_7: np.ndarray) -> tuple[np.ndarray, float]:
-    """Return the (weights, bias) of a linear model that says "3" exactly when an image is
-    closer to the ideal 3 than to the ideal 7, in squared distance.
+def templates_as_weights(
+    ideal_3: np.ndarray,
+    ideal_7: np.ndarray,
+) -> tuple[np.ndarray, float]:
+    """Return the (weights, bias) of a linear model that says "3" exactly when
+    an image is closer to the ideal 3 than to the ideal 7, in squared distance.
 
-    |x - m7|² - |x - m3|² = 2 x·(m3 - m7) + |m7|² - |m3|²: a sum of pixel × weight, plus
-    a bias. Distance to two templates is itself multiply-and-add.
+    |x - m7|² - |x - m3|² = 2 x·(m3 - m7) + |m7|² - |m3|²: a sum of pixel ×
+    weight, plus a bias. Distance to two templates is itself multiply-and-add.
     """
-    ideal_3, ideal_7 = np.asarray(ideal_3, np.float64), np.asarray(ideal_7, np.float64)
-    weights = 2 * (ideal_3 - ideal_7)  # (784,): + where 3s have more ink, - where 7s do
-    bias = float(ideal_7 @ ideal_7 - ideal_3 @ ideal_3)  # < 0 when 3s carry more ink
+    ideal_3 = np.asarray(ideal_3, np.float64)
+    ideal_7 = np.asarray(ideal_7, np.float64)
+    # (784,): + where 3s have more ink,
+    # - where 7s do
+    weights = 2 * (ideal_3 - ideal_7)
+    # < 0 when 3s carry more ink
+    bias = float(ideal_7 @ ideal_7 - ideal_3 @ ideal_3)
     return weights, bias
 
 

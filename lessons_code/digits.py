@@ -52,8 +52,10 @@ Model = Literal["linear", "net"]
 
 # --8<-- [start:softmax]
 def softmax(scores: np.ndarray) -> np.ndarray:
-    """Return each row of scores as probabilities: exp(score) / sum of exp(scores)."""
-    shifted = scores - scores.max(axis=-1, keepdims=True)  # the largest becomes 0: no overflow
+    """Return each row of scores as probabilities: exp(score) / sum of
+    exp(scores)."""
+    # the largest becomes 0: no overflow
+    shifted = scores - scores.max(axis=-1, keepdims=True)
     exps = np.exp(shifted)
     return exps / exps.sum(axis=-1, keepdims=True)
 
@@ -63,16 +65,21 @@ def softmax(scores: np.ndarray) -> np.ndarray:
 
 # --8<-- [start:cross_entropy]
 def log_softmax(scores: np.ndarray) -> np.ndarray:
-    """Return log(softmax(scores)), computed without taking the log of a tiny number."""
+    """Return log(softmax(scores)), computed without taking the log of a tiny
+    number."""
     shifted = scores - scores.max(axis=-1, keepdims=True)
     return shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))
 
 
 def cross_entropy(predictions: np.ndarray, targets: np.ndarray) -> float:
-    """Return the mean of -log(probability of the right digit) over the images."""
-    right_digits = np.asarray(targets, dtype=np.intp)  # the true digit of each image, 0 to 9
-    log_probabilities = log_softmax(predictions)  # (n_images, 10)
-    return float(-log_probabilities[np.arange(len(right_digits)), right_digits].mean())
+    """Return the mean of -log(probability of the right digit) over the
+    images."""
+    # the true digit of each image, 0 to 9
+    right_digits = np.asarray(targets, dtype=np.intp)
+    # (n_images, 10)
+    log_probabilities = log_softmax(predictions)
+    rows = np.arange(len(right_digits))
+    return float(-log_probabilities[rows, right_digits].mean())
 
 
 # --8<-- [end:cross_entropy]
@@ -80,15 +87,21 @@ def cross_entropy(predictions: np.ndarray, targets: np.ndarray) -> float:
 
 # --8<-- [start:cross_entropy_grad]
 def one_hot(targets: np.ndarray, n_classes: int = N_DIGITS) -> np.ndarray:
-    """Return a row per image with 1 in the column of its digit and 0 elsewhere."""
+    """Return a row per image with 1 in the column of its digit and 0
+    elsewhere."""
     return np.eye(n_classes)[np.asarray(targets, dtype=np.intp)]
 
 
-def cross_entropy_grad(predictions: np.ndarray, targets: np.ndarray) -> np.ndarray:
-    """Return d cross_entropy / d predictions: (probabilities - one_hot(targets)) / n."""
-    # Raising the right digit's score lowers the loss (its gradient is p - 1 < 0);
-    # raising any other digit's score raises it (gradient p > 0).
-    return (softmax(predictions) - one_hot(targets, predictions.shape[-1])) / len(predictions)
+def cross_entropy_grad(
+    predictions: np.ndarray,
+    targets: np.ndarray,
+) -> np.ndarray:
+    """Return d cross_entropy / d predictions: (probabilities -
+    one_hot(targets)) / n."""
+    # Raising the right digit's score lowers the loss (its gradient is p - 1 <
+    # 0); raising any other digit's score raises it (gradient p > 0).
+    one_hots = one_hot(targets, predictions.shape[-1])
+    return (softmax(predictions) - one_hots) / len(predictions)
 
 
 # --8<-- [end:cross_entropy_grad]
@@ -105,7 +118,8 @@ def batch_accuracy(predictions: np.ndarray, targets: np.ndarray) -> float:
 
 # --8<-- [start:ten_scores]
 def ten_init_linear(rng: np.random.Generator) -> Params:
-    """Return ten columns of 784 weights and ten biases: one linear model per digit."""
+    """Return ten columns of 784 weights and ten biases: one linear model per
+    digit."""
     return {
         "weights": init_params((N_PIXELS, N_DIGITS), rng, std=0.01),
         "bias": np.zeros(N_DIGITS, dtype=np.float32),
@@ -114,20 +128,30 @@ def ten_init_linear(rng: np.random.Generator) -> Params:
 
 def ten_predict(params: Params, xb: np.ndarray) -> np.ndarray:
     """Return ten scores per image from the linear model."""
-    return linear1(xb, params["weights"], params["bias"])  # (n, 784) @ (784, 10) -> (n, 10)
+    # (n, 784) @ (784, 10) -> (n, 10)
+    return linear1(xb, params["weights"], params["bias"])
 
 
 # --8<-- [end:ten_scores]
 
 
 # --8<-- [start:calc_grad]
-def calc_grad(params: Params, xb: np.ndarray, yb: np.ndarray) -> tuple[float, Params]:
-    """Return the batch's cross-entropy and its gradient for the weights and the biases."""
+def calc_grad(
+    params: Params,
+    xb: np.ndarray,
+    yb: np.ndarray,
+) -> tuple[float, Params]:
+    """Return the batch's cross-entropy and its gradient for the weights and the
+    biases."""
     predictions = ten_predict(params, xb)
-    d_predictions = cross_entropy_grad(predictions, yb)  # (n, 10)
+    # (n, 10)
+    d_predictions = cross_entropy_grad(predictions, yb)
     grads = {
-        "weights": xb.T @ d_predictions,  # (784, n) @ (n, 10) -> (784, 10)
-        "bias": d_predictions.sum(axis=0),  # (10,)
+        # (784, n) @ (n, 10)
+        # -> (784, 10)
+        "weights": xb.T @ d_predictions,
+        # (10,)
+        "bias": d_predictions.sum(axis=0),
     }
     return cross_entropy(predictions, yb), grads
 
@@ -179,13 +203,25 @@ def train_linear(
     on_epoch: OnEpoch | None = None,
     keep_history: bool = True,
 ) -> TrainingRun:
-    """Train the linear model 784 -> 10 on all ten digits and return the run: with
-    cross-entropy, unless another loss and its gradient are given."""
-    rng = np.random.default_rng(recipe.seed)  # the run's only source of randomness
-    model = HandModel(predict=ten_predict, calc_grad=gradient, loss=loss, metric=batch_accuracy)
-    watch = {"on_epoch": on_epoch, "keep_history": keep_history}  # as train_model takes them
+    """Train the linear model 784 -> 10 on all ten digits and return the run:
+    with cross-entropy, unless another loss and its gradient are given."""
+    # the run's only source of randomness
+    rng = np.random.default_rng(recipe.seed)
+    model = HandModel(
+        predict=ten_predict,
+        calc_grad=gradient,
+        loss=loss,
+        metric=batch_accuracy,
+    )
+    # as train_model takes them
+    watch = {"on_epoch": on_epoch, "keep_history": keep_history}
     return train_model(
-        ten_init_linear(rng), model=model, data=data, recipe=recipe, rng=rng, **watch
+        ten_init_linear(rng),
+        model=model,
+        data=data,
+        recipe=recipe,
+        rng=rng,
+        **watch,
     )
 
 
@@ -196,7 +232,8 @@ def train_net(
     on_epoch: OnEpoch | None = None,
     keep_history: bool = True,
 ) -> TrainingRun:
-    """Train the two-layer net 784 -> n_hidden -> ReLU -> 10 and return the run."""
+    """Train the two-layer net 784 -> n_hidden -> ReLU -> 10 and return the
+    run."""
     rng = np.random.default_rng(recipe.seed)
     model = HandModel(
         predict=ten_simple_net,
@@ -206,7 +243,14 @@ def train_net(
     )
     watch = {"on_epoch": on_epoch, "keep_history": keep_history}
     params = ten_init_net(rng, n_hidden)
-    return train_model(params, model=model, data=data, recipe=recipe, rng=rng, **watch)
+    return train_model(
+        params,
+        model=model,
+        data=data,
+        recipe=recipe,
+        rng=rng,
+        **watch,
+    )
 
 
 # --8<-- [end:train]
@@ -232,8 +276,12 @@ MODELS = {
 
 
 # --8<-- [start:confusion_matrix]
-def confusion_matrix(predictions: np.ndarray, targets: np.ndarray) -> np.ndarray:
-    """Return 10 × 10 counts: row = the true digit, column = the digit the model said."""
+def confusion_matrix(
+    predictions: np.ndarray,
+    targets: np.ndarray,
+) -> np.ndarray:
+    """Return 10 × 10 counts: row = the true digit, column = the digit the model
+    said."""
     said = predictions.argmax(axis=-1)
     counts = np.zeros((N_DIGITS, N_DIGITS), dtype=np.int64)
     np.add.at(counts, (np.asarray(targets, dtype=np.intp), said), 1)
@@ -241,17 +289,23 @@ def confusion_matrix(predictions: np.ndarray, targets: np.ndarray) -> np.ndarray
 
 
 def per_class_accuracy(confusion: np.ndarray) -> np.ndarray:
-    """Return, for each true digit, the fraction of its images the model got right."""
+    """Return, for each true digit, the fraction of its images the model got
+    right."""
     return np.diag(confusion) / np.maximum(confusion.sum(axis=1), 1)
 
 
-def most_confused(confusion: np.ndarray, k: int = 3) -> list[tuple[int, int, int]]:
-    """Return the k most frequent mistakes as (true digit, said digit, count), most first."""
+def most_confused(
+    confusion: np.ndarray,
+    k: int = 3,
+) -> list[tuple[int, int, int]]:
+    """Return the k most frequent mistakes as (true digit, said digit, count),
+    most first."""
     mistakes = confusion.astype(np.int64).copy()
     np.fill_diagonal(mistakes, 0)
     order = np.argsort(-mistakes, axis=None, kind="stable")[:k]
     pairs = [divmod(int(index), N_DIGITS) for index in order]
-    return [(true, said, int(mistakes[true, said])) for true, said in pairs if mistakes[true, said]]
+    found = [(true, said, int(mistakes[true, said])) for true, said in pairs]
+    return [mistake for mistake in found if mistake[2]]
 
 
 # --8<-- [end:confusion_matrix]
@@ -265,14 +319,25 @@ CHANCE = 1 / N_DIGITS
 
 # --8<-- [start:nearest_ideal]
 def ten_ideal_digits(train_x: np.ndarray, train_y: np.ndarray) -> np.ndarray:
-    """Return the ten "ideal" digits: the mean training image of each digit, (10, 784)."""
-    return np.stack([train_x[train_y == digit].mean(axis=0) for digit in range(N_DIGITS)])
+    """Return the ten "ideal" digits: the mean training image of each digit,
+    (10, 784)."""
+    return np.stack(
+        [train_x[train_y == digit].mean(axis=0) for digit in range(N_DIGITS)],
+    )
 
 
-def nearest_ideal(images: np.ndarray, ideals: np.ndarray, kind: Distance = "l1") -> np.ndarray:
+def nearest_ideal(
+    images: np.ndarray,
+    ideals: np.ndarray,
+    kind: Distance = "l1",
+) -> np.ndarray:
     """Return, for each image, the digit whose ideal it is closest to."""
-    distances = np.stack([mnist_distance(images, ideal, kind) for ideal in ideals], axis=1)
-    return distances.argmin(axis=1)  # (n_images, 10) -> (n_images,)
+    distances = np.stack(
+        [mnist_distance(images, ideal, kind) for ideal in ideals],
+        axis=1,
+    )
+    # (n_images, 10) -> (n_images,)
+    return distances.argmin(axis=1)
 
 
 # --8<-- [end:nearest_ideal]
@@ -299,20 +364,27 @@ def nearest_ideal_baseline(data, kind: Distance = "l1") -> NearestIdeal:
 
 # --8<-- [start:two_classes]
 def two_scores(predictions: np.ndarray) -> np.ndarray:
-    """Return one score per image as two: 0 for a 7 and the score itself for a 3."""
-    return np.stack([np.zeros_like(predictions), predictions], axis=-1)  # (n,) -> (n, 2)
+    """Return one score per image as two: 0 for a 7 and the score itself for a
+    3."""
+    # (n,) -> (n, 2)
+    return np.stack([np.zeros_like(predictions), predictions], axis=-1)
 
 
-def binary_cross_entropy_via_softmax(predictions: np.ndarray, targets: np.ndarray) -> float:
-    """Return binary cross-entropy of one score per image (1 for a 3, 0 for a 7), computed
-    as the cross-entropy of two scores: softmax gives the 3 sigmoid(score - 0)."""
+def binary_cross_entropy_via_softmax(
+    predictions: np.ndarray,
+    targets: np.ndarray,
+) -> float:
+    """Return binary cross-entropy of one score per image (1 for a 3, 0 for a
+    7), computed as the cross-entropy of two scores: softmax gives the 3
+    sigmoid(score - 0)."""
     return cross_entropy(two_scores(predictions), targets)
 
 
 def binary_cross_entropy_via_softmax_grad(
     predictions: np.ndarray, targets: np.ndarray
 ) -> np.ndarray:
-    """Return its gradient, the 3's column of cross_entropy_grad: (sigmoid(score) - target) / n."""
+    """Return its gradient, the 3's column of cross_entropy_grad:
+    (sigmoid(score) - target) / n."""
     return cross_entropy_grad(two_scores(predictions), targets)[:, 1]
 
 
@@ -324,14 +396,18 @@ def binary_cross_entropy_via_softmax_grad(
 
 # --8<-- [start:two_class_loss]
 def two_class_loss(predictions: np.ndarray, targets: np.ndarray) -> float:
-    """Return mnist_loss on each of the ten scores, as ten separate "this digit or not"."""
-    return mnist_loss(predictions, one_hot(targets))  # sigmoid per score, no softmax
+    """Return mnist_loss on each of the ten scores, as ten separate "this digit
+    or not"."""
+    # sigmoid per score, no softmax
+    return mnist_loss(predictions, one_hot(targets))
 
 
 def two_class_loss_calc_grad(params: Params, xb: np.ndarray, yb: np.ndarray):
     """Return two_class_loss of the linear model's batch and its gradient."""
-    predictions = ten_predict(params, xb)  # (n, 10)
-    flat = mnist_loss_grad(predictions.ravel(), one_hot(yb).ravel())  # mean over n × 10
+    # (n, 10)
+    predictions = ten_predict(params, xb)
+    # mean over n × 10
+    flat = mnist_loss_grad(predictions.ravel(), one_hot(yb).ravel())
     d_predictions = flat.reshape(predictions.shape)
     grads = {"weights": xb.T @ d_predictions, "bias": d_predictions.sum(axis=0)}
     return two_class_loss(predictions, yb), grads

@@ -29,8 +29,9 @@ MASK = 0xFFFFFFFF  # arithmetic on 32-bit unsigned integers, as JavaScript's `>>
 
 # --8<-- [start:mulberry32]
 class Mulberry32:
-    """A seeded 32-bit generator (mulberry32, by Tommy Ettinger): uniform numbers, normal
-    numbers (Box-Muller) and shuffles (Fisher-Yates), the same in JavaScript."""
+    """A seeded 32-bit generator (mulberry32, by Tommy Ettinger): uniform
+    numbers, normal numbers (Box-Muller) and shuffles (Fisher-Yates), the same
+    in JavaScript."""
 
     def __init__(self, seed: int):
         self.state = seed & MASK
@@ -44,19 +45,23 @@ class Mulberry32:
         return t ^ (t >> 14)
 
     def uniform(self) -> float:
-        """Return a number in [0, 1): a whole number of 2**-32, exact in a float."""
+        """Return a number in [0, 1): a whole number of 2**-32, exact in a
+        float."""
         return self.next_uint32() / 2**32
 
     def normal(self) -> float:
-        """Return a number from the standard normal distribution (Box-Muller, cosine)."""
-        radius = math.sqrt(-2 * math.log(1 - self.uniform()))  # 1 - u is in (0, 1]
+        """Return a number from the standard normal distribution (Box-Muller,
+        cosine)."""
+        # 1 - u is in (0, 1]
+        radius = math.sqrt(-2 * math.log(1 - self.uniform()))
         return radius * math.cos(2 * math.pi * self.uniform())
 
     def permutation(self, n: int) -> np.ndarray:
         """Return 0 .. n-1 in a random order (Fisher-Yates, from the end)."""
         order = list(range(n))
         for i in range(n - 1, 0, -1):
-            j = math.floor(self.uniform() * (i + 1))  # exact: u * (i + 1) < 2**53
+            # exact: u * (i + 1) < 2**53
+            j = math.floor(self.uniform() * (i + 1))
             order[i], order[j] = order[j], order[i]
         return np.array(order, dtype=np.int64)
 
@@ -141,23 +146,37 @@ def check_settings(settings: Settings, n_train: int) -> None:
 class LabData:
     """The lab's images as stored, grey levels 0 to 255, and their targets."""
 
-    train_x: np.ndarray  # (n_train, 784) uint8: every 3, then every 7, as the chapter's
-    train_y: np.ndarray  # (n_train,) float64: 1 for a 3, 0 for a 7
-    valid_x: np.ndarray  # (n_valid, 784) uint8
-    valid_y: np.ndarray  # (n_valid,)
+    # (n_train, 784) uint8: every 3,
+    # then every 7, as the chapter's
+    train_x: np.ndarray
+    # (n_train,) float64: 1 for a 3, 0
+    # for a 7
+    train_y: np.ndarray
+    # (n_valid, 784) uint8
+    valid_x: np.ndarray
+    # (n_valid,)
+    valid_y: np.ndarray
 
 
-def stratified_sample(targets: np.ndarray, size: int, rng: np.random.Generator) -> np.ndarray:
-    """Return the indices of `size` images drawn at random, each digit in its share of the
-    set (all of them when the set is no larger): the 3s first, then the 7s, each in the
-    set's order, as the chapter concatenates its stacked 3s and 7s."""
+def stratified_sample(
+    targets: np.ndarray,
+    size: int,
+    rng: np.random.Generator,
+) -> np.ndarray:
+    """Return the indices of `size` images drawn at random, each digit in its
+    share of the set (all of them when the set is no larger): the 3s first, then
+    the 7s, each in the set's order, as the chapter concatenates its stacked 3s
+    and 7s."""
     threes, sevens = np.flatnonzero(targets == 1), np.flatnonzero(targets == 0)
     if len(threes) == 0 or len(sevens) == 0:
         raise ValueError(
-            f"expected 3s and 7s to sample from, found {len(threes)} threes and "
-            f"{len(sevens)} sevens"
+            "expected 3s and 7s to sample from, "
+            f"found {len(threes)} threes and {len(sevens)} sevens"
         )
-    n_threes = min(len(threes), max(1, round(size * len(threes) / len(targets))))
+    n_threes = min(
+        len(threes),
+        max(1, round(size * len(threes) / len(targets))),
+    )
     n_sevens = min(len(sevens), max(1, size - n_threes))
     return np.concatenate(
         [
@@ -167,8 +186,14 @@ def stratified_sample(targets: np.ndarray, size: int, rng: np.random.Generator) 
     )
 
 
-def lab_data(mnist: MnistData, train_size: int, valid_size: int, seed: int) -> LabData:
-    """Return a stratified sample of the 3s and 7s (see stratified_sample) as uint8."""
+def lab_data(
+    mnist: MnistData,
+    train_size: int,
+    valid_size: int,
+    seed: int,
+) -> LabData:
+    """Return a stratified sample of the 3s and 7s (see stratified_sample) as
+    uint8."""
     rng = np.random.default_rng(seed)
     train = stratified_sample(mnist.train_y, train_size, rng)
     valid = stratified_sample(mnist.valid_y, valid_size, rng)
@@ -270,14 +295,18 @@ def scaled(images: np.ndarray, pixels: str) -> np.ndarray:
 
 # --8<-- [start:train_from]
 def train_from(
-    params: Params, settings: Settings, data: LabData, orders: Iterable[np.ndarray]
+    params: Params,
+    settings: Settings,
+    data: LabData,
+    orders: Iterable[np.ndarray],
 ) -> LabRun:
-    """Train a copy of params with the chapter's loop, one epoch per order of the
-    training images, and return the run; it stops after an epoch that left the finite
-    numbers."""
+    """Train a copy of params with the chapter's loop, one epoch per order of
+    the training images, and return the run; it stops after an epoch that left
+    the finite numbers."""
     check_settings(settings, len(data.train_y))
     initial, params = learner.copy_params(params), learner.copy_params(params)
-    train_x, valid_x = scaled(data.train_x, settings.pixels), scaled(data.valid_x, settings.pixels)
+    train_x = scaled(data.train_x, settings.pixels)
+    valid_x = scaled(data.valid_x, settings.pixels)
     predict, calc_grad = MODELS[settings.model]
     loss = LOSSES[settings.loss]
     gradient = partial(calc_grad, loss=loss)
@@ -285,18 +314,37 @@ def train_from(
         gradient = accumulating(gradient)
 
     def stats(epoch: int) -> EpochStats:
-        measure = partial(learner.validate_epoch, predict, params, loss=loss.value)
-        train = measure(train_x, data.train_y, metric=linear_model.batch_accuracy)
-        valid = measure(valid_x, data.valid_y, metric=linear_model.batch_accuracy)
+        measure = partial(
+            learner.validate_epoch,
+            predict,
+            params,
+            loss=loss.value,
+        )
+        train = measure(
+            train_x,
+            data.train_y,
+            metric=linear_model.batch_accuracy,
+        )
+        valid = measure(
+            valid_x,
+            data.valid_y,
+            metric=linear_model.batch_accuracy,
+        )
         return EpochStats(epoch, train[0], valid[0], train[1], valid[1])
 
-    with np.errstate(all="ignore"):  # a run that diverges says so, below: no warnings
+    # a run that diverges says so, below: no warnings
+    with np.errstate(all="ignore"):
         history = [stats(0)]
-        for epoch, order in zip(range(1, settings.epochs + 1), orders, strict=False):
+        for epoch, order in zip(
+            range(1, settings.epochs + 1),
+            orders,
+            strict=False,
+        ):
             batches = (
                 (train_x[rows], data.train_y[rows])
                 for rows in np.split(
-                    order, range(settings.batch_size, len(order), settings.batch_size)
+                    order,
+                    range(settings.batch_size, len(order), settings.batch_size),
                 )
             )
             learner.train_epoch(params, gradient, batches, settings.lr)

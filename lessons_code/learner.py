@@ -180,10 +180,13 @@ def blas_threads() -> Iterator[None]:
 # --8<-- [start:dataloader]
 @dataclass(frozen=True)
 class Dataset:
-    """Images and their targets side by side: dataset[i] is the pair (x[i], y[i]), as zip gives."""
+    """Images and their targets side by side: dataset[i] is the pair (x[i],
+    y[i]), as zip gives."""
 
-    x: np.ndarray  # (n_images, 784)
-    y: np.ndarray  # (n_images,): 1 for a 3, 0 for a 7
+    # (n_images, 784)
+    x: np.ndarray
+    # (n_images,): 1 for a 3, 0 for a 7
+    y: np.ndarray
 
     def __len__(self) -> int:
         return len(self.x)
@@ -194,7 +197,8 @@ class Dataset:
 
 @dataclass(frozen=True)
 class DataLoader:
-    """Mini-batches of a dataset; with the run's generator, in a new random order every pass."""
+    """Mini-batches of a dataset; with the run's generator, in a new random
+    order every pass."""
 
     dataset: Dataset
     batch_size: int
@@ -202,12 +206,16 @@ class DataLoader:
 
     def __iter__(self) -> Iterator[tuple[np.ndarray, np.ndarray]]:
         n_images = len(self.dataset)
-        order = np.arange(n_images) if self.rng is None else self.rng.permutation(n_images)
+        order = np.arange(n_images)
+        if self.rng is not None:
+            order = self.rng.permutation(n_images)
         for start in range(0, n_images, self.batch_size):
-            yield self.dataset[order[start : start + self.batch_size]]  # (xb, yb)
+            # (xb, yb)
+            yield self.dataset[order[start : start + self.batch_size]]
 
     def __len__(self) -> int:
-        return -(-len(self.dataset) // self.batch_size)  # the last batch may be smaller
+        # the last batch may be smaller
+        return -(-len(self.dataset) // self.batch_size)
 
 
 # --8<-- [end:dataloader]
@@ -242,7 +250,8 @@ def train_epoch(
     for xb, yb in batches:
         _, grads = calc_grad(params, xb, yb)
         for name, grad in grads.items():
-            params[name] -= learning_rate * grad  # step downhill: against the gradient
+            # step downhill: against the gradient
+            params[name] -= learning_rate * grad
 
 
 # --8<-- [end:train_epoch]
@@ -341,7 +350,8 @@ def train_model(
 
 # --8<-- [start:basic_optim]
 class BasicOptim:
-    """The chapter's optimizer: step every parameter against its gradient, then forget it."""
+    """The chapter's optimizer: step every parameter against its gradient, then
+    forget it."""
 
     def __init__(self, params, lr: float):
         self.params, self.lr = list(params), lr
@@ -352,7 +362,8 @@ class BasicOptim:
 
     def zero_grad(self) -> None:
         for p in self.params:
-            p.grad = None  # backward() adds to .grad: start the next batch from nothing
+            # backward() adds to .grad: start the next batch from nothing
+            p.grad = None
 
 
 # --8<-- [end:basic_optim]
@@ -360,24 +371,37 @@ class BasicOptim:
 
 # --8<-- [start:learner]
 class Learner:
-    """fastai's Learner from scratch: data, a model, an optimizer, a loss and a metric."""
+    """fastai's Learner from scratch: data, a model, an optimizer, a loss and a
+    metric."""
 
-    def __init__(self, dls: DataLoaders, model, opt_func, loss_func, metrics: Measure):
+    def __init__(
+        self,
+        dls: DataLoaders,
+        model,
+        opt_func,
+        loss_func,
+        metrics: Measure,
+    ):
         self.dls, self.model, self.opt_func = dls, model, opt_func
         self.loss_func, self.metrics = loss_func, metrics
 
     @blas_threads()  # the same bits on every machine: see BLAS_THREADS
     def fit(self, epochs: int, lr: float) -> list[EpochStats]:
-        """Train for some epochs; return the loss and metric of both sets after each."""
-        opt = self.opt_func(self.model.parameters(), lr)  # step 1 was making the model
+        """Train for some epochs; return the loss and metric of both sets after
+        each."""
+        # step 1 was making the model
+        opt = self.opt_func(self.model.parameters(), lr)
         history = []
-        for epoch in range(1, epochs + 1):  # step 6: repeat; step 7: stop after `epochs`
+        # step 6: repeat; step 7: stop after `epochs`
+        for epoch in range(1, epochs + 1):
             for xb, yb in self.dls.train:
                 predictions = self.model(xb)  # step 2: predict
                 loss = self.loss_func(predictions, yb)  # step 3: the loss
-                loss.backward()  # step 4: the gradients, added to each parameter's .grad
+                # step 4: the gradients, added to each parameter's .grad
+                loss.backward()
                 opt.step()  # step 5: step the weights
-                opt.zero_grad()  # and forget the gradients before the next batch
+                # and forget the gradients before the next batch
+                opt.zero_grad()
             history.append(epoch_stats(epoch, self.dls, self.validate))
         return history
 

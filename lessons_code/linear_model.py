@@ -25,8 +25,13 @@ images (980 steps, on any training set)."""
 
 
 # --8<-- [start:init_params]
-def init_params(shape: int | tuple[int, ...], rng: np.random.Generator, std: float = 1.0):
-    """Return random parameters drawn from a normal distribution with this std."""
+def init_params(
+    shape: int | tuple[int, ...],
+    rng: np.random.Generator,
+    std: float = 1.0,
+):
+    """Return random parameters drawn from a normal distribution with this
+    std."""
     return (rng.standard_normal(shape) * std).astype(np.float32)
 
 
@@ -34,9 +39,15 @@ def init_params(shape: int | tuple[int, ...], rng: np.random.Generator, std: flo
 
 
 # --8<-- [start:linear1]
-def linear1(xb: np.ndarray, weights: np.ndarray, bias: np.ndarray | float) -> np.ndarray:
+def linear1(
+    xb: np.ndarray,
+    weights: np.ndarray,
+    bias: np.ndarray | float,
+) -> np.ndarray:
     """Return one score per image: the sum of pixel × weight, plus the bias."""
-    return xb @ weights + bias  # (n_images, 784) @ (784,) -> (n_images,)
+    # (n_images, 784) @ (784,)
+    # -> (n_images,)
+    return xb @ weights + bias
 
 
 # --8<-- [end:linear1]
@@ -44,7 +55,8 @@ def linear1(xb: np.ndarray, weights: np.ndarray, bias: np.ndarray | float) -> np
 
 # --8<-- [start:sigmoid]
 def sigmoid(x: np.ndarray | float) -> np.ndarray:
-    """Return 1 / (1 + exp(-x)), squashing any score into a probability in [0, 1]."""
+    """Return 1 / (1 + exp(-x)), squashing any score into a probability in [0,
+    1]."""
     x = np.asarray(x)
     e = np.exp(-np.abs(x))  # in (0, 1]: never overflows, even at ±1000
     return np.where(x >= 0, 1 / (1 + e), e / (1 + e))
@@ -66,9 +78,11 @@ def saturated(predictions: np.ndarray) -> bool:
 
 # --8<-- [start:mnist_loss]
 def mnist_loss(predictions: np.ndarray, targets: np.ndarray) -> float:
-    """Return how far the probabilities are from the targets (1 for a 3, 0 for a 7)."""
+    """Return how far the probabilities are from the targets (1 for a 3, 0 for a
+    7)."""
     probabilities = sigmoid(predictions)
-    return float(np.where(targets == 1, 1 - probabilities, probabilities).mean())
+    losses = np.where(targets == 1, 1 - probabilities, probabilities)
+    return float(losses.mean())
 
 
 # --8<-- [end:mnist_loss]
@@ -76,13 +90,16 @@ def mnist_loss(predictions: np.ndarray, targets: np.ndarray) -> float:
 
 # --8<-- [start:mnist_loss_grad]
 def mnist_loss_grad(predictions: np.ndarray, targets: np.ndarray) -> np.ndarray:
-    """Return d mnist_loss / d predictions, one number per image: the chain rule."""
+    """Return d mnist_loss / d predictions, one number per image: the chain
+    rule."""
     probabilities = sigmoid(predictions)
-    # d loss / d probability, the loss being a mean over n images: a 3's loss is 1 - p, so
-    # -1/n (raising its probability lowers the loss); a 7's loss is p, so +1/n.
+    # d loss / d probability, the loss being a mean over n images: a 3's loss is
+    # 1 - p, so -1/n (raising its probability lowers the loss); a 7's loss is p,
+    # so +1/n.
     sign = np.where(targets == 1, -1, 1).astype(probabilities.dtype)
     d_probabilities = sign / len(predictions)
-    slope = probabilities * (1 - probabilities)  # d probability / d score: the sigmoid's slope
+    # d probability / d score: the sigmoid's slope
+    slope = probabilities * (1 - probabilities)
     return d_probabilities * slope
 
 
@@ -91,14 +108,20 @@ def mnist_loss_grad(predictions: np.ndarray, targets: np.ndarray) -> np.ndarray:
 
 # --8<-- [start:binary_cross_entropy]
 def binary_cross_entropy(predictions: np.ndarray, targets: np.ndarray) -> float:
-    """Return the mean of -log(probability given to the true digit): 0 when sure and right."""
+    """Return the mean of -log(probability given to the true digit): 0 when sure
+    and right."""
     # -log(sigmoid(z)) = log(1 + exp(-z)), written so that it never overflows.
-    signed = np.where(targets == 1, predictions, -predictions)  # the true digit's score
+    # the true digit's score
+    signed = np.where(targets == 1, predictions, -predictions)
     return float((np.logaddexp(0, -signed)).mean())
 
 
-def binary_cross_entropy_grad(predictions: np.ndarray, targets: np.ndarray) -> np.ndarray:
-    """Return d binary_cross_entropy / d predictions: (probability - target) / n."""
+def binary_cross_entropy_grad(
+    predictions: np.ndarray,
+    targets: np.ndarray,
+) -> np.ndarray:
+    """Return d binary_cross_entropy / d predictions: (probability - target) /
+    n."""
     return (sigmoid(predictions) - targets) / len(predictions)
 
 
@@ -120,8 +143,10 @@ BINARY_CROSS_ENTROPY = Loss("binary cross-entropy", binary_cross_entropy, binary
 
 # --8<-- [start:batch_accuracy]
 def batch_accuracy(predictions: np.ndarray, targets: np.ndarray) -> float:
-    """Return the fraction of images whose score lands on the right side of 0."""
-    correct = (predictions > 0) == (targets == 1)  # sigmoid(score) > 0.5  <=>  score > 0
+    """Return the fraction of images whose score lands on the right side of
+    0."""
+    # sigmoid(score) > 0.5  <=>  score > 0
+    correct = (predictions > 0) == (targets == 1)
     return float(correct.mean())
 
 
@@ -145,11 +170,15 @@ def calc_grad(
 ) -> tuple[float, Params]:
     """Return the batch's loss and its gradient for the weights and the bias."""
     predictions = predict(params, xb)
-    d_predictions = loss.grad(predictions, yb)  # d loss / d score, one per image: (n_images,)
+    # d loss / d score, one per image: (n_images,)
+    d_predictions = loss.grad(predictions, yb)
     grads = {
-        # score = sum(pixel * weight) + bias, so d score / d weight = pixel: each image's
-        # pixels, times how much its score should move, summed over the batch.
-        "weights": xb.T @ d_predictions,  # (784, n_images) @ (n_images,) -> (784,)
+        # score = sum(pixel * weight) + bias, so d score / d weight = pixel:
+        # each image's pixels, times how much its score should move, summed over
+        # the batch.
+        # (784, n_images) @ (n_images,)
+        # -> (784,)
+        "weights": xb.T @ d_predictions,
         # d score / d bias = 1 for every image.
         "bias": d_predictions.sum(),
     }
@@ -163,26 +192,35 @@ def calc_grad(
 def one_step_change(
     params: Params, xb: np.ndarray, yb: np.ndarray, learning_rate: float
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Return (how much each image counts, the change of the weights) for one SGD step.
+    """Return (how much each image counts, the change of the weights) for one
+    SGD step.
 
-    The change is a weighted sum of the batch's images: each 3 is added and each 7
-    subtracted, weighted by how wrong the model still is about it.
+    The change is a weighted sum of the batch's images: each 3 is added and each
+    7 subtracted, weighted by how wrong the model still is about it.
     """
-    counts = -learning_rate * mnist_loss_grad(predict(params, xb), yb)  # (n_images,)
-    return counts, counts @ xb  # (n_images,) @ (n_images, 784) -> (784,)
+    # (n_images,)
+    counts = -learning_rate * mnist_loss_grad(predict(params, xb), yb)
+    # (n_images,) @ (n_images, 784)
+    # -> (784,)
+    return counts, counts @ xb
 
 
 # --8<-- [end:one_step_change]
 
 
 # --8<-- [start:ascend_pixels]
-def ascend_pixels(weights: np.ndarray, steps: int, learning_rate: float) -> np.ndarray:
-    """Return the images (steps + 1, 784) of gradient ascent on the pixels of a blank
-    image, the weights held fixed, to raise its score: the learner's "start from a blank
-    image and change it" idea, tried.
+def ascend_pixels(
+    weights: np.ndarray,
+    steps: int,
+    learning_rate: float,
+) -> np.ndarray:
+    """Return the images (steps + 1, 784) of gradient ascent on the pixels of a
+    blank image, the weights held fixed, to raise its score: the learner's
+    "start from a blank image and change it" idea, tried.
 
-    The score is pixels · weights + bias, so its gradient for the pixels is the weights
-    themselves: every step adds the weights to the image (kept between 0 and 1).
+    The score is pixels · weights + bias, so its gradient for the pixels is the
+    weights themselves: every step adds the weights to the image (kept between 0
+    and 1).
     """
     images = [np.zeros_like(weights, dtype=np.float64)]
     for _ in range(steps):

@@ -43,8 +43,10 @@ def relu(x: np.ndarray) -> np.ndarray:
 
 def simple_net(params: Params, xb: np.ndarray) -> np.ndarray:
     """Return one score per image from the two-layer net."""
-    hidden = relu(xb @ params["w1"] + params["b1"])  # (n, 784) @ (784, 30) -> (n, 30)
-    return hidden @ params["w2"] + params["b2"]  # (n, 30) @ (30,) -> (n,)
+    # (n, 784) @ (784, 30) -> (n, 30)
+    hidden = relu(xb @ params["w1"] + params["b1"])
+    # (n, 30) @ (30,) -> (n,)
+    return hidden @ params["w2"] + params["b2"]
 
 
 # --8<-- [end:simple_net]
@@ -82,21 +84,32 @@ def describe_hidden_units(initial_w1: np.ndarray, w1: np.ndarray) -> HiddenUnits
 def calc_grad(
     params: Params, xb: np.ndarray, yb: np.ndarray, loss: Loss = MNIST_LOSS
 ) -> tuple[float, Params]:
-    """Return the batch's loss and its gradient for all four parameter arrays."""
+    """Return the batch's loss and its gradient for all four parameter
+    arrays."""
     # Forward, keeping what the backward pass needs.
-    before_relu = xb @ params["w1"] + params["b1"]  # (n, 30)
-    hidden = relu(before_relu)  # (n, 30)
-    predictions = hidden @ params["w2"] + params["b2"]  # (n,)
+    # (n, 30)
+    before_relu = xb @ params["w1"] + params["b1"]
+    # (n, 30)
+    hidden = relu(before_relu)
+    # (n,)
+    predictions = hidden @ params["w2"] + params["b2"]
 
     # Backward: the chain rule, from the score back to the first layer.
-    d_predictions = loss.grad(predictions, yb)  # (n,)
-    d_hidden = np.outer(d_predictions, params["w2"])  # (n,) x (30,) -> (n, 30)
-    d_before_relu = d_hidden * (before_relu > 0)  # ReLU passes gradient only where it was on
+    # (n,)
+    d_predictions = loss.grad(predictions, yb)
+    # (n,) x (30,) -> (n, 30)
+    d_hidden = np.outer(d_predictions, params["w2"])
+    # ReLU passes gradient only where it was on
+    d_before_relu = d_hidden * (before_relu > 0)
     grads = {
-        "w2": hidden.T @ d_predictions,  # (30, n) @ (n,) -> (30,)
+        # (30, n) @ (n,) -> (30,)
+        "w2": hidden.T @ d_predictions,
         "b2": d_predictions.sum(),
-        "w1": xb.T @ d_before_relu,  # (784, n) @ (n, 30) -> (784, 30)
-        "b1": d_before_relu.sum(axis=0),  # (30,)
+        # (784, n) @ (n, 30)
+        # -> (784, 30)
+        "w1": xb.T @ d_before_relu,
+        # (30,)
+        "b1": d_before_relu.sum(axis=0),
     }
     return loss.value(predictions, yb), grads
 
@@ -106,13 +119,18 @@ def calc_grad(
 
 # --8<-- [start:relu_pieces]
 def relu_pieces(xs: np.ndarray, ys: np.ndarray, n_units: int) -> np.ndarray:
-    """Return the closest fit to the curve (xs, ys) that n_units hidden ReLUs can make:
-    straight lines joined at n_units evenly spaced points."""
+    """Return the closest fit to the curve (xs, ys) that n_units hidden ReLUs
+    can make: straight lines joined at n_units evenly spaced points."""
     bends = np.linspace(xs.min(), xs.max(), n_units, endpoint=False)
-    hidden = relu(xs[:, None] - bends)  # layer 1 (weight 1, bias -bend), ReLU: (n, n_units)
-    features = np.column_stack([hidden, np.ones_like(xs)])  # and a bias for layer 2
-    weights, *_ = np.linalg.lstsq(features, ys, rcond=None)  # layer 2: the best weights
-    return features @ weights  # (n, n_units + 1) @ (n_units + 1,) -> (n,)
+    # layer 1 (weight 1, bias -bend), ReLU: (n, n_units)
+    hidden = relu(xs[:, None] - bends)
+    # and a bias for layer 2
+    features = np.column_stack([hidden, np.ones_like(xs)])
+    # layer 2: the best weights
+    weights, *_ = np.linalg.lstsq(features, ys, rcond=None)
+    # (n, n_units + 1) @ (n_units + 1,)
+    # -> (n,)
+    return features @ weights
 
 
 # --8<-- [end:relu_pieces]

@@ -27,14 +27,19 @@ from lessons_code.learner import (
 
 # --8<-- [start:linear]
 class Linear:
-    """nn.Linear from scratch: a weighted sum of the inputs plus a bias, both learned."""
+    """nn.Linear from scratch: a weighted sum of the inputs plus a bias, both
+    learned."""
 
     def __init__(self, weights: np.ndarray, bias: np.ndarray):
-        self.weights = Tensor(weights, requires_grad=True, name="weights")  # (n_in, n_out)
-        self.bias = Tensor(bias, requires_grad=True, name="bias")  # (n_out,)
+        # (n_in, n_out)
+        self.weights = Tensor(weights, requires_grad=True, name="weights")
+        # (n_out,)
+        self.bias = Tensor(bias, requires_grad=True, name="bias")
 
     def __call__(self, x) -> Tensor:
-        return as_tensor(x) @ self.weights + self.bias  # (n, n_in) @ (n_in, n_out) + (n_out,)
+        # (n, n_in) @ (n_in, n_out) +
+        # (n_out,)
+        return as_tensor(x) @ self.weights + self.bias
 
     def parameters(self) -> list[Tensor]:
         """Return what training changes: the weights and the bias."""
@@ -51,7 +56,8 @@ def relu(x: Tensor) -> Tensor:
 
 
 class ReLU:
-    """nn.ReLU: the same function as a layer, so that it can sit in a Sequential."""
+    """nn.ReLU: the same function as a layer, so that it can sit in a
+    Sequential."""
 
     def __call__(self, x: Tensor) -> Tensor:
         return relu(x)
@@ -66,7 +72,8 @@ class ReLU:
 
 # --8<-- [start:sequential]
 class Sequential:
-    """nn.Sequential: layers applied one after the other, the output of each the next's input."""
+    """nn.Sequential: layers applied one after the other, the output of each the
+    next's input."""
 
     def __init__(self, *layers):
         self.layers = layers
@@ -86,7 +93,8 @@ class Sequential:
 
 # --8<-- [start:mnist_loss]
 def mnist_loss(predictions: Tensor, targets: np.ndarray) -> Tensor:
-    """Return the chapter's mnist_loss as a tensor that remembers how it was computed."""
+    """Return the chapter's mnist_loss as a tensor that remembers how it was
+    computed."""
     predictions = predictions.sigmoid()
     return where(targets == 1, 1 - predictions, predictions).mean()
 
@@ -96,7 +104,8 @@ def mnist_loss(predictions: Tensor, targets: np.ndarray) -> Tensor:
 
 # --8<-- [start:calc_grad]
 def calc_grad(xb: np.ndarray, yb: np.ndarray, model) -> None:
-    """Add the batch's gradient to every parameter's .grad, as the chapter's calc_grad does."""
+    """Add the batch's gradient to every parameter's .grad, as the chapter's
+    calc_grad does."""
     predictions = model(xb)
     loss = mnist_loss(predictions, yb)
     loss.backward()
@@ -107,18 +116,23 @@ def calc_grad(xb: np.ndarray, yb: np.ndarray, model) -> None:
 
 # --8<-- [start:models]
 def linear1_model(rng: np.random.Generator) -> Linear:
-    """Return the linear model as one Linear layer, started as `lessons train` starts it."""
-    params = linear_model.init_linear(rng)  # 784 weights and a bias, normal with std 1
+    """Return the linear model as one Linear layer, started as `lessons train`
+    starts it."""
+    # 784 weights and a bias, normal with std 1
+    params = linear_model.init_linear(rng)
     return Linear(params["weights"], params["bias"])
 
 
 def simple_net_model(rng: np.random.Generator) -> Sequential:
-    """Return the chapter's two-layer net, started as `lessons train-net` starts it."""
-    params = neural_net.init_net(rng)  # uniform in ±1/sqrt(n_in), as nn.Linear starts
+    """Return the chapter's two-layer net, started as `lessons train-net` starts
+    it."""
+    # uniform in ±1/sqrt(n_in), as nn.Linear starts
+    params = neural_net.init_net(rng)
     return Sequential(
         Linear(params["w1"], params["b1"]),  # nn.Linear(28*28, 30)
         ReLU(),  # nn.ReLU()
-        Linear(params["w2"], params["b2"]),  # nn.Linear(30, 1), one score per image
+        # nn.Linear(30, 1), one score per image
+        Linear(params["w2"], params["b2"]),
     )
 
 
@@ -127,17 +141,28 @@ def simple_net_model(rng: np.random.Generator) -> Sequential:
 
 # --8<-- [start:fit]
 def fit(
-    make_model: Callable[[np.random.Generator], Linear | Sequential], data, recipe: Recipe
+    make_model: Callable[[np.random.Generator], Linear | Sequential],
+    data,
+    recipe: Recipe,
 ) -> list[EpochStats]:
-    """Train a model with our Learner and autograd; return the history of every epoch."""
+    """Train a model with our Learner and autograd; return the history of every
+    epoch."""
     check_recipe(recipe)
-    rng = np.random.default_rng(recipe.seed)  # the same start and batches as `lessons train`
+    # the same start and batches as `lessons train`
+    rng = np.random.default_rng(recipe.seed)
     model = make_model(rng)
     dls = dataloaders(data, recipe.batch_size, rng)
     learn = Learner(
-        dls, model, opt_func=BasicOptim, loss_func=mnist_loss, metrics=linear_model.batch_accuracy
+        dls,
+        model,
+        opt_func=BasicOptim,
+        loss_func=mnist_loss,
+        metrics=linear_model.batch_accuracy,
     )
-    return learn.fit(recipe.epochs_on(len(dls.train.dataset)), recipe.learning_rate)
+    return learn.fit(
+        recipe.epochs_on(len(dls.train.dataset)),
+        recipe.learning_rate,
+    )
 
 
 # --8<-- [end:fit]

@@ -57,18 +57,27 @@ def recipe(heading: str) -> dict[str, str]:
 
 
 def add_to_nav(config: str, additions: str) -> str:
-    """Return mkdocs.yml's text with each entry of `additions` (the guide's nav block)
-    appended to the end of its section of the nav."""
-    for section in yaml.safe_load(additions)["nav"]:
-        ((name, entries),) = section.items()
-        lines = config.splitlines(keepends=True)
-        start = lines.index(f"  - {name}:\n")
-        end = start + 1
-        while end < len(lines) and lines[end].startswith("      "):
-            end += 1
-        added = [f"      - {title}: {path}\n" for entry in entries for title, path in entry.items()]
-        config = "".join(lines[:end] + added + lines[end:])
-    return config
+    """Return mkdocs.yml's text with each page of `additions` (the guide's nav block)
+    appended to the end of its section of the nav, sections within sections too."""
+
+    def add(config: str, entries: list, depth: int) -> str:
+        for entry in entries:
+            ((title, value),) = entry.items()
+            if not isinstance(value, list):
+                continue
+            lines = config.splitlines(keepends=True)
+            indent = "  " + "    " * depth
+            start = lines.index(f"{indent}- {title}:\n")
+            end = start + 1
+            while end < len(lines) and lines[end].startswith(indent + "    "):
+                end += 1
+            pages = [page for page in value if not isinstance(next(iter(page.values())), list)]
+            added = [f"{indent}    - {name}: {path}\n" for page in pages for name, path in page.items()]
+            config = "".join(lines[:end] + added + lines[end:])
+            config = add(config, [page for page in value if page not in pages], depth + 1)
+        return config
+
+    return add(config, yaml.safe_load(additions)["nav"], 0)
 
 
 def test_the_recipe_has_every_file_of_a_lesson():

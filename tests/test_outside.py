@@ -31,6 +31,7 @@ import pytest
 from nbclient import NotebookClient
 from traitlets.config import Config
 
+from hooks.site.notebooks import INSTALL_CELL_ID
 from lessons_code import __version__
 from tests.support import processes
 
@@ -106,7 +107,7 @@ def downloaded(notebook_path: Path, folder: Path, site_url: str) -> nbformat.Not
     """Return a notebook as a reader downloads it from the site at site_url: its install
     cell's SITE_URL is that site's, and a last cell prints where lessons_code came from."""
     notebook = nbformat.read(notebook_path, as_version=4)
-    install = notebook.cells[0]
+    install = install_cell(notebook)
     assert len(SITE_URL.findall(install.source)) == 1, install.source
     install.source = SITE_URL.sub(f"SITE_URL = {json.dumps(site_url)}", install.source)
     notebook.cells.append(nbformat.v4.new_code_cell(WHERE_FROM))
@@ -141,7 +142,7 @@ def notebooks_run(built, outside, site_url, tmp_path_factory) -> dict[str, nbfor
     """Return every notebook the build wrote, downloaded from the site served locally and
     each run outside in an empty folder.
 
-    The first one runs before lessons-code is installed: its own first cell installs it,
+    The first one runs before lessons-code is installed: its own install cell installs it,
     from the site, with no package index (PIP_NO_INDEX).
     """
     env = outside_env(
@@ -158,6 +159,12 @@ def notebooks_run(built, outside, site_url, tmp_path_factory) -> dict[str, nbfor
     return run_ones
 
 
+def install_cell(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """Return the notebook's install cell, which follows its title."""
+    (install,) = [cell for cell in notebook.cells if cell.get("id") == INSTALL_CELL_ID]
+    return install
+
+
 def printed(cell) -> str:
     return "".join(output.get("text", "") for output in cell["outputs"])
 
@@ -171,13 +178,13 @@ def test_every_downloaded_notebook_runs_with_only_the_site_and_a_kernel(notebook
         assert outside in imported_from.parents, f"{name} imported {imported_from}"
 
 
-def test_the_first_cell_installs_lessons_code_from_the_site(notebooks_run, site_url, wheel):
+def test_the_install_cell_installs_lessons_code_from_the_site(notebooks_run, site_url, wheel):
     first, *others = notebooks_run.values()
-    assert f'SITE_URL = "{site_url}"' in first.cells[0].source
-    assert f'[SITE_URL + "wheels/{wheel.name}"]' in first.cells[0].source  # its only route
-    assert f"Successfully installed lessons-code-{__version__}" in printed(first.cells[0])
+    assert f'SITE_URL = "{site_url}"' in install_cell(first).source
+    assert f'[SITE_URL + "wheels/{wheel.name}"]' in install_cell(first).source  # its only route
+    assert f"Successfully installed lessons-code-{__version__}" in printed(install_cell(first))
     for notebook in others:
-        assert printed(notebook.cells[0]) == ""  # installed already: the cell does nothing
+        assert printed(install_cell(notebook)) == ""  # installed already: the cell does nothing
 
 
 def test_the_wheel_trains_offline_in_an_empty_folder(notebooks_run, outside, tmp_path):

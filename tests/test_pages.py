@@ -9,7 +9,17 @@ import pytest
 
 from lessons_code import apples_pears
 from lessons_code.website.registry import FIGURES
-from tests.support import REPO, html_path, lesson_pages, nav_pages, parse
+from tests.support import (
+    CODE_COLUMN,
+    PHONE_CODE_COLUMN,
+    REPO,
+    html_path,
+    lesson_pages,
+    nav_pages,
+    parse,
+    snippet_pages,
+    snippets,
+)
 
 DOCS = REPO / "docs"
 MARKDOWN_PAGES = [page for page in nav_pages() if page.endswith(".md")]
@@ -141,3 +151,25 @@ def test_the_glossary_defines_the_chapters_words_each_linked_to_its_page():
         assert re.search(r"\]\([\w-]+\.md(#[\w-]+)?\)", body), f"{term}: no link to its page"
         sentences = re.findall(r"[.!?](?:\s|$)", body.split(" See [")[0])
         assert 1 <= len(sentences) <= 2, f"{term}: one or two sentences, found {len(sentences)}"
+
+
+SHAPE_NOTE = re.compile(r"#\s*\(")
+"""A shape note: a comment that opens with a shape, `# (n_images, 784) @ (784,)`."""
+
+
+@pytest.mark.parametrize("page", snippet_pages())
+def test_the_code_a_page_includes_fits_its_column(page):
+    """The quick form of the site gate on code blocks (tests/test_site_gates.py): every
+    line a page includes fits the text column at 1280 px, and every shape note is on a
+    line of its own that fits a phone's, where a scrolled-off note would be lost."""
+    too_long = []
+    for name, lines in snippets(page).items():
+        for number, line in enumerate(lines, 1):
+            comment = line.lstrip()
+            note = SHAPE_NOTE.match(comment) and len(line) > PHONE_CODE_COLUMN
+            if len(line) > CODE_COLUMN or note:
+                too_long.append(f"{name}, line {number} ({len(line)} characters): {line}")
+            elif not comment.startswith("#") and re.search(r"  #\s*\(", line):
+                too_long.append(f"{name}, line {number}: a shape note after code: {line}")
+    limits = f"{CODE_COLUMN} characters, a shape note {PHONE_CODE_COLUMN} on its own line"
+    assert not too_long, f"{page}: over {limits}:\n" + "\n".join(too_long)

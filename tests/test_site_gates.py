@@ -14,7 +14,15 @@ from urllib.parse import urljoin, urlsplit
 
 import pytest
 
-from tests.support import PAGE_LIMIT, SITE_LIMIT, nav_pages, page_weights, parse, site_size
+from tests.support import (
+    PAGE_LIMIT,
+    SITE_LIMIT,
+    nav_pages,
+    page_weights,
+    parse,
+    site_size,
+    snippet_pages,
+)
 from tests.support.browser import Watched, axe_violations, page_url, serve
 from tests.support.links import broken_links
 
@@ -67,6 +75,50 @@ def test_every_page_is_local_error_free_fits_and_accessible(browser, gate_url, w
         )
     finally:
         session.close()
+
+
+CODE_BLOCKS = """() => {
+  for (const details of document.querySelectorAll("details")) details.open = true;
+  const tabs = document.createElement("style");  // every tab's code, not the first tab's only
+  tabs.textContent = ".tabbed-set > .tabbed-content > .tabbed-block { display: block }";
+  document.head.append(tabs);
+  return [...document.querySelectorAll("pre > code")].map((code) => {
+    const right = code.getBoundingClientRect().left + code.clientWidth
+      - parseFloat(getComputedStyle(code).paddingRight);
+    const notes = [...code.querySelectorAll("span")].filter(
+      (span) => span.textContent.startsWith("# ("));
+    return {
+      start: code.textContent.slice(0, 60),
+      shown: code.offsetParent !== null,
+      scrolls: code.scrollWidth - code.clientWidth,
+      cut: notes.filter((note) => note.getBoundingClientRect().right > right + 0.5)
+        .map((note) => note.textContent),
+    };
+  });
+}"""
+"""Each code block of the page, its folded and tabbed ones shown: how far it scrolls
+sideways, and its shape notes (comments `# (...)`) that end past what it shows."""
+
+
+@pytest.mark.gate
+@pytest.mark.parametrize("width", [1280, 390])
+def test_no_code_block_hides_code_at_1280_px_nor_a_shape_note_on_a_phone(browser, gate_url, width):
+    """At 1280 px no code block of a page that shows the lessons' code scrolls sideways;
+    at 390 px a block may scroll, but none scrolls its shape notes out of view."""
+    session = Watched(browser, width)
+    hidden = []
+    try:
+        for source in snippet_pages():
+            blocks = session.open(page_url(gate_url, source)).evaluate(CODE_BLOCKS)
+            blocks = [block for block in blocks if block["shown"]]
+            assert blocks, f"{source} shows no code"
+            for block in blocks:
+                if width == 1280 and block["scrolls"] > 0:
+                    hidden.append(f"{source}: scrolls {block['scrolls']} px: {block['start']}")
+                hidden += [f"{source}: cut: {note}" for note in block["cut"]]
+    finally:
+        session.close()
+    assert not hidden, f"at {width} px:\n" + "\n".join(hidden)
 
 
 def test_pages_and_site_stay_light(gate_site):

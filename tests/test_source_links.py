@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from hooks.site.notebooks import INSTALL_CELL_ID
 from tests.support import build_site, copy_project, html_path, nav_pages
 
 REPO_URL = "https://github.com/example/lessons"
@@ -58,10 +59,11 @@ def test_the_repository_link_asks_github_for_nothing(with_repo_url):
 
 def test_notebooks_install_from_the_site_else_from_the_repository_named(with_repo_url):
     for notebook in (with_repo_url / "notebooks").glob("*.ipynb"):
-        first = "".join(json.loads(notebook.read_text())["cells"][0]["source"])
+        cells = json.loads(notebook.read_text())["cells"]
+        (install,) = ["".join(c["source"]) for c in cells if c.get("id") == INSTALL_CELL_ID]
         routes = ['SITE_URL + "wheels/lessons_code-', f'"lessons-code @ git+{REPO_URL}"']
-        assert all(route in first for route in routes), notebook
-        assert first.index(routes[0]) < first.index(routes[1])  # the site's wheel first
+        assert all(route in install for route in routes), notebook
+        assert install.index(routes[0]) < install.index(routes[1])  # the site's wheel first
 
 
 def test_without_repo_url_no_page_names_a_repository(built):
@@ -77,8 +79,12 @@ def test_every_downloadable_notebook_installs_what_it_needs_and_carries_its_outp
     assert [path.stem for path in notebooks] == sorted(Path(p).stem for p in NOTEBOOK_PAGES)
     for path in notebooks:
         notebook = json.loads(path.read_text())
-        first, *cells = notebook["cells"]
+        title, first, *cells = notebook["cells"]
+        # A reader sees what the notebook is before its set-up: the title, then the install.
+        assert title["cell_type"] == "markdown", path
+        assert "".join(title["source"]).startswith("# "), path
         install = "".join(first["source"])
+        assert first["id"] == INSTALL_CELL_ID, path
         assert 'find_spec("lessons_code") is None' in install
         assert 'SITE_URL + "wheels/lessons_code-' in install  # the wheel the site serves
         assert first["outputs"] == []  # lessons_code is importable in the build: a no-op

@@ -7,8 +7,12 @@ from torch.utils.data import DataLoader
 
 
 # --8<-- [start:dataset]
-def dataset(x: torch.Tensor, y: torch.Tensor) -> list[tuple[torch.Tensor, torch.Tensor]]:
-    """Return the pairs (image, target): dset[0] is the first image and its target."""
+def dataset(
+    x: torch.Tensor,
+    y: torch.Tensor,
+) -> list[tuple[torch.Tensor, torch.Tensor]]:
+    """Return the pairs (image, target): dset[0] is the first image and its
+    target."""
     return list(zip(x, y, strict=True))
 
 

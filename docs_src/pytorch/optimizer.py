@@ -12,7 +12,8 @@ from docs_src.pytorch.sgd import calc_grad, validate_epoch
 
 # --8<-- [start:linear_model]
 def linear_model() -> nn.Linear:
-    """Return a linear layer: 784 weights and a bias, made and started by PyTorch."""
+    """Return a linear layer: 784 weights and a bias, made and started by
+    PyTorch."""
     return nn.Linear(28 * 28, 1)  # weight (1, 784), bias (1,)
 
 
@@ -47,7 +48,13 @@ def train_epoch(model: nn.Module, opt: BasicOptim, dl) -> None:
         opt.zero_grad()
 
 
-def train_model(model: nn.Module, opt: BasicOptim, dl, valid_dl, epochs: int) -> list[float]:
+def train_model(
+    model: nn.Module,
+    opt: BasicOptim,
+    dl,
+    valid_dl,
+    epochs: int,
+) -> list[float]:
     """Train for some epochs; return the validation accuracy after each."""
     accuracies = []
     for _ in range(epochs):

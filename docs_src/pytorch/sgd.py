@@ -13,7 +13,8 @@ import torch
 
 # --8<-- [start:init_params]
 def init_params(size, std: float = 1.0) -> torch.Tensor:
-    """Step 1: return random parameters that record what is computed from them."""
+    """Step 1: return random parameters that record what is computed from
+    them."""
     return (torch.randn(size) * std).requires_grad_()
 
 
@@ -21,16 +22,25 @@ def init_params(size, std: float = 1.0) -> torch.Tensor:
 
 
 # --8<-- [start:linear1]
-def linear1(xb: torch.Tensor, weights: torch.Tensor, bias: torch.Tensor) -> torch.Tensor:
+def linear1(
+    xb: torch.Tensor,
+    weights: torch.Tensor,
+    bias: torch.Tensor,
+) -> torch.Tensor:
     """Step 2: return one score per image."""
-    return xb @ weights + bias  # (n, 784) @ (784, 1) + (1,) -> (n, 1)
+    # (n, 784) @ (784, 1) + (1,)
+    # -> (n, 1)
+    return xb @ weights + bias
 
 
 # --8<-- [end:linear1]
 
 
 # --8<-- [start:mnist_loss]
-def mnist_loss(predictions: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
+def mnist_loss(
+    predictions: torch.Tensor,
+    targets: torch.Tensor,
+) -> torch.Tensor:
     """Step 3: return how far the probabilities are from the targets."""
     predictions = predictions.sigmoid()
     return torch.where(targets == 1, 1 - predictions, predictions).mean()
@@ -51,13 +61,19 @@ def calc_grad(xb: torch.Tensor, yb: torch.Tensor, model: Callable) -> None:
 
 
 # --8<-- [start:train_epoch]
-def train_epoch(model: Callable, lr: float, params: Iterable[torch.Tensor], dl) -> None:
+def train_epoch(
+    model: Callable,
+    lr: float,
+    params: Iterable[torch.Tensor],
+    dl,
+) -> None:
     """Steps 2 to 6 for every mini-batch of one epoch."""
     for xb, yb in dl:
         calc_grad(xb, yb, model)
         for p in params:
             p.data -= p.grad * lr  # step 5: step the weights
-            p.grad.zero_()  # backward() adds to .grad: empty it for the next batch
+            # backward() adds to .grad: empty it for the next batch
+            p.grad.zero_()
 
 
 # --8<-- [end:train_epoch]

@@ -9,12 +9,20 @@ from torch import nn
 
 # --8<-- [start:simple_net_function]
 def simple_net(
-    xb: torch.Tensor, w1: torch.Tensor, b1: torch.Tensor, w2: torch.Tensor, b2: torch.Tensor
+    xb: torch.Tensor,
+    w1: torch.Tensor,
+    b1: torch.Tensor,
+    w2: torch.Tensor,
+    b2: torch.Tensor,
 ) -> torch.Tensor:
-    """Return one score per image: a linear layer, a ReLU, a second linear layer."""
-    res = xb @ w1 + b1  # (n, 784) @ (784, 30) -> (n, 30)
-    res = F.relu(res)  # the chapter writes res.max(tensor(0.0)): the same numbers
-    res = res @ w2 + b2  # (n, 30) @ (30, 1) -> (n, 1)
+    """Return one score per image: a linear layer, a ReLU, a second linear
+    layer."""
+    # (n, 784) @ (784, 30) -> (n, 30)
+    res = xb @ w1 + b1
+    # the chapter writes res.max(tensor(0.0)): the same numbers
+    res = F.relu(res)
+    # (n, 30) @ (30, 1) -> (n, 1)
+    res = res @ w2 + b2
     return res
 
 

@@ -7,8 +7,10 @@ import torch
 
 # --8<-- [start:stack]
 def stack_digits(digit_tensors: list[torch.Tensor]) -> torch.Tensor:
-    """Return the 28×28 images of one digit as one rank-3 tensor of floats in [0, 1]."""
-    return torch.stack(digit_tensors).float() / 255  # n × (28, 28) -> (n, 28, 28)
+    """Return the 28×28 images of one digit as one rank-3 tensor of floats in
+    [0, 1]."""
+    # n × (28, 28) -> (n, 28, 28)
+    return torch.stack(digit_tensors).float() / 255
 
 
 def rank(tensor: torch.Tensor) -> int:
@@ -23,10 +25,13 @@ def rank(tensor: torch.Tensor) -> int:
 def training_set(
     stacked_threes: torch.Tensor, stacked_sevens: torch.Tensor
 ) -> tuple[torch.Tensor, torch.Tensor]:
-    """Return every image as a row of 784 pixels, and its target: 1 for a 3, 0 for a 7."""
-    train_x = torch.cat([stacked_threes, stacked_sevens]).view(-1, 28 * 28)  # (n, 784)
+    """Return every image as a row of 784 pixels, and its target: 1 for a 3, 0
+    for a 7."""
+    # (n, 784)
+    train_x = torch.cat([stacked_threes, stacked_sevens]).view(-1, 28 * 28)
     targets = [1] * len(stacked_threes) + [0] * len(stacked_sevens)
-    train_y = torch.tensor(targets).unsqueeze(1)  # (n,) -> (n, 1)
+    # (n,) -> (n, 1)
+    train_y = torch.tensor(targets).unsqueeze(1)
     return train_x, train_y
 
 

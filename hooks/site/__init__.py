@@ -5,7 +5,7 @@
 - `computation`: `python -m lessons_code.website` in a fresh process (the figures, the
   numbers, the widgets' data);
 - `notebooks`: every notebook executed into the `.ipynb` readers download;
-- `wheel`: the package's wheel, which the notebooks' first cell installs from the site;
+- `wheel`: the package's wheel, which the notebooks' first code cell installs from the site;
 - `placeholders`: the page language (`{{ numbers }}`, `{{ figure:NAME }}`, `{{ claim }}`,
   `{{ choose }}`), described in CONTRIBUTING.md, "The page language";
 - `html`: MathML, the widgets' data addresses, the notebook pages' links and fixes;

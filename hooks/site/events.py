@@ -103,10 +103,10 @@ def on_files(files, config):
     on_site = f"{WHEELS}/{wheel.name}"
     files.append(File.generated(config, on_site, abs_src_path=str(wheel)))
     build.wheel_url = build.site_url + on_site
-    first_cell = install_cell(build.site_url, on_site, build.repo_url)
+    install = install_cell(build.site_url, on_site, build.repo_url)
     for file in list(files):
         if file.src_uri.startswith(f"{NOTEBOOKS}/") and file.src_uri.endswith(".py"):
-            executed = build.notebooks.path(Path(file.abs_src_path), first_cell)
+            executed = build.notebooks.path(Path(file.abs_src_path), install)
             file.abs_src_path = str(executed)  # mkdocs-jupyter draws the page from it
             files.append(
                 File.generated(config, file.src_uri[:-3] + ".ipynb", abs_src_path=str(executed))

@@ -76,7 +76,7 @@ def _notebook_links(notebook: str, repo_url: str) -> str:
     """Return the links above a notebook: the download, then Colab and Binder if known."""
     links = (
         f'<a href="../{notebook}" download>Download this notebook ({notebook})</a>: its '
-        f"first cell installs <code>lessons-code</code> if your Python lacks it."
+        f"first code cell installs <code>lessons-code</code> if your Python lacks it."
     )
     parts = urlsplit(repo_url)
     repository = parts.path.strip("/")

@@ -26,6 +26,8 @@ NOTEBOOK_TIMEOUT = 900  # seconds one cell may take: training on real MNIST incl
 STOP_SECONDS = 60  # at most this long to stop the notebooks and their kernels
 
 
+INSTALL_CELL_ID = "install-lessons-code"
+"""The install cell's id: fixed (nbformat draws a random one), and tests find it by it."""
 INSTALL_CELL = """\
 # Colab, Binder or a new environment: install the lessons' package if it is missing,
 # from the site this notebook comes from. Where lessons_code is installed already,
@@ -47,7 +49,7 @@ if importlib.util.find_spec("lessons_code") is None:
 
 
 def install_cell(site_url: str, wheel: str, repo_url: str) -> str:
-    """Return the first cell of every notebook: install lessons-code where it is missing.
+    """Return the install cell of every notebook: install lessons-code where it is missing.
 
     From the wheel the site at site_url serves (wheel: its path there), else from the
     repository the site names (repo_url, REPO_URL), if it names one.
@@ -113,9 +115,10 @@ class Notebooks:
             # Each one's kernel shut down; what they raised once stopped is of no interest.
             await asyncio.gather(*tasks, return_exceptions=True)
 
-    def path(self, source: Path, first_cell: str) -> Path:
+    def path(self, source: Path, install: str) -> Path:
         """Return the .ipynb readers get, once every notebook has run: the notebook
-        executed, with first_cell (the install cell) put in before its own cells.
+        executed, with install (the install cell) put in after its title, the first
+        cell when it is markdown: a reader sees what the notebook is before its set-up.
 
         The install cell is put in after the run: where the notebook runs here, the
         package is there and the cell would do nothing, so the outputs do not depend on
@@ -125,10 +128,12 @@ class Notebooks:
         if self.failure is not None:
             raise self.failure
         cached, notebook = self.executed[source.name]
-        # A fixed id (nbformat draws a random one): the same notebook every build, so
-        # mkdocs-jupyter's cache, keyed on the file's bytes, keeps its page.
-        notebook.cells.insert(0, nbformat.v4.new_code_cell(first_cell, id="install-lessons-code"))
-        suffix = cache.key(first_cell.encode())[:8]
+        # A fixed id: the same notebook every build, so mkdocs-jupyter's cache, keyed
+        # on the file's bytes, keeps its page.
+        titled = bool(notebook.cells) and notebook.cells[0].cell_type == "markdown"
+        cell = nbformat.v4.new_code_cell(install, id=INSTALL_CELL_ID)
+        notebook.cells.insert(1 if titled else 0, cell)
+        suffix = cache.key(install.encode())[:8]
         readers = cached.parent.parent / f"with-install-{suffix}" / NOTEBOOKS / cached.name
         content = nbformat.writes(notebook).encode("utf-8")
         if not readers.is_file() or readers.read_bytes() != content:

@@ -1,4 +1,4 @@
-"""The package's wheel, served by the site: the first cell of every notebook installs
+"""The package's wheel, served by the site: the first code cell of every notebook installs
 lessons-code from it, so a notebook downloaded from a build runs wherever that site can
 be reached, before (and without) any release on a package index."""
 

@@ -19,6 +19,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import textwrap
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -231,6 +232,41 @@ def nav_pages() -> list[str]:
 
     config = yaml.load((REPO / "mkdocs.yml").read_text(), Loader=yaml.BaseLoader)
     return list(walk(config["nav"]))
+
+
+CODE_COLUMN, PHONE_CODE_COLUMN = 80, 39
+"""Monospace characters a code block shows without scrolling: 80 at 1280 px (the text
+column's 656 px of code at 8.18 px a character, in Chromium), 39 at 390 px (a code block
+in a tab, the narrowest; 43 at the top level). A shape note, a comment `# (...)`, is on
+a line of its own within the phone's width, so that no phone cuts it off."""
+
+SNIPPET = re.compile(r'--8<-- "([^":]+)(?::([\w-]+))?"')
+"""A page's include of a tested file, or of one section of it (pymdownx.snippets)."""
+
+
+def snippet_pages() -> list[str]:
+    """Return the pages of the nav that show code included from tested files."""
+    return [page for page in nav_pages() if SNIPPET.search(read_page(page))]
+
+
+def read_page(source: str) -> str:
+    return (REPO / "docs" / source).read_text(encoding="utf-8")
+
+
+def snippets(page: str) -> dict[str, list[str]]:
+    """Return each snippet a page includes, "file:section", as its lines are shown:
+    the section's lines between its markers, dedented (dedent_subsections)."""
+    shown = {}
+    for path, section in SNIPPET.findall(read_page(page)):
+        lines = (REPO / path).read_text(encoding="utf-8").splitlines()
+        if section:
+            (start,) = [i for i, line in enumerate(lines) if f"[start:{section}]" in line]
+            (end,) = [i for i, line in enumerate(lines) if f"[end:{section}]" in line]
+            lines = lines[start + 1 : end]
+        lines = [line for line in lines if "--8<--" not in line]  # nested sections' markers
+        text = textwrap.dedent("\n".join(lines))
+        shown[f"{path}:{section}" if section else path] = text.splitlines()
+    return shown
 
 
 def lesson_pages() -> list[str]:
