@@ -72,7 +72,9 @@ def add_to_nav(config: str, additions: str) -> str:
             while end < len(lines) and lines[end].startswith(indent + "    "):
                 end += 1
             pages = [page for page in value if not isinstance(next(iter(page.values())), list)]
-            added = [f"{indent}    - {name}: {path}\n" for page in pages for name, path in page.items()]
+            added = [
+                f"{indent}    - {name}: {path}\n" for page in pages for name, path in page.items()
+            ]
             config = "".join(lines[:end] + added + lines[end:])
             config = add(config, [page for page in value if page not in pages], depth + 1)
         return config
