@@ -100,6 +100,11 @@ def test_the_catalogue_follows_the_chapters_order():
     assert "(asked on [a.org](https://a.org/2))" in markdown
 
 
+def test_a_github_thread_is_cited_by_its_repository():
+    entry = _entry("?", "https://github.com/fastai/fastbook/issues/655", "First", "a.md")
+    assert "(asked on [github.com/fastai/fastbook](" in catalogue([entry], [{"heading": "First"}])
+
+
 def test_a_question_outside_the_chapters_headings_stops_the_build():
     with pytest.raises(PluginError, match="'Nope' is not a heading"):
         catalogue([_entry("?", "https://a.org", "Nope", "a.md")], [{"heading": "First"}])

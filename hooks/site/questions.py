@@ -48,11 +48,20 @@ def catalogue(questions: list[dict], chapter: list[dict]) -> str:
             lines = [f"## {heading}", ""]
             lines += [
                 f"- [{' '.join(entry['question'].split())}]({entry['answer']}) "
-                f"(asked on [{urlsplit(entry['source']).hostname}]({entry['source']}))"
+                f"(asked on [{_place(entry['source'])}]({entry['source']}))"
                 for entry in asked
             ]
             blocks.append("\n".join(lines))
     return "\n\n".join(blocks)
+
+
+def _place(url: str) -> str:
+    """Return where a thread is, as a reader knows it: the site, and on GitHub the
+    repository (github.com/fastai/fastbook)."""
+    parts = urlsplit(url)
+    if parts.hostname == "github.com":
+        return "github.com/" + "/".join(parts.path.strip("/").split("/")[:2])
+    return parts.hostname
 
 
 def numbers(root: Path) -> dict:
