@@ -167,6 +167,20 @@ def mismatched_shape_numbers(runs: Runs) -> dict:
     }
 
 
+@numbers("curves")
+def curve_numbers(runs: Runs) -> dict:
+    """Return the linear model's loss and accuracy on both sets after its first epoch,
+    each measured on the whole set with the same weights."""
+    first = runs.linear.history[0]
+    return {
+        "epoch": first.epoch,
+        "train_loss": first.train_loss,
+        "valid_loss": first.valid_loss,
+        "train_accuracy": first.train_accuracy,
+        "valid_accuracy": first.valid_accuracy,
+    }
+
+
 @numbers("loss_examples")
 def loss_example_numbers(runs: Runs) -> dict:
     """Return the probability and mnist_loss of each of LOSS_EXAMPLES."""
