@@ -123,6 +123,25 @@ def test_the_learner_learns_and_reports_every_epoch(tiny_data):
     assert history[-1].valid_accuracy > 0.9
 
 
+def test_a_second_fit_goes_on_from_the_weights_the_first_one_left(tiny_data):
+    def learner_and_model():
+        rng = np.random.default_rng(0)
+        model = nn.linear1_model(rng)
+        dls = learner.dataloaders(tiny_data, 32, rng)
+        return learner.Learner(
+            dls, model, BasicOptim, nn.mnist_loss, linear_model.batch_accuracy
+        ), model
+
+    twice, model_twice = learner_and_model()
+    first = twice.fit(2, 1.0)
+    second = twice.fit(2, 1.0)
+    assert second[0].train_loss < first[0].train_loss  # it did not start again at random
+    once, model_once = learner_and_model()
+    once.fit(4, 1.0)
+    for a, b in zip(model_twice.parameters(), model_once.parameters(), strict=True):
+        np.testing.assert_array_equal(a.data, b.data)  # two fits of 2 epochs = one of 4
+
+
 def test_the_learner_refuses_an_impossible_recipe(tiny_data):
     with pytest.raises(ValueError, match="batch size must be"):
         nn.fit(nn.linear1_model, tiny_data, Recipe(batch_size=0))

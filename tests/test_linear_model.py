@@ -199,3 +199,25 @@ def test_a_batch_larger_than_the_training_set_is_refused():
     with pytest.raises(RecipeError, match="at most the 800 training images"):
         check_recipe(replace(linear_model.RECIPE, batch_size=801), n_train=800)
     check_recipe(replace(linear_model.RECIPE, batch_size=800), n_train=800)
+
+
+def test_a_summed_loss_steps_as_the_mean_at_batch_size_times_the_rate():
+    rng = np.random.default_rng(0)
+    xb, yb = rng.uniform(0, 1, (16, 784)), (rng.uniform(size=16) > 0.5).astype(float)
+    params = {"weights": rng.normal(size=784), "bias": np.float64(0.3)}
+    _, mean_grads = linear_model.calc_grad(params, xb, yb)
+    summed = [linear_model.calc_grad(params, xb[[i]], yb[[i]])[1] for i in range(16)]
+    for name in params:
+        np.testing.assert_allclose(sum(g[name] for g in summed), 16 * mean_grads[name])
+
+
+def test_a_score_column_against_a_target_row_scores_every_image_by_every_label():
+    scores, targets = np.array([3.0, -2.0, 0.5]), np.array([1.0, 0.0, 0.0])
+    probabilities = linear_model.sigmoid(scores)
+    table = linear_model.mnist_loss(scores[:, None], targets)  # (3, 1) against (3,): (3, 3)
+    share_of_threes = targets.mean()  # each score meets every target, its own or not
+    expected = (
+        share_of_threes * (1 - probabilities) + (1 - share_of_threes) * probabilities
+    ).mean()
+    assert table == pytest.approx(expected)
+    assert table != pytest.approx(linear_model.mnist_loss(scores, targets))

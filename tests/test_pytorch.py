@@ -176,6 +176,32 @@ def test_nn_linear_and_basic_optim_train(sample):
     assert weight.grad is None  # zero_grad forgets the gradient after each step
 
 
+def test_basic_optim_takes_the_steps_of_torch_sgd_and_holds_the_models_own_tensors(sample):
+    x, y = torch.from_numpy(sample.train_x), torch.from_numpy(sample.train_y).unsqueeze(1)
+    batches = list(zip(x.split(256), y.split(256), strict=True))
+    trained = []
+    for make_opt in (
+        lambda params: optimizer.BasicOptim(params, 1.0),
+        lambda params: torch.optim.SGD(params, lr=1.0),  # no momentum, no weight decay
+    ):
+        torch.manual_seed(0)
+        model = optimizer.linear_model()
+        opt = make_opt(model.parameters())
+        optimizer.train_epoch(model, opt, batches)
+        trained.append([p.detach().clone() for p in model.parameters()])
+    assert all(torch.equal(a, b) for a, b in zip(*trained, strict=True))
+    model = optimizer.linear_model()
+    opt = optimizer.BasicOptim(model.parameters(), 1.0)
+    assert all(a is b for a, b in zip(opt.params, model.parameters(), strict=True))
+    weight = model.weight
+    assert isinstance(weight, torch.nn.Parameter) and weight.requires_grad
+    before = weight.detach().clone()
+    optimizer.train_epoch(model, opt, batches[:1])
+    after_one = weight.detach().clone()
+    optimizer.train_epoch(model, opt, batches[1:2])  # a second call goes on from there
+    assert not torch.equal(after_one, before) and not torch.equal(weight.detach(), after_one)
+
+
 def test_f_relu_and_nn_relu_are_the_same_function(sample):
     torch.manual_seed(0)
     net = simple_net.simple_net_module()

@@ -14,7 +14,7 @@ from pathlib import Path
 from jinja2 import FileSystemBytecodeCache
 from mkdocs.structure.files import File
 
-from . import html, notebook_css, placeholders
+from . import html, notebook_css, placeholders, questions
 from .computation import ONE_BLAS_THREAD, Computation, Computed
 from .notebooks import NOTEBOOKS, Notebooks, install_cell
 from .wheel import WHEELS, Wheel
@@ -33,6 +33,7 @@ class Build:
     wheel_url: str = field(init=False)  # by on_files: where the site serves the wheel
     notebook_css: str | None = None  # JupyterLab's stylesheet: on_page_content of a notebook
     notebook_pages: list[str] = field(default_factory=list)  # by on_post_page: their HTML
+    questions: dict = field(init=False)  # at on_config: the catalogue of learner questions
 
 
 build: Build | None = None
@@ -62,6 +63,7 @@ def on_config(config):
         notebooks=Notebooks(computation.key, Path(config.docs_dir) / NOTEBOOKS, root),
         wheel=wheel,
     )
+    build.questions = questions.numbers(root)  # read while the computation runs
     build.computed = computation.result()  # should it fail, on_build_error stops the notebooks
     if not config.repo_url:
         config.edit_uri = None  # no repository, no "edit this page"
@@ -118,9 +120,14 @@ def on_page_markdown(markdown, page, config, files):
     """Check the page's claims, and put the build's numbers and figures where it names them.
 
     Beside numbers.json's groups, the group `site` holds what the build knows of the site
-    itself: `{{ site.wheel_url }}`.
+    itself, `{{ site.wheel_url }}`, and the group `questions` the catalogue of learner
+    questions, `{{ questions.catalogue }}` (hooks/site/questions.py).
     """
-    numbers = {**build.computed.numbers, "site": {"wheel_url": build.wheel_url}}
+    numbers = {
+        **build.computed.numbers,
+        "site": {"wheel_url": build.wheel_url},
+        "questions": build.questions,
+    }
     figures = build.computed.manifest["figures"]
     return placeholders.page_markdown(markdown, page.file.src_uri, numbers, figures)
 

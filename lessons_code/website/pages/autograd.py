@@ -27,6 +27,27 @@ def loss_graph(runs: Runs) -> Tensor:
     return nn.mnist_loss(model(images), runs.mnist.train_y[:GRAPH_BATCH])
 
 
+SEED_EXAMPLE = (3.0, 4.0, 10.0)
+"""The chapter's `xt = tensor([3.,4.,10.])`, whose squares it sums before backward()."""
+
+
+@numbers("backward_seed")
+def backward_seed_numbers(runs: Runs) -> dict:
+    """Return the gradient of xt**2 summed, and of its mean, by our autograd: backward()
+    starts from one number."""
+    grads = {}
+    for name in ("sum", "mean"):
+        xt = Tensor(np.array(SEED_EXAMPLE), requires_grad=True)
+        getattr(xt**2, name)().backward()
+        grads[name] = as_list(xt.grad)
+    return {"xt": as_list(SEED_EXAMPLE), "n": len(SEED_EXAMPLE), **grads}
+
+
+def as_list(values) -> str:
+    """Return numbers as a page shows a short tensor: "[6, 8, 20]", "[2, 2.667, 6.667]"."""
+    return "[" + ", ".join(f"{float(value):.4g}" for value in values) + "]"
+
+
 @numbers("autograd")
 def autograd_numbers(runs: Runs) -> dict:
     """Our autograd's gradients beside the hand-derived ones, in float64, on this data."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from lessons_code import linear_model
+from lessons_code import learner, linear_model
 from lessons_code.learner import TrainingRun
 from lessons_code.website.pages import shared
 from lessons_code.website.register import figure, numbers, widget
@@ -66,6 +66,33 @@ def learning_rate_numbers(runs: Runs) -> dict:
         }
         for index, (rate, run) in enumerate(runs.learning_rates.items())
     }
+
+
+def flat(grads: dict) -> np.ndarray:
+    """Return a gradient as one vector: the 784 weights' gradients, then the bias's."""
+    return np.append(grads["weights"], grads["bias"])
+
+
+@numbers("batch_gradients")
+def batch_gradient_numbers(runs: Runs) -> dict:
+    """Return how each batch's gradient compares with the whole training set's, at the
+    random start and at the trained weights: how many point downhill for the whole set (a
+    positive dot product), and the smallest cosine between them (1: the same direction)."""
+    recipe = runs.linear.recipe
+    dls = learner.dataloaders(runs.mnist, recipe.batch_size, np.random.default_rng(recipe.seed))
+    x, y = runs.mnist.train_x, runs.mnist.train_y
+    numbers = {"batches": len(dls.train)}
+    for moment, params in (("start", runs.linear.initial), ("trained", runs.linear.params)):
+        whole = flat(linear_model.calc_grad(params, x, y)[1])
+        cosines = [
+            float(batch @ whole / (np.linalg.norm(batch) * np.linalg.norm(whole)))
+            for batch in (flat(linear_model.calc_grad(params, xb, yb)[1]) for xb, yb in dls.train)
+        ]
+        numbers[moment] = {
+            "downhill": sum(cosine > 0 for cosine in cosines),
+            "smallest_cosine": min(cosines),
+        }
+    return numbers
 
 
 REPLAY_FRAMES = 21

@@ -9,12 +9,13 @@ with `lessons_code.lab`, and a default run on the page must end where that run e
 from __future__ import annotations
 
 import gzip
-from dataclasses import asdict, fields
+from dataclasses import asdict, fields, replace
 from functools import cache
 
 import numpy as np
 
 from lessons_code import lab, learner
+from lessons_code.website.pages import shared
 from lessons_code.website.register import data_file, numbers, widget
 from lessons_code.website.runs import Runs
 
@@ -117,3 +118,43 @@ def lab_numbers(runs: Runs) -> dict:
         "net_epochs": lab.DEFAULTS["net"].epochs,
         "hidden": lab.DEFAULTS["net"].hidden,
     }
+
+
+CHANGES = {
+    "no_zero_grad": ("linear", {"zero_grad": False}),
+    "pixels_255": ("linear", {"pixels": "0-255"}),
+    "summed": ("linear", {"lr": lab.DEFAULTS["linear"].lr * lab.DEFAULTS["linear"].batch_size}),
+    "net": ("net", {}),
+    "net_std_1": ("net", {"init": "init_params", "std": 1.0}),
+}
+"""Runs of the lab that the site's answers to learners' questions cite: one setting
+changed from the chapter's. "summed" is a loss summed over each batch instead of
+averaged: for a full batch its gradient is batch_size times the mean's, so it takes the
+steps of the mean at batch_size times the learning rate, which is what this run does."""
+
+
+@cache
+def changed_run(runs: Runs, name: str) -> lab.LabRun:
+    """Return the lab's run with CHANGES[name] made to its model's default settings."""
+    model, change = CHANGES[name]
+    return lab.train(replace(lab.DEFAULTS[model], **change), lab_data(runs))
+
+
+@numbers("lab_changes")
+def lab_change_numbers(runs: Runs) -> dict:
+    """Return each of CHANGES' final validation accuracy, whether it diverged, and how it
+    compares with the lab's default run of the same model (the net: with nn.Linear's start)."""
+    n_valid = len(lab_data(runs).valid_y)
+    references = {"linear": default_run(runs), "net": changed_run(runs, "net")}
+    numbers = {}
+    for name, (model, _) in CHANGES.items():
+        run, reference = changed_run(runs, name), references[model]
+        numbers[name] = {
+            "lr": run.settings.lr,
+            "final_valid_accuracy": run.final_valid_accuracy,
+            "diverged": run.diverged,
+            "verdict": shared.verdict(
+                run.final_valid_accuracy, reference.final_valid_accuracy, n_valid
+            ),
+        }
+    return numbers

@@ -85,6 +85,24 @@ def collapsed_layers(run: TrainingRun, x: np.ndarray) -> dict:
     }
 
 
+@numbers("dead_units")
+def dead_unit_numbers(runs: Runs) -> dict:
+    """Return how many hidden units of the net are off (ReLU input at most 0) for every
+    training image, at the start and after training, and how many inputs sit exactly on 0."""
+    x = runs.mnist.train_x
+
+    def before_relu(params) -> np.ndarray:
+        return x @ params["w1"] + params["b1"]  # (n, 784) @ (784, 30) -> (n, 30)
+
+    start, trained = before_relu(runs.net.initial), before_relu(runs.net.params)
+    return {
+        "at_start": int((start <= 0).all(axis=0).sum()),
+        "trained": int((trained <= 0).all(axis=0).sum()),
+        "on_the_kink": int((trained == 0).sum()),
+        "inputs": trained.size,  # images × hidden units
+    }
+
+
 @numbers("relu_pieces")
 def relu_piece_numbers(runs: Runs) -> dict:
     """Return the largest miss of the wiggly curve's fit with each number of ReLUs."""

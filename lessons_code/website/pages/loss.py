@@ -138,6 +138,49 @@ def threshold_numbers(runs: Runs) -> dict:
     }
 
 
+@numbers("sigmoid_twice")
+def sigmoid_twice_numbers(runs: Runs) -> dict:
+    """Return where a probability lands when the sigmoid is applied to it again, and what
+    that does to the trained model's validation accuracy with the 0.5 threshold."""
+    scores, y = shared.valid_scores(runs), runs.mnist.valid_y
+    twice = sigmoid(sigmoid(scores))
+    return {
+        "lowest": float(sigmoid(0.0)),  # the sigmoid of a probability of 0
+        "highest": float(sigmoid(1.0)),  # ... and of a probability of 1
+        "smallest": float(twice.min()),  # over the validation images
+        "largest": float(twice.max()),
+        "sevens_below_half": int(((twice < 0.5) & (y == 0)).sum()),
+    }
+
+
+@numbers("mismatched_shapes")
+def mismatched_shape_numbers(runs: Runs) -> dict:
+    """Return mnist_loss of the trained model's validation scores as a column (n, 1)
+    against targets as a row (n,), broadcast to (n, n), next to the loss with both (n,)."""
+    scores, y = shared.valid_scores(runs), runs.mnist.valid_y
+    table = linear_model.mnist_loss(scores[:, None], y)  # every score against every target
+    return {
+        "images": len(y),
+        "table_entries": len(y) ** 2,
+        "loss": linear_model.mnist_loss(scores, y),
+        "table_loss": table,
+    }
+
+
+@numbers("curves")
+def curve_numbers(runs: Runs) -> dict:
+    """Return the linear model's loss and accuracy on both sets after its first epoch,
+    each measured on the whole set with the same weights."""
+    first = runs.linear.history[0]
+    return {
+        "epoch": first.epoch,
+        "train_loss": first.train_loss,
+        "valid_loss": first.valid_loss,
+        "train_accuracy": first.train_accuracy,
+        "valid_accuracy": first.valid_accuracy,
+    }
+
+
 @numbers("loss_examples")
 def loss_example_numbers(runs: Runs) -> dict:
     """Return the probability and mnist_loss of each of LOSS_EXAMPLES."""

@@ -62,3 +62,24 @@ def dataloader_numbers(runs: Runs) -> dict:
         "first_xb_shape": shape(xb.shape),
         "first_yb_shape": shape(yb.shape),
     }
+
+
+@numbers("batch_mean")
+def batch_mean_numbers(runs: Runs) -> dict:
+    """Return the trained linear model's validation accuracy as the chapter's validate_epoch
+    takes it (the mean of each batch's accuracy) and as ours does (the whole set at once)."""
+    mnist, recipe = runs.mnist, linear_model.RECIPE
+    scores = linear_model.predict(runs.linear.params, mnist.valid_x)
+    starts = range(0, len(scores), recipe.batch_size)
+    accuracies = [
+        linear_model.batch_accuracy(
+            scores[i : i + recipe.batch_size], mnist.valid_y[i : i + recipe.batch_size]
+        )
+        for i in starts
+    ]
+    return {
+        "batches": len(accuracies),
+        "last_batch_size": len(scores) - starts[-1],
+        "batch_mean": float(np.mean(accuracies)),
+        "whole_set": linear_model.batch_accuracy(scores, mnist.valid_y),
+    }
