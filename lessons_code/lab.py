@@ -21,7 +21,7 @@ from functools import partial
 import numpy as np
 
 from lessons_code import learner, linear_model, neural_net
-from lessons_code.data import N_PIXELS, MnistData
+from lessons_code.data import N_PIXELS, MnistData, stratified_sample
 from lessons_code.learner import EpochStats, Params, RecipeError
 
 MASK = 0xFFFFFFFF  # arithmetic on 32-bit unsigned integers, as JavaScript's `>>> 0`
@@ -145,26 +145,6 @@ class LabData:
     train_y: np.ndarray  # (n_train,) float64: 1 for a 3, 0 for a 7
     valid_x: np.ndarray  # (n_valid, 784) uint8
     valid_y: np.ndarray  # (n_valid,)
-
-
-def stratified_sample(targets: np.ndarray, size: int, rng: np.random.Generator) -> np.ndarray:
-    """Return the indices of `size` images drawn at random, each digit in its share of the
-    set (all of them when the set is no larger): the 3s first, then the 7s, each in the
-    set's order, as the chapter concatenates its stacked 3s and 7s."""
-    threes, sevens = np.flatnonzero(targets == 1), np.flatnonzero(targets == 0)
-    if len(threes) == 0 or len(sevens) == 0:
-        raise ValueError(
-            f"expected 3s and 7s to sample from, found {len(threes)} threes and "
-            f"{len(sevens)} sevens"
-        )
-    n_threes = min(len(threes), max(1, round(size * len(threes) / len(targets))))
-    n_sevens = min(len(sevens), max(1, size - n_threes))
-    return np.concatenate(
-        [
-            np.sort(rng.choice(threes, n_threes, replace=False)),
-            np.sort(rng.choice(sevens, n_sevens, replace=False)),
-        ]
-    )
 
 
 def lab_data(mnist: MnistData, train_size: int, valid_size: int, seed: int) -> LabData:

@@ -13,6 +13,8 @@ import threading
 from dataclasses import replace
 from functools import cached_property
 
+import numpy as np
+
 from lessons_code import (
     apples_pears,
     baseline,
@@ -110,12 +112,17 @@ class Runs:
         }
 
     @cached_property
+    def half_mnist(self) -> data.MnistData:
+        """Return the same validation set with half of the training set, each digit in its
+        share, drawn with the recipe's seed."""
+        rng = np.random.default_rng(linear_model.RECIPE.seed)
+        return data.training_subset(self.mnist, len(self.mnist.train_x) // 2, rng)
+
+    @cached_property
     def half_data(self) -> learner.TrainingRun:
-        """Return the chapter's linear model trained on the first half of the training set
-        (the same validation set): what fewer training images change."""
-        mnist, half = self.mnist, len(self.mnist.train_x) // 2
-        fewer = replace(mnist, train_x=mnist.train_x[:half], train_y=mnist.train_y[:half])
-        return linear_model.train(fewer)
+        """Return the chapter's linear model trained on half_mnist: what fewer training
+        images change."""
+        return linear_model.train(self.half_mnist)
 
     @cached_property
     def similarity(self) -> baseline.PixelSimilarity:
