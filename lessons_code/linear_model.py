@@ -166,7 +166,9 @@ def one_step_change(
     """Return (how much each image counts, the change of the weights) for one SGD step.
 
     The change is a weighted sum of the batch's images: each 3 is added and each 7
-    subtracted, weighted by how wrong the model still is about it.
+    subtracted, weighted by the sigmoid's slope at its score, p(1 - p): most for an image
+    the model is unsure about (p near 0.5), almost nothing for one it is sure of, right
+    or wrong (mnist_loss's blind spot).
     """
     counts = -learning_rate * mnist_loss_grad(predict(params, xb), yb)  # (n_images,)
     return counts, counts @ xb  # (n_images,) @ (n_images, 784) -> (784,)

@@ -121,9 +121,20 @@ def prediction_numbers(runs: Runs) -> dict:
 def first_step_numbers(runs: Runs) -> dict:
     """Return how much the 3s and 7s of the first batch count, against the most they could."""
     step = first_step(runs)
-    counts = step.counts
+    counts, sizes = step.counts, np.abs(step.counts)
     most_possible = linear_model.RECIPE.learning_rate * 0.25 / len(counts)  # slope <= 1/4
+    start = linear_model.init_linear(np.random.default_rng(linear_model.RECIPE.seed))
+    scores = linear_model.predict(start, step.images)  # the scores the step's counts come from
+    threes = step.targets == 1
+    wrong = (scores > 0) != threes
+    surest_wrong = np.flatnonzero(wrong)[np.argmax(np.abs(scores[wrong]))]
     return {
+        "wrong": int(wrong.sum()),
+        "wrong_faint": int((sizes[wrong] < 0.1 * most_possible).sum()),
+        "surest_wrong_score": float(scores[surest_wrong]),
+        "surest_wrong_count": float(sizes[surest_wrong]),
+        "threes_distance": float(np.abs(scores[threes]).mean()),
+        "sevens_distance": float(np.abs(scores[~threes]).mean()),
         "images": len(counts),
         "threes": step.threes,
         "sevens": step.sevens,
@@ -309,7 +320,8 @@ def one_step_change(step: FirstStep, n: int = 4) -> Figure:
         f"One step of training on a batch of {len(targets)} images. Left: the {n} 3s and the "
         f"{n} 7s that count most in this step, each with its count: how much of the image is "
         f"added to the weights (a 3, positive) or taken away (a 7, negative). An image counts "
-        f"more the more wrong the model still is about it; the {step.threes} 3s count "
+        f"more the more unsure the model still is about it (a score near 0), right or wrong; "
+        f"the {step.threes} 3s count "
         f"{step.threes_added:+.4f} in all, the {step.sevens} 7s "
         f"{-step.sevens_subtracted:+.4f}. Right: the change of the weights in this step, the sum "
         f"of every image times its count: the 3s' ink added, the 7s' ink taken away, "
