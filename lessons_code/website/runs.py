@@ -48,6 +48,8 @@ SECOND_THREAD = (
     "ten_learning_rates",
     "ten_unscaled",
     "ten_two_class_loss",
+    "ten_two_class_bce",
+    "ten_net_chapter_hidden",
 )
 """The runs `Runs.compute_all` trains in a second thread while the main thread trains the
 others: the ten-digit runs, which read their own data. Each of them reads only runs of
@@ -198,6 +200,19 @@ class Runs:
     def ten_two_class_loss(self) -> learner.TrainingRun:
         """Return the ten-score linear model trained with mnist_loss, not cross-entropy."""
         return digits.train_linear_two_class_loss(self.ten_digits)
+
+    @cached_property
+    def ten_two_class_bce(self) -> learner.TrainingRun:
+        """Return the ten-score linear model trained with binary cross-entropy on each
+        score: ten sigmoids, no softmax, without mnist_loss's blind spot."""
+        return digits.train_linear_two_class_loss(
+            self.ten_digits, loss=linear_model.BINARY_CROSS_ENTROPY
+        )
+
+    @cached_property
+    def ten_net_chapter_hidden(self) -> learner.TrainingRun:
+        """Return the ten-digit net with the chapter's 30 hidden units, not 100."""
+        return digits.train_net(self.ten_digits, n_hidden=neural_net.N_HIDDEN)
 
     @cached_property
     def story(self) -> apples_pears.Story:
