@@ -11,7 +11,7 @@ import matplotlib as mpl
 import numpy as np
 from matplotlib.figure import Figure
 
-from lessons_code import linear_model
+from lessons_code import baseline, linear_model
 from lessons_code.data import N_PIXELS, MnistData, digit_name
 from lessons_code.website import style
 from lessons_code.website.pages import shared
@@ -77,12 +77,21 @@ class Ascent:
     inked: float  # the fraction of the last image's pixels more than half inked
 
 
-def ascent(runs: Runs) -> Ascent:
-    """Return gradient ascent on a blank image's pixels with the trained linear model."""
-    weights = runs.linear.params["weights"].astype(np.float64)
+def ascent(runs: Runs, run_name: str = "chapter") -> Ascent:
+    """Return gradient ascent on a blank image's pixels with a trained linear model: the
+    chapter's, or another of the "change one thing" variants."""
+    params = runs.variants[run_name].params
+    weights = params["weights"].astype(np.float64)
     images = linear_model.ascend_pixels(weights, ASCENT_STEPS, ASCENT_RATE)
-    scores = images @ weights + float(runs.linear.params["bias"])
+    scores = images @ weights + float(params["bias"])
     return Ascent(images, scores, float((images[-1] > 0.5).mean()))
+
+
+def template_likeness(image: np.ndarray, mnist: MnistData) -> float:
+    """Return the correlation of an image with the ideal 3 minus the ideal 7: 1 for a
+    picture of where 3s and 7s differ, 0 for one unrelated to it."""
+    ideal_3, ideal_7 = baseline.ideal_digits(mnist.train_x, mnist.train_y)
+    return float(np.corrcoef(image, ideal_3 - ideal_7)[0, 1])
 
 
 @numbers("prediction")
@@ -150,13 +159,18 @@ def first_step_numbers(runs: Runs) -> dict:
 @numbers("ascent")
 def ascent_numbers(runs: Runs) -> dict:
     """Return where gradient ascent takes a blank image's score, against the real 3s'."""
-    climbed = ascent(runs)
+    climbed, from_small = ascent(runs), ascent(runs, "small_start")
     valid_threes = shared.valid_scores(runs)[runs.mnist.valid_y == 1]
     return {
         "steps": len(climbed.images) - 1,
         "learning_rate": ASCENT_RATE,
         "final_score": float(climbed.scores[-1]),
         "inked": climbed.inked,
+        "likeness": template_likeness(climbed.images[-1], runs.mnist),
+        "small_start_inked": from_small.inked,
+        "small_start_likeness": template_likeness(from_small.images[-1], runs.mnist),
+        "start_spread": float(np.abs(runs.linear.initial["weights"]).mean()),
+        "mean_change": shared.weight_move(runs.linear).mean_change,
         "largest_real_three": float(valid_threes.max()),
     }
 
