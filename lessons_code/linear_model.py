@@ -21,7 +21,8 @@ from lessons_code.learner import HandModel, OnEpoch, Params, Recipe, TrainingRun
 
 RECIPE = Recipe(keep_chapter_steps=True)
 """The chapter's recipe for the linear model: lr 1.0, batch 256, 20 epochs of its 12,396
-images (980 steps, on any training set)."""
+images: 980 steps, or as near as whole epochs of another training set come (988 on
+4,725 images)."""
 
 
 # --8<-- [start:init_params]

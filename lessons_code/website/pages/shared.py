@@ -149,12 +149,16 @@ def linear_numbers(runs: Runs) -> dict:
 
 @numbers("baseline")
 def baseline_numbers(runs: Runs) -> dict:
-    """Return how often pixel similarity is right, with the L1 and the L2 distance."""
+    """Return how often pixel similarity is right, with the L1 and the L2 distance, and
+    how the trained linear model compares with each ("better", "worse", "about the same")."""
+    trained, n_valid = runs.linear.final_valid_accuracy, len(runs.mnist.valid_x)
     return {
         "accuracy_3": runs.similarity.accuracy_3,
         "accuracy_7": runs.similarity.accuracy_7,
         "accuracy": runs.similarity.accuracy,
         "l2_accuracy": runs.similarity_l2.accuracy,
+        "linear_against_l1": verdict(trained, runs.similarity.accuracy, n_valid),
+        "linear_against_l2": verdict(trained, runs.similarity_l2.accuracy, n_valid),
     }
 
 
