@@ -123,6 +123,11 @@ def data_numbers(runs: Runs) -> dict:
         "half_threes": int((runs.half_mnist.train_y == 1).sum()),
         "half_sevens": int((runs.half_mnist.train_y == 0).sum()),
         "half": history(runs.half_data),
+        "half_verdict": verdict(  # the half-trained model against the whole-trained one
+            runs.half_data.final_valid_accuracy,
+            runs.linear.final_valid_accuracy,
+            len(mnist.valid_x),
+        ),
         "chance_images": CHANCE_IMAGES,
         "majority": max(float(mnist.valid_y.mean()), 1 - float(mnist.valid_y.mean())),
     }
