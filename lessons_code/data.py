@@ -29,7 +29,7 @@ import urllib.request
 import warnings
 import zlib
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TextIO
 
@@ -468,6 +468,57 @@ def load_digits(data_dir: str | os.PathLike | None = None) -> MnistData:
             f"{len(valid_x):,} validation images of all ten digits"
         )
     return MnistData(train_x, train_y, valid_x, valid_y, source)
+
+
+# --- fewer images ------------------------------------------------------------------
+
+
+# --8<-- [start:stratified_sample]
+def stratified_sample(targets: np.ndarray, size: int, rng: np.random.Generator) -> np.ndarray:
+    """Return the indices of `size` images drawn at random, each digit in its share of the
+    set (all of them when the set is no larger): the 3s first, then the 7s, each in the
+    set's order, as the chapter concatenates its stacked 3s and 7s."""
+    threes, sevens = np.flatnonzero(targets == 1), np.flatnonzero(targets == 0)
+    if len(threes) == 0 or len(sevens) == 0:
+        raise ValueError(
+            f"expected 3s and 7s to sample from, found {len(threes)} threes and "
+            f"{len(sevens)} sevens"
+        )
+    n_threes = min(len(threes), max(1, round(size * len(threes) / len(targets))))
+    n_sevens = min(len(sevens), max(1, size - n_threes))
+    return np.concatenate(
+        [
+            np.sort(rng.choice(threes, n_threes, replace=False)),
+            np.sort(rng.choice(sevens, n_sevens, replace=False)),
+        ]
+    )
+
+
+def training_subset(mnist: MnistData, size: int, rng: np.random.Generator) -> MnistData:
+    """Return the same validation images with `size` of the training images, a stratified
+    sample (see stratified_sample): never the first images, which in a set sorted by digit
+    are all 3s."""
+    chosen = stratified_sample(mnist.train_y, size, rng)
+    train_y = mnist.train_y[chosen]
+    source = f"{len(chosen):,} training images drawn at random from {mnist.source}"
+    return replace(mnist, train_x=mnist.train_x[chosen], train_y=train_y, source=source)
+
+
+# --8<-- [end:stratified_sample]
+
+
+def check_every_class(train_y: np.ndarray, valid_y: np.ndarray) -> None:
+    """Raise MissingSplitError if the training targets lack a class the validation targets
+    hold: a model that never saw a digit can only learn to say the others."""
+    missing = sorted(set(np.unique(valid_y).tolist()) - set(np.unique(train_y).tolist()))
+    if missing:
+        # Targets of the 3s and 7s are floats (1 for a 3), of all ten digits the digit.
+        floats = np.issubdtype(np.asarray(valid_y).dtype, np.floating)
+        names = ", ".join(f"{digit_name(t) if floats else int(t)}s" for t in missing)
+        raise MissingSplitError(
+            f"the training images hold no {names}, which the validation images hold: "
+            f"a model trained on them can only learn to say the other digits"
+        )
 
 
 # --- download ------------------------------------------------------------------------

@@ -21,7 +21,7 @@ from functools import partial
 import numpy as np
 
 from lessons_code import learner, linear_model, neural_net
-from lessons_code.data import N_PIXELS, MnistData
+from lessons_code.data import N_PIXELS, MnistData, stratified_sample
 from lessons_code.learner import EpochStats, Params, RecipeError
 
 MASK = 0xFFFFFFFF  # arithmetic on 32-bit unsigned integers, as JavaScript's `>>> 0`
@@ -156,34 +156,6 @@ class LabData:
     valid_x: np.ndarray
     # (n_valid,)
     valid_y: np.ndarray
-
-
-def stratified_sample(
-    targets: np.ndarray,
-    size: int,
-    rng: np.random.Generator,
-) -> np.ndarray:
-    """Return the indices of `size` images drawn at random, each digit in its
-    share of the set (all of them when the set is no larger): the 3s first, then
-    the 7s, each in the set's order, as the chapter concatenates its stacked 3s
-    and 7s."""
-    threes, sevens = np.flatnonzero(targets == 1), np.flatnonzero(targets == 0)
-    if len(threes) == 0 or len(sevens) == 0:
-        raise ValueError(
-            "expected 3s and 7s to sample from, "
-            f"found {len(threes)} threes and {len(sevens)} sevens"
-        )
-    n_threes = min(
-        len(threes),
-        max(1, round(size * len(threes) / len(targets))),
-    )
-    n_sevens = min(len(sevens), max(1, size - n_threes))
-    return np.concatenate(
-        [
-            np.sort(rng.choice(threes, n_threes, replace=False)),
-            np.sort(rng.choice(sevens, n_sevens, replace=False)),
-        ]
-    )
 
 
 def lab_data(

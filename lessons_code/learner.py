@@ -26,6 +26,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import threadpoolctl
 
+from lessons_code.data import check_every_class
+
 Params = dict[str, np.ndarray]
 """A model's parameters by name, e.g. {"weights": (784,), "bias": ()}."""
 
@@ -230,7 +232,11 @@ class DataLoaders:
 
 
 def dataloaders(data, batch_size: int, rng: np.random.Generator) -> DataLoaders:
-    """Return the training set shuffled by the run's generator, and the validation set in order."""
+    """Return the training set shuffled by the run's generator, and the validation set in order.
+
+    Raises MissingSplitError if the training set lacks a digit the validation set holds.
+    """
+    check_every_class(data.train_y, data.valid_y)
     train_x = np.asarray(data.train_x, dtype=np.float32)
     train_y = np.asarray(data.train_y, dtype=np.float32)
     return DataLoaders(

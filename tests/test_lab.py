@@ -224,20 +224,6 @@ def test_settings_that_cannot_work_are_refused_by_name():
         assert raised.value.field == field
 
 
-def test_the_sample_is_stratified_and_drawn_not_the_first_images():
-    targets = np.array([1.0] * 600 + [0.0] * 400)  # sorted by digit, as the bundled sample
-    chosen = lab.stratified_sample(targets, 100, np.random.default_rng(0))
-    assert len(chosen) == 100 and len(set(chosen.tolist())) == 100
-    assert (targets[chosen] == 1).sum() == 60  # each digit in its share
-    assert (targets[chosen][:60] == 1).all() and (targets[chosen][60:] == 0).all()
-    threes, sevens = chosen[:60], chosen[60:]
-    assert threes.max() > 300 and sevens.min() < 800  # spread through each digit's images
-    every = lab.stratified_sample(targets, 5000, np.random.default_rng(0))
-    np.testing.assert_array_equal(every, np.arange(1000))
-    with pytest.raises(ValueError, match="found 600 threes and 0 sevens"):
-        lab.stratified_sample(targets[:600], 100, np.random.default_rng(0))
-
-
 def test_the_lab_data_keeps_the_chapters_order(lab_digits):
     for y in (lab_digits.train_y, lab_digits.valid_y):
         assert (np.diff(y) <= 0).all() and y[0] == 1 and y[-1] == 0  # every 3, then every 7

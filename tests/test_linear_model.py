@@ -155,6 +155,21 @@ def test_one_step_changes_the_weights_by_a_weighted_sum_of_images(tiny_data):
     assert np.all(counts[yb == 1] >= 0) and np.all(counts[yb == 0] <= 0)
 
 
+def test_in_one_step_an_image_counts_by_how_unsure_the_model_is_not_how_wrong():
+    """mnist_loss weighs an image by the sigmoid's slope p(1 - p): a sure mistake counts
+    next to nothing, an unsure right answer the most (the prediction page's lesson)."""
+    params = {"weights": np.array([1.0]), "bias": np.array(0.0)}
+    xb = np.array([[-20.0], [-0.5], [0.5], [20.0]])  # scores -20, -0.5, 0.5, 20
+    yb = np.array([1.0, 1.0, 1.0, 1.0])  # all 3s: the first two are mistakes
+    counts, _ = linear_model.one_step_change(params, xb, yb, learning_rate=1.0)
+    sure_mistake, unsure_mistake, unsure_right, sure_right = counts
+    assert sure_mistake < 1e-7 * unsure_mistake  # the most wrong counts least
+    assert unsure_mistake == pytest.approx(unsure_right)  # the same slope either side of 0
+    assert sure_right < 1e-7 * unsure_right
+    p = linear_model.sigmoid(-0.5)
+    assert unsure_mistake == pytest.approx(p * (1 - p) / 4)
+
+
 def test_ascending_the_pixels_adds_the_weights_and_raises_the_score():
     weights = np.array([2.0, -1.0, 0.5, 0.0])
     images = linear_model.ascend_pixels(weights, steps=4, learning_rate=0.25)
@@ -162,6 +177,21 @@ def test_ascending_the_pixels_adds_the_weights_and_raises_the_score():
     scores = images @ weights
     assert np.all(np.diff(scores) >= 0)
     assert images[-1].tolist() == [1.0, 0.0, 0.5, 0.0]  # the weight pattern, clipped
+
+
+def test_ascent_draws_noise_from_the_chapters_start_and_a_template_from_a_small_one():
+    """The prediction page: the ascent's noise is the std-1 start left in the weights."""
+    from lessons_code import data
+
+    mnist = data.load_threes_sevens()
+    inked = {
+        name: (linear_model.ascend_pixels(run.params["weights"], 20, 0.05)[-1] > 0.5).mean()
+        for name, run in (
+            ("chapter", linear_model.train(mnist)),
+            ("small", linear_model.train(mnist, init=linear_model.init_like_nn_linear)),
+        )
+    }
+    assert inked["small"] < 0.1 < 0.2 < inked["chapter"]
 
 
 def test_the_chapters_recipe_keeps_its_steps_on_a_smaller_set():

@@ -1,4 +1,5 @@
-"""The chapter's dataset, a list of (image, target) pairs made by zip, and its DataLoader."""
+"""The chapter's dataset, a list of (image, target) pairs made by zip, and its DataLoader
+(torch's, which like fastai's does not shuffle unless told)."""
 
 from __future__ import annotations
 
@@ -21,8 +22,9 @@ def dataset(
 
 # --8<-- [start:dataloader]
 def training_batches(dset: list, batch_size: int = 256) -> DataLoader:
-    """Return mini-batches (xb, yb) in a new random order every epoch."""
-    return DataLoader(dset, batch_size=batch_size, shuffle=True)
+    """Return mini-batches (xb, yb) in the dataset's order, the same every epoch: the
+    chapter's DataLoader(dset, batch_size=256) does not shuffle."""
+    return DataLoader(dset, batch_size=batch_size)
 
 
 # --8<-- [end:dataloader]

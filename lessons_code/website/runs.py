@@ -13,6 +13,8 @@ import threading
 from dataclasses import replace
 from functools import cached_property
 
+import numpy as np
+
 from lessons_code import (
     apples_pears,
     baseline,
@@ -46,6 +48,8 @@ SECOND_THREAD = (
     "ten_learning_rates",
     "ten_unscaled",
     "ten_two_class_loss",
+    "ten_two_class_bce",
+    "ten_net_chapter_hidden",
 )
 """The runs `Runs.compute_all` trains in a second thread while the main thread trains the
 others: the ten-digit runs, which read their own data. Each of them reads only runs of
@@ -110,12 +114,17 @@ class Runs:
         }
 
     @cached_property
+    def half_mnist(self) -> data.MnistData:
+        """Return the same validation set with half of the training set, each digit in its
+        share, drawn with the recipe's seed."""
+        rng = np.random.default_rng(linear_model.RECIPE.seed)
+        return data.training_subset(self.mnist, len(self.mnist.train_x) // 2, rng)
+
+    @cached_property
     def half_data(self) -> learner.TrainingRun:
-        """Return the chapter's linear model trained on the first half of the training set
-        (the same validation set): what fewer training images change."""
-        mnist, half = self.mnist, len(self.mnist.train_x) // 2
-        fewer = replace(mnist, train_x=mnist.train_x[:half], train_y=mnist.train_y[:half])
-        return linear_model.train(fewer)
+        """Return the chapter's linear model trained on half_mnist: what fewer training
+        images change."""
+        return linear_model.train(self.half_mnist)
 
     @cached_property
     def similarity(self) -> baseline.PixelSimilarity:
@@ -191,6 +200,19 @@ class Runs:
     def ten_two_class_loss(self) -> learner.TrainingRun:
         """Return the ten-score linear model trained with mnist_loss, not cross-entropy."""
         return digits.train_linear_two_class_loss(self.ten_digits)
+
+    @cached_property
+    def ten_two_class_bce(self) -> learner.TrainingRun:
+        """Return the ten-score linear model trained with binary cross-entropy on each
+        score: ten sigmoids, no softmax, without mnist_loss's blind spot."""
+        return digits.train_linear_two_class_loss(
+            self.ten_digits, loss=linear_model.BINARY_CROSS_ENTROPY
+        )
+
+    @cached_property
+    def ten_net_chapter_hidden(self) -> learner.TrainingRun:
+        """Return the ten-digit net with the chapter's 30 hidden units, not 100."""
+        return digits.train_net(self.ten_digits, n_hidden=neural_net.N_HIDDEN)
 
     @cached_property
     def story(self) -> apples_pears.Story:

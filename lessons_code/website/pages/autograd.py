@@ -82,6 +82,7 @@ def autograd_numbers(runs: Runs) -> dict:
     histories = runs.learner_histories
     return {
         "batch_size": n_images,
+        "batch_threes": int((yb == 1).sum()),
         "graph_batch": GRAPH_BATCH,
         "parameters": len(model.weights.data) + 1,
         "bias_grad_by_hand": float(by_hand["bias"]),

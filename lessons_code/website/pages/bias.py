@@ -46,6 +46,7 @@ def bias_numbers(runs: Runs) -> dict:
     scores = shared.valid_scores(runs).astype(np.float64)
     start, trained = float(runs.linear.initial["bias"]), float(runs.linear.params["bias"])
     best = best_shift(runs)
+    trained_accuracy = batch_accuracy(scores, runs.mnist.valid_y)
     return {
         "start": start,
         "trained": trained,
@@ -53,6 +54,9 @@ def bias_numbers(runs: Runs) -> dict:
         "typical_score": float(np.median(np.abs(scores))),
         "best_shift": best.shift,
         "best_accuracy": best.accuracy,
+        "best_gain_images": round((best.accuracy - trained_accuracy) * len(scores)),
+        "chance_images": shared.CHANCE_IMAGES,
+        "mean_weight_change": shared.weight_move(runs.linear).mean_change,
     }
 
 

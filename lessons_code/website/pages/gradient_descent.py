@@ -29,6 +29,24 @@ def saturated(run: TrainingRun, x: np.ndarray) -> float:
     return float((np.abs(linear_model.predict(run.params, x)) > SATURATED_SCORE).mean())
 
 
+CHAPTER_PRINTED = {
+    "similarity_3": 0.9168,  # accuracy_3s
+    "similarity_7": 0.9854,  # accuracy_7s
+    "similarity": 0.9511,  # (accuracy_3s + accuracy_7s) / 2
+    "linear": 0.9696,  # linear1 from init_params, lr 1, the last of its 20 epochs
+    "nn_linear": 0.9785,  # nn.Linear and BasicOptim, train_model(linear_model, 20)
+    "net": 0.9828,  # simple_net, learn.fit(40, 0.1): learn.recorder.values[-1][2]
+}
+"""The validation accuracies the chapter printed (fastbook's 04_mnist_basics.ipynb) for
+the runs this site redoes."""
+
+
+@numbers("chapter_printed")
+def chapter_printed_numbers(runs: Runs) -> dict:
+    """Return the chapter's printed accuracies, CHAPTER_PRINTED."""
+    return dict(CHAPTER_PRINTED)
+
+
 VARIANT_NAMES = {
     "chapter": "the chapter's recipe",
     "small_start": "starting weights as small as nn.Linear's",

@@ -48,6 +48,21 @@ def net_units(runs: Runs) -> HiddenUnits:
     return neural_net.describe_hidden_units(runs.net.initial["w1"], runs.net.params["w1"])
 
 
+def why_barely(runs: Runs, units: HiddenUnits) -> dict:
+    """Return, for the units that barely moved and for the others, the median size of
+    their outgoing weight and the median share of training images that switch them on,
+    both at the start: the two factors of a unit's incoming gradient."""
+    start = runs.net.initial
+    outgoing = np.abs(start["w2"])  # (units,)
+    on = ((runs.mnist.train_x @ start["w1"] + start["b1"]) > 0).mean(axis=0)  # (units,)
+    barely = units.moved < BARELY
+    return {
+        f"{name}_{group}": float(np.median(values[chosen])) if chosen.any() else 0.0
+        for name, values in (("outgoing", outgoing), ("on", on))
+        for group, chosen in (("barely", barely), ("moved", ~barely))
+    }
+
+
 @numbers("net")
 def net_numbers(runs: Runs) -> dict:
     """Return the two-layer net's run, what its hidden units learned, its lead over the
@@ -69,6 +84,7 @@ def net_numbers(runs: Runs) -> dict:
             "about the same": "about the same as",
         }[shared.verdict(runs.net.final_valid_accuracy, small_start, len(runs.mnist.valid_x))],
         "gain_images": gain * len(runs.mnist.valid_x),
+        **why_barely(runs, units),
         **collapsed_layers(runs.net, runs.mnist.valid_x),
     }
 

@@ -81,7 +81,12 @@ def nudge_numbers(runs: Runs) -> dict:
     )
     _, grads = linear_model.calc_grad(params, x, y)
     says_3 = [linear_model.predict(p, x) > 0 for p in (params, nudged)]
+    scores = linear_model.predict(params, x)[:, None]  # (n, 1)
+    still = [  # for each weight: does this nudge leave every image on its side? (784,)
+        ((scores > 0) == (scores + sign * NUDGE * x > 0)).all(axis=0) for sign in (1, -1)
+    ]
     return {
+        "still_share": float(np.mean(still)),  # of the 784 weights' nudges up and down
         "nudge": NUDGE,
         "crossed": int((says_3[0] != says_3[1]).sum()),  # validation images that changed side
         "sample_size": len(nudge_sample(runs)),

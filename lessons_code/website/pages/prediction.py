@@ -11,7 +11,7 @@ import matplotlib as mpl
 import numpy as np
 from matplotlib.figure import Figure
 
-from lessons_code import linear_model
+from lessons_code import baseline, linear_model
 from lessons_code.data import N_PIXELS, MnistData, digit_name
 from lessons_code.website import style
 from lessons_code.website.pages import shared
@@ -77,12 +77,21 @@ class Ascent:
     inked: float  # the fraction of the last image's pixels more than half inked
 
 
-def ascent(runs: Runs) -> Ascent:
-    """Return gradient ascent on a blank image's pixels with the trained linear model."""
-    weights = runs.linear.params["weights"].astype(np.float64)
+def ascent(runs: Runs, run_name: str = "chapter") -> Ascent:
+    """Return gradient ascent on a blank image's pixels with a trained linear model: the
+    chapter's, or another of the "change one thing" variants."""
+    params = runs.variants[run_name].params
+    weights = params["weights"].astype(np.float64)
     images = linear_model.ascend_pixels(weights, ASCENT_STEPS, ASCENT_RATE)
-    scores = images @ weights + float(runs.linear.params["bias"])
+    scores = images @ weights + float(params["bias"])
     return Ascent(images, scores, float((images[-1] > 0.5).mean()))
+
+
+def template_likeness(image: np.ndarray, mnist: MnistData) -> float:
+    """Return the correlation of an image with the ideal 3 minus the ideal 7: 1 for a
+    picture of where 3s and 7s differ, 0 for one unrelated to it."""
+    ideal_3, ideal_7 = baseline.ideal_digits(mnist.train_x, mnist.train_y)
+    return float(np.corrcoef(image, ideal_3 - ideal_7)[0, 1])
 
 
 @numbers("prediction")
@@ -121,9 +130,20 @@ def prediction_numbers(runs: Runs) -> dict:
 def first_step_numbers(runs: Runs) -> dict:
     """Return how much the 3s and 7s of the first batch count, against the most they could."""
     step = first_step(runs)
-    counts = step.counts
+    counts, sizes = step.counts, np.abs(step.counts)
     most_possible = linear_model.RECIPE.learning_rate * 0.25 / len(counts)  # slope <= 1/4
+    start = linear_model.init_linear(np.random.default_rng(linear_model.RECIPE.seed))
+    scores = linear_model.predict(start, step.images)  # the scores the step's counts come from
+    threes = step.targets == 1
+    wrong = (scores > 0) != threes
+    surest_wrong = np.flatnonzero(wrong)[np.argmax(np.abs(scores[wrong]))]
     return {
+        "wrong": int(wrong.sum()),
+        "wrong_faint": int((sizes[wrong] < 0.1 * most_possible).sum()),
+        "surest_wrong_score": float(scores[surest_wrong]),
+        "surest_wrong_count": float(sizes[surest_wrong]),
+        "threes_distance": float(np.abs(scores[threes]).mean()),
+        "sevens_distance": float(np.abs(scores[~threes]).mean()),
         "images": len(counts),
         "threes": step.threes,
         "sevens": step.sevens,
@@ -139,13 +159,18 @@ def first_step_numbers(runs: Runs) -> dict:
 @numbers("ascent")
 def ascent_numbers(runs: Runs) -> dict:
     """Return where gradient ascent takes a blank image's score, against the real 3s'."""
-    climbed = ascent(runs)
+    climbed, from_small = ascent(runs), ascent(runs, "small_start")
     valid_threes = shared.valid_scores(runs)[runs.mnist.valid_y == 1]
     return {
         "steps": len(climbed.images) - 1,
         "learning_rate": ASCENT_RATE,
         "final_score": float(climbed.scores[-1]),
         "inked": climbed.inked,
+        "likeness": template_likeness(climbed.images[-1], runs.mnist),
+        "small_start_inked": from_small.inked,
+        "small_start_likeness": template_likeness(from_small.images[-1], runs.mnist),
+        "start_spread": float(np.abs(runs.linear.initial["weights"]).mean()),
+        "mean_change": shared.weight_move(runs.linear).mean_change,
         "largest_real_three": float(valid_threes.max()),
     }
 
@@ -309,7 +334,8 @@ def one_step_change(step: FirstStep, n: int = 4) -> Figure:
         f"One step of training on a batch of {len(targets)} images. Left: the {n} 3s and the "
         f"{n} 7s that count most in this step, each with its count: how much of the image is "
         f"added to the weights (a 3, positive) or taken away (a 7, negative). An image counts "
-        f"more the more wrong the model still is about it; the {step.threes} 3s count "
+        f"more the more unsure the model still is about it (a score near 0), right or wrong; "
+        f"the {step.threes} 3s count "
         f"{step.threes_added:+.4f} in all, the {step.sevens} 7s "
         f"{-step.sevens_subtracted:+.4f}. Right: the change of the weights in this step, the sum "
         f"of every image times its count: the 3s' ink added, the 7s' ink taken away, "

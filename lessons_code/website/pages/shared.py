@@ -119,8 +119,15 @@ def data_numbers(runs: Runs) -> dict:
         "one_image": 1 / len(mnist.valid_x),
         "mnist_sample_train_size": learner.MNIST_SAMPLE_TRAIN_SIZE,
         "mnist_sample_valid_size": MNIST_SAMPLE_VALID_SIZE,
-        "half_train_size": len(mnist.train_x) // 2,
+        "half_train_size": len(runs.half_mnist.train_x),
+        "half_threes": int((runs.half_mnist.train_y == 1).sum()),
+        "half_sevens": int((runs.half_mnist.train_y == 0).sum()),
         "half": history(runs.half_data),
+        "half_verdict": verdict(  # the half-trained model against the whole-trained one
+            runs.half_data.final_valid_accuracy,
+            runs.linear.final_valid_accuracy,
+            len(mnist.valid_x),
+        ),
         "chance_images": CHANCE_IMAGES,
         "majority": max(float(mnist.valid_y.mean()), 1 - float(mnist.valid_y.mean())),
     }
@@ -147,15 +154,19 @@ def linear_numbers(runs: Runs) -> dict:
 
 @numbers("baseline")
 def baseline_numbers(runs: Runs) -> dict:
-    """Return how often pixel similarity is right, with the L1 and the L2 distance; and the
-    chapter's overall figure, the mean of the 3s' and the 7s' accuracies."""
+    """Return how often pixel similarity is right, with the L1 and the L2 distance; the
+    chapter's overall figure, the mean of the 3s' and the 7s' accuracies; and how the
+    trained linear model compares with each ("better", "worse", "about the same")."""
     similarity = runs.similarity
+    trained, n_valid = runs.linear.final_valid_accuracy, len(runs.mnist.valid_x)
     return {
         "accuracy_3": similarity.accuracy_3,
         "accuracy_7": similarity.accuracy_7,
         "accuracy": similarity.accuracy,
         "mean_of_the_two": (similarity.accuracy_3 + similarity.accuracy_7) / 2,
         "l2_accuracy": runs.similarity_l2.accuracy,
+        "linear_against_l1": verdict(trained, runs.similarity.accuracy, n_valid),
+        "linear_against_l2": verdict(trained, runs.similarity_l2.accuracy, n_valid),
     }
 
 

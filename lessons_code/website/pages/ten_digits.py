@@ -10,7 +10,9 @@ import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
-from lessons_code import digits, linear_model
+from lessons_code import digits, linear_model, neural_net
+from lessons_code.data import MnistData
+from lessons_code.learner import TrainingRun
 from lessons_code.website import style
 from lessons_code.website.pages import shared
 from lessons_code.website.register import figure, numbers, widget
@@ -118,6 +120,32 @@ def two_classes() -> dict:
     }
 
 
+LAST_EPOCHS = 5
+"""The last epochs over which the page gives a run's range of validation accuracies: a
+run whose steps are too large jumps from epoch to epoch, and its last epoch is a draw."""
+
+
+def chaotic(run: TrainingRun) -> dict:
+    """Return the lowest and highest validation accuracy of the run's LAST_EPOCHS epochs."""
+    last = [stats.valid_accuracy for stats in run.history[-LAST_EPOCHS:]]
+    return {"lowest_last": min(last), "highest_last": max(last), "last_epochs": len(last)}
+
+
+SURE_SLOPE = 0.01
+"""A score counts as a sure "no" when the sigmoid's slope there is below this share of its
+largest, 1/4: mnist_loss learns next to nothing from it."""
+
+
+def sure_no(run: TrainingRun, mnist: MnistData) -> float:
+    """Return the share of validation images whose own digit's sigmoid score is a sure
+    "no" after a ten-sigmoid run: a confident mistake, in mnist_loss's blind spot."""
+    scores = digits.ten_predict(run.params, mnist.valid_x)
+    own = scores[np.arange(len(scores)), mnist.valid_y]  # each image's own digit's score
+    probabilities = linear_model.sigmoid(own)
+    slope = probabilities * (1 - probabilities)
+    return float(((own < 0) & (slope < SURE_SLOPE * 0.25)).mean())
+
+
 @numbers("ten_digits")
 def ten_digit_numbers(runs: Runs) -> dict:
     """Return the ten-digit runs and baselines, how each digit fares, the most frequent
@@ -129,6 +157,7 @@ def ten_digit_numbers(runs: Runs) -> dict:
     return {
         "train_size": len(mnist.train_x),
         "valid_size": len(mnist.valid_x),
+        "one_image": 1 / len(mnist.valid_x),
         "chance": digits.CHANCE,
         "nearest_l1": runs.ten_nearest["l1"].accuracy,
         "nearest_l2": runs.ten_nearest["l2"].accuracy,
@@ -147,9 +176,17 @@ def ten_digit_numbers(runs: Runs) -> dict:
         "first_image": first_image(runs),
         "two_classes": two_classes(),
         "unscaled_accuracy": runs.ten_unscaled.final_valid_accuracy,
+        "unscaled": chaotic(runs.ten_unscaled),
         "two_class_loss_accuracy": runs.ten_two_class_loss.final_valid_accuracy,
+        "two_class_bce_accuracy": runs.ten_two_class_bce.final_valid_accuracy,
+        "two_class_loss_sure": sure_no(runs.ten_two_class_loss, mnist),
+        "two_class_bce_sure": sure_no(runs.ten_two_class_bce, mnist),
+        "net_chapter_hidden": {
+            **shared.history(runs.ten_net_chapter_hidden),
+            "hidden_units": neural_net.N_HIDDEN,
+        },
         "learning_rates": {
-            f"lr_{index}": {"learning_rate": rate, **shared.history(run)}
+            f"lr_{index}": {"learning_rate": rate, **shared.history(run), **chaotic(run)}
             for index, (rate, run) in enumerate(rates.items())
         },
     }
