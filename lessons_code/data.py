@@ -474,17 +474,24 @@ def load_digits(data_dir: str | os.PathLike | None = None) -> MnistData:
 
 
 # --8<-- [start:stratified_sample]
-def stratified_sample(targets: np.ndarray, size: int, rng: np.random.Generator) -> np.ndarray:
-    """Return the indices of `size` images drawn at random, each digit in its share of the
-    set (all of them when the set is no larger): the 3s first, then the 7s, each in the
-    set's order, as the chapter concatenates its stacked 3s and 7s."""
-    threes, sevens = np.flatnonzero(targets == 1), np.flatnonzero(targets == 0)
+def stratified_sample(
+    targets: np.ndarray,
+    size: int,
+    rng: np.random.Generator,
+) -> np.ndarray:
+    """Return the indices of `size` images drawn at random, each digit in its
+    share of the set (all of them when the set is no larger): the 3s first,
+    then the 7s, each in the set's order, as the chapter concatenates its
+    stacked 3s and 7s."""
+    threes = np.flatnonzero(targets == 1)
+    sevens = np.flatnonzero(targets == 0)
     if len(threes) == 0 or len(sevens) == 0:
         raise ValueError(
-            f"expected 3s and 7s to sample from, found {len(threes)} threes and "
-            f"{len(sevens)} sevens"
+            "expected 3s and 7s to sample from, found "
+            f"{len(threes)} threes and {len(sevens)} sevens"
         )
-    n_threes = min(len(threes), max(1, round(size * len(threes) / len(targets))))
+    share = round(size * len(threes) / len(targets))
+    n_threes = min(len(threes), max(1, share))
     n_sevens = min(len(sevens), max(1, size - n_threes))
     return np.concatenate(
         [
@@ -494,14 +501,22 @@ def stratified_sample(targets: np.ndarray, size: int, rng: np.random.Generator) 
     )
 
 
-def training_subset(mnist: MnistData, size: int, rng: np.random.Generator) -> MnistData:
-    """Return the same validation images with `size` of the training images, a stratified
-    sample (see stratified_sample): never the first images, which in a set sorted by digit
-    are all 3s."""
+def training_subset(
+    mnist: MnistData,
+    size: int,
+    rng: np.random.Generator,
+) -> MnistData:
+    """Return the same validation images with `size` of the training images, a
+    stratified sample (see stratified_sample): never the first images, which
+    in a set sorted by digit are all 3s."""
     chosen = stratified_sample(mnist.train_y, size, rng)
-    train_y = mnist.train_y[chosen]
-    source = f"{len(chosen):,} training images drawn at random from {mnist.source}"
-    return replace(mnist, train_x=mnist.train_x[chosen], train_y=train_y, source=source)
+    drawn = f"{len(chosen):,} training images drawn at random"
+    return replace(
+        mnist,
+        train_x=mnist.train_x[chosen],
+        train_y=mnist.train_y[chosen],
+        source=f"{drawn} from {mnist.source}",
+    )
 
 
 # --8<-- [end:stratified_sample]

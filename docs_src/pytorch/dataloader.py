@@ -22,8 +22,8 @@ def dataset(
 
 # --8<-- [start:dataloader]
 def training_batches(dset: list, batch_size: int = 256) -> DataLoader:
-    """Return mini-batches (xb, yb) in the dataset's order, the same every epoch: the
-    chapter's DataLoader(dset, batch_size=256) does not shuffle."""
+    """Return mini-batches (xb, yb) in the dataset's order, the same every
+    epoch: the chapter's DataLoader(dset, batch_size=256) does not shuffle."""
     return DataLoader(dset, batch_size=batch_size)
 
 
