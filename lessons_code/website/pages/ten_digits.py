@@ -180,6 +180,7 @@ def ten_digit_numbers(runs: Runs) -> dict:
         "two_class_loss_accuracy": runs.ten_two_class_loss.final_valid_accuracy,
         "two_class_bce_accuracy": runs.ten_two_class_bce.final_valid_accuracy,
         "two_class_loss_sure": sure_no(runs.ten_two_class_loss, mnist),
+        "sure_slope": SURE_SLOPE,
         "two_class_bce_sure": sure_no(runs.ten_two_class_bce, mnist),
         "net_chapter_hidden": {
             **shared.history(runs.ten_net_chapter_hidden),
