@@ -55,6 +55,8 @@ NOT_TEACHING = {
     "Sidebar: Tenacity and Deep Learning": "a story of the field's history, no technique",
 }
 """The chapter's headings that teach nothing of their own, with why."""
+
+
 def test_every_section_that_teaches_has_at_least_three_questions():
     assert set(NOT_TEACHING) <= set(HEADINGS)
     asked = Counter(entry["chapter_section"] for entry in QUESTIONS)
