@@ -188,17 +188,19 @@ def digit_templates(weights: np.ndarray) -> Figure:
     weights = np.asarray(weights, dtype=float)
     n_digits = weights.shape[1]
     limit = style.limit(weights)
+    columns = style.columns(-(-n_digits // 2), 3)
+    rows = -(-n_digits // columns)
+    side = (style.figure_width() - 1.3) / columns  # a picture's, beside the colour bar
     figure = style.new_figure(
-        9.2,
-        4.3,
+        (side + 0.3) * rows,
+        (side + 0.3) * rows,
         f"The {n_digits} columns of weights of the trained linear model, one per digit, each "
         f"drawn as a 28 by 28 picture on one colour scale (strongest weight {limit:.2f} away "
         f"from 0). Orange pixels raise that digit's score when they have ink, purple pixels "
         f"lower it: most templates show a rough outline of their digit in orange, with purple "
         f"where other digits put their ink.",
     )
-    columns = -(-n_digits // 2)
-    axes = np.atleast_1d(figure.subplots(2, columns)).ravel()
+    axes = np.atleast_1d(figure.subplots(rows, columns)).ravel()
     for digit, ax in enumerate(axes):
         if digit < n_digits:
             image = style.heatmap(ax, weights[:, digit], limit, f"“{digit}”")
@@ -231,8 +233,8 @@ def confusion_heatmap(found: Confusion) -> Figure:
         for true, said, count in pairs
     )
     figure = style.new_figure(
-        6.6,
-        5.8,
+        6.2,
+        4.3,
         f"The confusion matrix of the linear model on the {confusion.sum():,} validation "
         f"images: one row per true digit, one column per digit the model said. The diagonal "
         f"holds the {right:,} right answers; every other cell counts one kind of mistake, "
@@ -248,10 +250,10 @@ def confusion_heatmap(found: Confusion) -> Figure:
             ax.text(
                 said,
                 true,
-                f"{count:,}",
+                f"{count}",
                 ha="center",
                 va="center",
-                fontsize=8 if count < 1000 else 7,
+                fontsize=style.SMALLEST_TEXT_PT,
                 fontweight="bold" if true == said else "normal",
                 color=CELL_INK["dark" if dark_cell else "light"],
             )
@@ -273,7 +275,8 @@ def confusion_heatmap(found: Confusion) -> Figure:
     ax.set(xlabel="the digit the model said", ylabel="the true digit")
     for spine in ax.spines.values():
         spine.set_visible(True)
-    bar = figure.colorbar(image, ax=ax, shrink=0.8, aspect=25)
+    where = "bottom" if style.narrow() else "right"
+    bar = figure.colorbar(image, ax=ax, shrink=0.8, aspect=25, location=where)
     bar.set_label("how often this mistake happens")
     bar.set_ticks([0, most], labels=["never", f"{most}×"])
     return figure
