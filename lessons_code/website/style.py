@@ -222,17 +222,33 @@ def heatmap(ax, values: np.ndarray, limit: float, title: str = ""):
     return image
 
 
-def colour_bar(
-    figure: Figure, image, axes, label: str, toward: bool = True, location: str = "right"
-):
-    """Add a colour bar; with toward=True its ends say which digit they push toward."""
-    bar = figure.colorbar(image, ax=axes, shrink=0.9, aspect=20, location=location)
+def bar_side() -> str:
+    """Return where a colour bar goes: right of its pictures, below them on a phone."""
+    return "bottom" if narrow() else "right"
+
+
+def colour_bar(figure: Figure, image, axes, label: str, toward: bool = True):
+    """Add a colour bar beside the axes (below them on a phone); with toward=True its
+    ends say which digit they push toward."""
+    side = bar_side()
+    bar = figure.colorbar(image, ax=axes, shrink=0.9, aspect=20, location=side)
     limit = image.norm.vmax
-    if toward:
+    if toward and side == "bottom":  # the words under the bar: its ends would collide
+        bar.set_ticks([-limit, 0, limit], labels=[signed(-limit), "0", signed(limit)])
+        label = f"{label}\n← “7”      “3” →"
+    elif toward:
         labels = [f"{signed(-limit)}\ntoward “7”", "0", f"{signed(limit)}\ntoward “3”"]
         bar.set_ticks([-limit, 0, limit], labels=labels)
     bar.set_label(label)
     return bar
+
+
+def legend(ax, loc: str) -> None:
+    """Give the axes a legend at loc, or on a phone, under the figure: out of the way."""
+    if narrow():
+        ax.figure.legend(*ax.get_legend_handles_labels(), loc="outside lower center")
+    else:
+        ax.legend(loc=loc)
 
 
 TOWARD = "Orange pushes the score toward 3, purple toward 7, white is 0."

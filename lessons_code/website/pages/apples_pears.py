@@ -179,14 +179,14 @@ def apples_pears_descent(
         markeredgewidth=0.6,
     )
     ax.annotate(
-        f"after {steps} steps\n({end[0]:.2f}, {end[1]:.2f}), loss {_small(descent.losses[-1])}",
+        f"after {steps} steps\n({end[0]:.2f}, {end[1]:.2f})\nloss {_small(descent.losses[-1])}",
         end,
-        xytext=(40, -50),
+        xytext=(30, 10) if style.narrow() else (40, -50),
         textcoords="offset points",
-        va="top",
+        va="bottom" if style.narrow() else "top",
         arrowprops={"arrowstyle": "->", "color": style.ink(), "linewidth": 1, "shrinkB": 8},
     )
-    ax.legend(loc="upper left")
+    style.legend(ax, "upper left")
     ax.set(
         xlabel="apple price (cents)",
         ylabel="pear price (cents)",
@@ -246,5 +246,5 @@ def one_receipt_line(line: ReceiptLine) -> Figure:
         ylim=(0, top),
         title=style.wrapped("one receipt: a whole line of answers"),
     )
-    ax.legend(loc="upper right")
+    style.legend(ax, "upper right")
     return figure

@@ -89,7 +89,7 @@ def autograd_numbers(runs: Runs) -> dict:
     }
 
 
-OPERATION_LABELS = {"-": "−", "where": "where\n(targets == 1)"}
+OPERATION_LABELS = {"-": "−", "where": "where\n(targets\n== 1)"}
 
 
 def _graph_label(tensor: Tensor) -> str:
@@ -146,8 +146,8 @@ def computational_graph(loss: Tensor) -> Figure:
         f"{_graph_label(t).splitlines()[0]} gives shape {tuple(t.shape)}" for t in steps[1:]
     )
     figure = style.new_figure(
-        3.6,
-        0.95 * (max(-y for _, y in place.values()) + 2) if style.narrow() else 3.6,
+        3.2,
+        0.95 * (max(abs(y) for _, y in place.values()) + 2),
         f"The computational graph our autograd recorded while computing "
         f"mnist_loss(linear1(images)) for {first.shape[0]} training images. Boxes are "
         f"tensors; an arrow goes from each tensor to the operation that read it. The "
@@ -157,7 +157,7 @@ def computational_graph(loss: Tensor) -> Figure:
         f"loss back to them, and fills their .grad.",
     )
     ax = figure.add_subplot()
-    width, height = (0.92, 0.72) if style.narrow() else (0.86, 0.62)
+    width, height = (0.92, 0.8) if style.narrow() else (0.9, 0.74)
     for tensor in order:
         x, y = place[id(tensor)]
         wanted = tensor.requires_grad and not tensor.inputs

@@ -211,7 +211,7 @@ def weights_over_epochs(
     changes = [w - start for w in weights]
     figure = style.new_figure(
         3.9,
-        1.55 * len(epochs) + 1.3,
+        1.2 * len(epochs) + 1.4,
         f"Weights after epochs {', '.join(map(str, epochs))}. "
         + move.sentence()
         + " Beside them, the weights minus their random start: blank at epoch 0, then the "
@@ -236,9 +236,8 @@ def weights_over_epochs(
     else:
         axes[0, 0].set_ylabel("weights")
         axes[1, 0].set_ylabel("change since\nepoch 0")
-    where = "bottom" if style.narrow() else "right"
-    style.colour_bar(figure, image, axes[0].tolist(), "weight", location=where)
-    style.colour_bar(figure, changed, axes[1].tolist(), "change in the weight", location=where)
+    style.colour_bar(figure, image, axes[0].tolist(), "weight")
+    style.colour_bar(figure, changed, axes[1].tolist(), "change in the weight")
     return figure
 
 
@@ -348,7 +347,7 @@ def one_step_change(step: FirstStep, n: int = 4) -> Figure:
         style.digit(picture, images[index])
         picture.set_xlabel(style.minus(f"× {counts[index]:+.5f}"), fontsize=style.SMALLEST_TEXT_PT)
     change = step.change
-    image = style.heatmap(ax, change, style.limit(change), "= the change of the weights")
+    image = style.heatmap(ax, change, style.limit(change), "= the change\nof the weights")
     style.colour_bar(figure, image, ax, "change in the weight")
     return figure
 

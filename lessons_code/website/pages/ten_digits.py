@@ -275,8 +275,7 @@ def confusion_heatmap(found: Confusion) -> Figure:
     ax.set(xlabel="the digit the model said", ylabel="the true digit")
     for spine in ax.spines.values():
         spine.set_visible(True)
-    where = "bottom" if style.narrow() else "right"
-    bar = figure.colorbar(image, ax=ax, shrink=0.8, aspect=25, location=where)
+    bar = figure.colorbar(image, ax=ax, shrink=0.8, aspect=25, location=style.bar_side())
     bar.set_label("how often this mistake happens")
     bar.set_ticks([0, most], labels=["never", f"{most}×"])
     return figure
