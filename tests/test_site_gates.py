@@ -1,4 +1,5 @@
-"""The site's gates, page by page: local only, no errors, fits, accessible, alt text, light.
+"""The site's gates, page by page: local only, no errors, fits, accessible, alt text, light,
+figures legible.
 
 They run on the session's build (bundled sample) with the rest of the tests. `.ci/run`
 runs them again on its strict build with real MNIST by pointing LESSONS_GATE_SITE at
@@ -14,8 +15,10 @@ from urllib.parse import urljoin, urlsplit
 
 import pytest
 
+from lessons_code.website import style
 from tests.support import PAGE_LIMIT, SITE_LIMIT, nav_pages, page_weights, parse, site_size
 from tests.support.browser import Watched, axe_violations, page_url, serve
+from tests.support.figures import shown_figures
 from tests.support.links import broken_links
 
 SOURCE_MAP = re.compile(r"[#@] sourceMappingURL=([^\s*]+)")
@@ -67,6 +70,42 @@ def test_every_page_is_local_error_free_fits_and_accessible(browser, gate_url, w
         )
     finally:
         session.close()
+
+
+MIN_TEXT_PX = 11
+"""The smallest figure text a reader must read, in CSS pixels (style.MIN_TEXT_PX)."""
+
+
+@pytest.mark.gate
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("width", [390, 1280])
+def test_every_figure_s_text_is_legible_on_a_phone_and_a_desktop(
+    browser, gate_site, gate_url, width, scheme
+):
+    """At a phone's width and a desktop's, in both palettes, no text of any figure is drawn
+    under MIN_TEXT_PX: its SVG's smallest font size times the scale the browser draws it at.
+    A phone gets each figure's narrow layout, a desktop its wide one."""
+    context = browser.new_context(viewport={"width": width, "height": 900}, color_scheme=scheme)
+    page = context.new_page()
+    shown, illegible = [], []
+    try:
+        for source in nav_pages():
+            page.goto(page_url(gate_url, source))
+            figures = shown_figures(page, gate_site, gate_url, source)
+            hidden = page.locator('img[src*="figures/"]').count() - len(figures)
+            assert hidden == len(figures), f"{source}: {len(figures)} figures shown of {hidden}"
+            for figure in figures:
+                assert figure.svg.endswith(f"-{scheme}.svg"), f"{figure}: not the {scheme} palette"
+                narrow = width <= style.NARROW_UP_TO_PX
+                assert ("-narrow-" in figure.svg) == narrow, f"{figure}: wrong layout"
+            shown += figures
+            illegible += [figure for figure in figures if figure.text_px < MIN_TEXT_PX]
+    finally:
+        context.close()
+    assert len(shown) >= 20, f"only {len(shown)} figures on the whole site: is it built?"
+    assert not illegible, f"figure text under {MIN_TEXT_PX} px at {width} px, {scheme}:\n" + (
+        "\n".join(map(str, illegible))
+    )
 
 
 def test_pages_and_site_stay_light(gate_site):
