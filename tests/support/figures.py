@@ -21,16 +21,20 @@ TEXT_GROUP = re.compile(rb'<g\b[^>]*\btransform="[^"]*\bscale\(([\d.e+-]+) -([\d
 VIEW_BOX = re.compile(rb'<svg\b[^>]*\bviewBox="[\d.+-]+ [\d.+-]+ ([\d.e+-]+) [\d.e+-]+"')
 
 
-@functools.cache
-def smallest_text(svg: Path) -> tuple[float, float]:
+def smallest_text(svg: bytes) -> tuple[float, float]:
     """Return (the smallest font size, the viewBox width) of a matplotlib SVG, both in the
     SVG's own units; an SVG without text has an infinite smallest size."""
-    content = svg.read_bytes()
-    sizes = [FONT_SCALE * float(s) for s, again in TEXT_GROUP.findall(content) if s == again]
-    width = VIEW_BOX.search(content)
+    sizes = [FONT_SCALE * float(s) for s, again in TEXT_GROUP.findall(svg) if s == again]
+    width = VIEW_BOX.search(svg)
     if width is None:
-        raise ValueError(f"{svg}: no viewBox, is it a matplotlib SVG?")
+        raise ValueError("no viewBox: is it a matplotlib SVG?")
     return min(sizes, default=float("inf")), float(width.group(1))
+
+
+@functools.cache
+def _smallest_text_of(path: Path) -> tuple[float, float]:
+    """smallest_text of a file, read once however many pages show it."""
+    return smallest_text(path.read_bytes())
 
 
 @dataclass(frozen=True)
@@ -70,6 +74,6 @@ def shown_figures(page, site: Path, site_url: str, path: str) -> list[Shown]:
         if not image["shown"]:
             continue
         file = urlsplit(image["src"]).path.removeprefix(urlsplit(site_url).path)
-        size, width = smallest_text(site / file)
+        size, width = _smallest_text_of(site / file)
         shown.append(Shown(path, file, image["width"], size * image["width"] / width))
     return shown
