@@ -87,24 +87,30 @@ def test_every_figure_s_text_is_legible_on_a_phone_and_a_desktop(
     A phone gets each figure's narrow layout, a desktop its wide one."""
     context = browser.new_context(viewport={"width": width, "height": 900}, color_scheme=scheme)
     page = context.new_page()
-    shown, illegible = [], []
+    layout = "narrow" if width <= style.NARROW_UP_TO_PX else "wide"
+    shown, illegible, misplaced = [], [], []
     try:
         for source in nav_pages():
             page.goto(page_url(gate_url, source))
             figures = shown_figures(page, gate_site, gate_url, source)
             hidden = page.locator('img[src*="figures/"]').count() - len(figures)
-            assert hidden == len(figures), f"{source}: {len(figures)} figures shown of {hidden}"
-            for figure in figures:
-                assert figure.svg.endswith(f"-{scheme}.svg"), f"{figure}: not the {scheme} palette"
-                narrow = width <= style.NARROW_UP_TO_PX
-                assert ("-narrow-" in figure.svg) == narrow, f"{figure}: wrong layout"
+            assert hidden == len(figures), f"{source}: {len(figures)} figures shown, {hidden} not"
             shown += figures
             illegible += [figure for figure in figures if figure.text_px < MIN_TEXT_PX]
+            misplaced += [
+                figure
+                for figure in figures
+                if not figure.svg.endswith(f"-{scheme}.svg")
+                or ("-narrow-" in figure.svg) != (layout == "narrow")
+            ]
     finally:
         context.close()
     assert len(shown) >= 20, f"only {len(shown)} figures on the whole site: is it built?"
     assert not illegible, f"figure text under {MIN_TEXT_PX} px at {width} px, {scheme}:\n" + (
         "\n".join(map(str, illegible))
+    )
+    assert not misplaced, f"not the {layout} layout in the {scheme} palette:\n" + (
+        "\n".join(map(str, misplaced))
     )
 
 
