@@ -9,7 +9,8 @@ import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
-from lessons_code import arrays, baseline, learner, linear_model
+from lessons_code import arrays, baseline, learner, linear_model, neural_net
+from lessons_code.data import digit_name
 from lessons_code.website import style
 from lessons_code.website.register import figure, numbers
 from lessons_code.website.runs import Runs
@@ -147,4 +148,125 @@ def broadcasting(valid_threes: np.ndarray, mean3: np.ndarray) -> Figure:
     lined_up = "\n".join(s.rjust(width) for s in shapes)
     ax.text(0.5, 0.55, lined_up, ha="center", va="center", family="monospace", linespacing=1.6)
     ax.set_title("shapes, lined up\nfrom the right\n")
+    return figure
+
+
+def first_batch(runs: Runs) -> tuple[np.ndarray, np.ndarray]:
+    """Return the first training batch of the chapter's recipe, as the DataLoader gives it."""
+    recipe = linear_model.RECIPE
+    dls = learner.dataloaders(runs.mnist, recipe.batch_size, np.random.default_rng(recipe.seed))
+    xb, yb = next(iter(dls.train))
+    return xb, yb
+
+
+def _score_bars(ax, scores: np.ndarray) -> None:
+    """Draw one horizontal bar per score, the first on top: orange above 0 (says 3),
+    purple below (says 7)."""
+    colours = [style.THREE_COLOUR if s > 0 else style.SEVEN_COLOUR for s in scores]
+    ax.barh(np.arange(len(scores)), scores, color=colours, height=0.7)
+    ax.axvline(0, color=style.ink(), linewidth=1)
+    ax.set_ylim(len(scores) - 0.5, -0.5)
+    ax.set_yticks([])
+    ax.spines["left"].set_visible(False)
+
+
+@figure(
+    "view-and-matmul",
+    inputs=lambda runs: (
+        *first_batch(runs),
+        runs.linear.params["weights"],
+        runs.linear.params["bias"],
+    ),
+)
+def view_and_matmul(xb: np.ndarray, yb: np.ndarray, weights: np.ndarray, bias: float) -> Figure:
+    """Return the first batch as 28×28 images, as rows of 784 pixels (`view`), and the one
+    score per image that `@ weights + bias` gives."""
+    images = np.asarray(xb).reshape(-1, 28, 28)  # the chapter's (bs, 28, 28)
+    rows = images.reshape(-1, 28 * 28)  # view(-1, 28*28): (bs, 784)
+    scores = rows @ np.asarray(weights) + float(bias)  # (bs, 784) @ (784,) -> (bs,)
+    n, k = len(rows), min(BATCH_ROWS, len(rows))
+    threes = int((scores > 0).sum())
+    figure = style.new_figure(
+        2.7,
+        6.6,
+        f"This build's first training batch going through view and @. {n} images, shape "
+        f"{shape(images.shape)}, as the chapter holds them; view(-1, 28*28) lays each out as "
+        f"one row of 784 pixels, shape {shape(rows.shape)}: the first {k} rows are drawn, a "
+        f"digit's 28 pixel rows one after another, the numbers unmoved, only the shape "
+        f"changed. Then @ the 784 trained weights, plus the bias {float(bias):.2f}, gives one "
+        f"score per image, shape {shape(scores.shape)}: {threes} of the {n} score above 0, "
+        f"where the model says 3.",
+    )
+    if style.narrow():
+        grid = figure.add_gridspec(3, 1, height_ratios=[1.3, 1, 1.3])
+    else:
+        grid = figure.add_gridspec(1, 3, width_ratios=[1, 2.3, 1.3])
+    cards, matrix, bars = (figure.add_subplot(grid[index]) for index in range(3))
+    _stack(cards, images)
+    cards.set_title(f"a batch: xb\n{shape(images.shape)}")
+    matrix.imshow(rows[:k], cmap=style.DIGIT_CMAP, vmin=0, vmax=1, aspect="auto")
+    style.frame(matrix, f"xb.view(-1, 28*28)\n{shape(rows.shape)}: a row per image")
+    matrix.set_xlabel(f"784 pixels (the first {k} rows drawn)")
+    _score_bars(bars, scores[:k])
+    bars.set_title(f"@ weights + bias\n{shape(scores.shape)}: a score each")
+    bars.set_xlabel("score: > 0 says 3")
+    return figure
+
+
+@figure(
+    "two-layer-net",
+    inputs=lambda runs: (runs.mnist.valid_x[0], runs.mnist.valid_y[0], runs.net.params),
+)
+def two_layer_net(image: np.ndarray, target: float, params: dict) -> Figure:
+    """Return one image through the two-layer net: the 30 numbers of the first layer, the
+    same after the ReLU, and the score the second layer makes of them."""
+    x = np.asarray(image, dtype=np.float64)
+    before = x @ params["w1"] + params["b1"]  # (784,) @ (784, 30) -> (30,)
+    hidden = neural_net.relu(before)
+    score = float(hidden @ params["w2"] + params["b2"])  # (30,) @ (30,) -> ()
+    units = len(before)
+    zeroed = int((before <= 0).sum())
+    says = "3" if score > 0 else "7"
+    figure = style.new_figure(
+        3.0,
+        6.8,
+        f"One validation image, a {digit_name(target)}, through this build's trained two-layer "
+        f"net. Its 784 pixels @ w1 plus b1 give {units} numbers, one per hidden unit, from "
+        f"{before.min():.2f} to {before.max():.2f}; the ReLU sets the {zeroed} negative ones "
+        f"to 0 and keeps the other {units - zeroed}; @ w2 plus b2 turns those {units} numbers "
+        f"into one score, {score:.2f}, so the net says {says}.",
+    )
+    if style.narrow():  # the image and its score above the two layers' numbers
+        grid = figure.add_gridspec(2, 2, height_ratios=[1, 2.2])
+        image_ax, score_ax = figure.add_subplot(grid[0, 0]), figure.add_subplot(grid[0, 1])
+        layers, relu_ax = figure.add_subplot(grid[1, 0]), figure.add_subplot(grid[1, 1])
+    else:
+        image_ax, layers, relu_ax, score_ax = figure.subplots(
+            1, 4, gridspec_kw={"width_ratios": [1, 1.2, 1.2, 1]}
+        )
+    style.digit(image_ax, x, f"a {digit_name(target)}\n(784,)")
+    for ax, values, title in (
+        (layers, before, f"@ w1 + b1\n({units},)"),
+        (relu_ax, hidden, f"ReLU\n{zeroed} set to 0"),
+    ):
+        ax.barh(np.arange(units), values, color=style.BLUE, height=0.7)
+        ax.axvline(0, color=style.ink(), linewidth=1)
+        ax.set_ylim(units - 0.5, -0.5)
+        ax.set_title(title)
+        ax.set_xlabel("value")
+    layers.set_ylabel(f"hidden unit (1 to {units})")
+    layers.set_yticks([])
+    relu_ax.tick_params(labelleft=False, left=False)
+    score_ax.set_axis_off()
+    score_ax.set_title("@ w2 + b2\none score")
+    score_ax.text(
+        0.5,
+        0.5,
+        style.minus(f"score\n{score:+.2f}\nsays “{says}”"),
+        ha="center",
+        va="center",
+        fontsize=mpl.rcParams["axes.titlesize"] * 1.3,
+        color=style.THREE_COLOUR if score > 0 else style.SEVEN_COLOUR,
+        transform=score_ax.transAxes,
+    )
     return figure

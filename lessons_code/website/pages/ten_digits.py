@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
+from matplotlib.ticker import PercentFormatter
 
 from lessons_code import digits, linear_model
 from lessons_code.website import style
@@ -278,4 +279,44 @@ def confusion_heatmap(found: Confusion) -> Figure:
     bar = figure.colorbar(image, ax=ax, shrink=0.8, aspect=25, location=style.bar_side())
     bar.set_label("how often this mistake happens")
     bar.set_ticks([0, most], labels=["never", f"{most}×"])
+    return figure
+
+
+@figure(
+    "ten-scores",
+    inputs=lambda runs: (
+        runs.ten_digits.valid_x[0],
+        int(runs.ten_digits.valid_y[0]),
+        runs.ten_linear.params,
+    ),
+)
+def ten_scores(image: np.ndarray, digit: int, params: dict) -> Figure:
+    """Return one image, the linear model's ten scores for it, and the ten probabilities
+    softmax makes of them, the true digit's bar marked."""
+    scores = digits.ten_predict(params, np.asarray(image)[None])[0]  # (1, 784) -> (10,)
+    probabilities = digits.softmax(scores)
+    top = int(scores.argmax())
+    said = "right" if top == digit else f"wrong: it says {top}"
+    figure = style.new_figure(
+        2.7,
+        5.2,
+        f"The first validation image of this build, a {digit}, and the trained ten-digit "
+        f"linear model's ten scores for it, one per digit, from {scores.min():.2f} to "
+        f"{scores.max():.2f}; softmax turns them into ten probabilities that add up to "
+        f"{probabilities.sum():.3f}. The highest score, {scores[top]:.2f} for the digit {top}, "
+        f"gets the highest probability, {probabilities[top]:.1%}; the true digit {digit} gets "
+        f"{probabilities[digit]:.1%}, so the model is {said}.",
+    )
+    picture, score_ax, probability_ax = style.pair_over_one(figure)
+    style.digit(picture, image, f"a {digit}")
+    colours = [style.GREEN if d == digit else style.BLUE for d in range(len(scores))]
+    for ax, values, title, xlabel in (
+        (score_ax, scores, "ten scores", "digit"),
+        (probability_ax, probabilities, "softmax: ten probabilities", f"digit (green: {digit})"),
+    ):
+        ax.bar(range(len(values)), values, color=colours)
+        ax.axhline(0, color=style.ink(), linewidth=1)
+        ax.set_xticks(range(len(values)))
+        ax.set(title=title, xlabel=xlabel)
+    probability_ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
     return figure
