@@ -20,6 +20,8 @@ from lessons_code.website.registry import FIGURES, PAGES
 from lessons_code.website.runs import Runs
 from tests.support.figures import smallest_text
 
+pytestmark = pytest.mark.timeout(900)  # the first test draws every figure, in each layout
+
 
 @pytest.fixture(scope="module")
 def runs(tiny_data, tiny_digits) -> Runs:

@@ -254,6 +254,6 @@ def legend(ax, loc: str) -> None:
 TOWARD = "Orange pushes the score toward 3, purple toward 7, white is 0."
 
 
-def marks(n: int, most: int = 25) -> int:
+def marks(n: int, most: int = 10) -> int:
     """Return every how many points to mark a line, so that it has at most `most` marks."""
     return max(1, -(-n // most))
