@@ -239,7 +239,8 @@ def confusion_heatmap(found: Confusion) -> Figure:
         f"The confusion matrix of the linear model on the {confusion.sum():,} validation "
         f"images: one row per true digit, one column per digit the model said. The diagonal "
         f"holds the {right:,} right answers; every other cell counts one kind of mistake, "
-        f"shaded darker the more often it happens. The most frequent, outlined: {named}.",
+        f"shaded darker the more often it happens, blank if it never does. The most "
+        f"frequent, outlined: {named}.",
     )
     ax = figure.add_subplot()
     most = max(int(mistakes.max()), 1)
@@ -247,6 +248,8 @@ def confusion_heatmap(found: Confusion) -> Figure:
     for true in range(n):
         for said in range(n):
             count = int(confusion[true, said])
+            if count == 0 and true != said:
+                continue  # a mistake never made: a blank cell
             dark_cell = true != said and count > most / 2
             ax.text(
                 said,
@@ -310,13 +313,15 @@ def ten_scores(image: np.ndarray, digit: int, params: dict) -> Figure:
     picture, score_ax, probability_ax = style.pair_over_one(figure)
     style.digit(picture, image, f"a {digit}")
     colours = [style.GREEN if d == digit else style.BLUE for d in range(len(scores))]
-    for ax, values, title, xlabel in (
-        (score_ax, scores, "ten scores", "digit"),
-        (probability_ax, probabilities, "softmax: ten probabilities", f"digit (green: {digit})"),
+    for ax, values, title in (
+        (score_ax, scores, "ten scores"),
+        (probability_ax, probabilities, "softmax: probabilities"),
     ):
         ax.bar(range(len(values)), values, color=colours)
         ax.axhline(0, color=style.ink(), linewidth=1)
         ax.set_xticks(range(len(values)))
-        ax.set(title=title, xlabel=xlabel)
+        ax.set(title=title, xlabel="digit")
+    score_ax.set_yticks(sorted({0.0, round(float(scores.min()), 1), round(float(scores.max()), 1)}))
+    probability_ax.set_yticks([0, 0.5, 1])
     probability_ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
     return figure
