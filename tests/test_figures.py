@@ -14,7 +14,7 @@ from matplotlib.figure import Figure
 
 from lessons_code import linear_model
 from lessons_code.website import style
-from lessons_code.website.cache import SVG_METADATA, THEMES, _svg_size
+from lessons_code.website.cache import LONG_DECIMAL, SVG_METADATA, THEMES, _svg_size, render_svg
 from lessons_code.website.pages import bias, index, prediction, shared
 from lessons_code.website.registry import FIGURES, PAGES
 from lessons_code.website.runs import Runs
@@ -84,6 +84,17 @@ def test_each_layout_is_its_column_s_width_with_text_a_reader_can_read(drawn, na
     assert figure.get_label() == drawn[name, "light", "wide"][0].get_label(), name
     assert style.WIDTHS["wide"] * style.PX_PER_INCH <= style.WIDE_COLUMN_PX
     assert style.WIDTHS["narrow"] * style.PX_PER_INCH <= 375 - 32  # a small phone's column
+
+
+def test_the_site_s_svgs_keep_two_decimals_and_the_same_text(runs, drawn):
+    svg, alt = render_svg("sigmoid", "light", runs, "narrow")
+    assert (
+        svg.rstrip().endswith(b"</svg>")
+        and alt == drawn["sigmoid", "light", "narrow"][0].get_label()
+    )
+    assert not LONG_DECIMAL.search(svg)
+    assert len(svg) < 0.95 * len(drawn["sigmoid", "light", "narrow"][1])
+    assert smallest_text(svg) == smallest_text(drawn["sigmoid", "light", "narrow"][1])
 
 
 def test_panels_run_across_a_desktop_and_down_a_phone():

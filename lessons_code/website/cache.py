@@ -85,6 +85,12 @@ def _svg_size(svg: bytes) -> list[int]:
     return [round(float(found.group(1)) * 4 / 3), round(float(found.group(2)) * 4 / 3)]
 
 
+LONG_DECIMAL = re.compile(rb"(?<![\w.])([1-9]\d*\.\d\d)\d+")
+"""A number of at least 1 with more than two decimals, as matplotlib writes coordinates
+(in points, or a glyph's 100 units to the em): the rest is under a hundredth of a pixel.
+Numbers under 1, such as a glyph's scale, keep every digit."""
+
+
 def render_svg(name: str, theme: str, runs, layout: str = "wide") -> tuple[bytes, str]:
     """Return (svg bytes, alt text) of one registered figure in one palette and layout."""
     import matplotlib
@@ -102,7 +108,7 @@ def render_svg(name: str, theme: str, runs, layout: str = "wide") -> tuple[bytes
     alt = figure.get_label()
     if not alt.strip():
         raise ValueError(f"figure {name!r} has no alt text: set it with fig.set_label(...)")
-    return buffer.getvalue(), alt
+    return LONG_DECIMAL.sub(rb"\1", buffer.getvalue()), alt  # the same picture, lighter
 
 
 def figure_file(name: str, layout: str, theme: str) -> str:
