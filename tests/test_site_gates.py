@@ -91,8 +91,8 @@ def test_every_figure_s_text_is_legible_on_a_phone_and_a_desktop(
     shown, illegible, misplaced = [], [], []
     try:
         for source in nav_pages():
-            page.goto(page_url(gate_url, source))
-            figures = shown_figures(page, gate_site, gate_url, source)
+            page.goto(page_url(gate_url, source), wait_until="domcontentloaded")
+            figures = shown_figures(page, gate_site, gate_url, source)  # waits for them
             hidden = page.locator('img[src*="figures/"]').count() - len(figures)
             assert hidden == len(figures), f"{source}: {len(figures)} figures shown, {hidden} not"
             shown += figures
