@@ -238,29 +238,27 @@ def confusion_heatmap(found: Confusion) -> Figure:
         4.3,
         f"The confusion matrix of the linear model on the {confusion.sum():,} validation "
         f"images: one row per true digit, one column per digit the model said. The diagonal "
-        f"holds the {right:,} right answers; every other cell counts one kind of mistake, "
-        f"shaded darker the more often it happens, blank if it never does. The most "
-        f"frequent, outlined: {named}.",
+        f"holds the {right:,} right answers, each digit's count written in its cell; every "
+        f"other cell is one kind of mistake, shaded darker the more often it happens, white "
+        f"if it never does. The most frequent, outlined with their counts: {named}.",
     )
     ax = figure.add_subplot()
     most = max(int(mistakes.max()), 1)
     image = ax.imshow(mistakes, cmap=style.DIGIT_CMAP, vmin=0, vmax=most)
-    for true in range(n):
-        for said in range(n):
-            count = int(confusion[true, said])
-            if count == 0 and true != said:
-                continue  # a mistake never made: a blank cell
-            dark_cell = true != said and count > most / 2
-            ax.text(
-                said,
-                true,
-                f"{count}",
-                ha="center",
-                va="center",
-                fontsize=style.SMALLEST_TEXT_PT,
-                fontweight="bold" if true == said else "normal",
-                color=CELL_INK["dark" if dark_cell else "light"],
-            )
+    counted = [(digit, digit) for digit in range(n)] + [(true, said) for true, said, _ in pairs]
+    for true, said in counted:  # the other cells' shading says how often (the page stays light)
+        count = int(confusion[true, said])
+        dark_cell = true != said and count > most / 2
+        ax.text(
+            said,
+            true,
+            f"{count}",
+            ha="center",
+            va="center",
+            fontsize=style.SMALLEST_TEXT_PT,
+            fontweight="bold" if true == said else "normal",
+            color=CELL_INK["dark" if dark_cell else "light"],
+        )
     for true, said, _ in pairs:
         ax.add_patch(
             Rectangle(
