@@ -14,10 +14,13 @@ from matplotlib.figure import Figure
 
 from lessons_code import linear_model
 from lessons_code.website import style
-from lessons_code.website.cache import SVG_METADATA, THEMES
+from lessons_code.website.cache import LONG_DECIMAL, SVG_METADATA, THEMES, _svg_size, render_svg
 from lessons_code.website.pages import bias, index, prediction, shared
 from lessons_code.website.registry import FIGURES, PAGES
 from lessons_code.website.runs import Runs
+from tests.support.figures import smallest_text
+
+pytestmark = pytest.mark.timeout(900)  # the first test draws every figure, in each layout
 
 
 @pytest.fixture(scope="module")
@@ -29,8 +32,8 @@ def runs(tiny_data, tiny_digits) -> Runs:
     return runs
 
 
-def draw_svg(runs: Runs, name: str, theme: str) -> tuple[Figure, bytes]:
-    with matplotlib.rc_context(style.themed(theme)):
+def draw_svg(runs: Runs, name: str, theme: str, layout: str = "wide") -> tuple[Figure, bytes]:
+    with matplotlib.rc_context(style.themed(theme)), style.laid_out(layout):
         figure = FIGURES[name].figure(runs)
         buffer = io.BytesIO()
         figure.savefig(buffer, format="svg", metadata=SVG_METADATA)
@@ -39,14 +42,21 @@ def draw_svg(runs: Runs, name: str, theme: str) -> tuple[Figure, bytes]:
 
 @pytest.fixture(scope="module")
 def drawn(runs):
-    """Return {(name, theme): (figure, svg)}, each drawn once (drawing is the slow part)."""
-    return {(name, theme): draw_svg(runs, name, theme) for name in FIGURES for theme in THEMES}
+    """Return {(name, theme, layout): (figure, svg)}, each drawn once (drawing is the slow
+    part): the wide layout in both palettes, the narrow one in the light palette (the
+    palettes differ in the same rcParams whatever the layout)."""
+    return {
+        (name, theme, layout): draw_svg(runs, name, theme, layout)
+        for name in FIGURES
+        for layout in style.LAYOUTS
+        for theme in (THEMES if layout == "wide" else ["light"])
+    }
 
 
 @pytest.mark.parametrize("name", list(FIGURES))
 def test_figure_has_alt_text_renders_in_both_palettes_and_is_light(drawn, name):
-    figure, light = drawn[name, "light"]
-    _, dark = drawn[name, "dark"]
+    figure, light = drawn[name, "light", "wide"]
+    _, dark = drawn[name, "dark", "wide"]
     assert isinstance(figure, Figure)
     assert len(figure.get_label()) > 40  # says what the reader should see
     for picture in (light, dark):
@@ -61,8 +71,47 @@ def test_figure_has_alt_text_renders_in_both_palettes_and_is_light(drawn, name):
 
 
 @pytest.mark.parametrize("name", list(FIGURES))
+@pytest.mark.parametrize("layout", style.LAYOUTS)
+def test_each_layout_is_its_column_s_width_with_text_a_reader_can_read(drawn, name, layout):
+    """A figure as wide as its layout's column is never shrunk, so its smallest text shows at
+    its own size: at least MIN_TEXT_PX (tests/test_site_gates.py checks it in a browser)."""
+    figure, svg = drawn[name, "light", layout]
+    width_px = _svg_size(svg)[0]
+    assert width_px == round(style.WIDTHS[layout] * style.PX_PER_INCH), (name, width_px)
+    size, view_box_width = smallest_text(svg)
+    text_px = size * width_px / view_box_width
+    assert text_px >= style.MIN_TEXT_PX, f"{name} ({layout}): text of {text_px:.1f} px"
+    assert figure.get_label() == drawn[name, "light", "wide"][0].get_label(), name
+    assert style.WIDTHS["wide"] * style.PX_PER_INCH <= style.WIDE_COLUMN_PX
+    assert style.WIDTHS["narrow"] * style.PX_PER_INCH <= 375 - 32  # a small phone's column
+
+
+def test_the_site_s_svgs_keep_two_decimals_and_the_same_text(runs, drawn):
+    svg, alt = render_svg("sigmoid", "light", runs, "narrow")
+    assert (
+        svg.rstrip().endswith(b"</svg>")
+        and alt == drawn["sigmoid", "light", "narrow"][0].get_label()
+    )
+    assert not LONG_DECIMAL.search(svg)
+    assert len(svg) < 0.97 * len(drawn["sigmoid", "light", "narrow"][1])
+    assert smallest_text(svg) == smallest_text(drawn["sigmoid", "light", "narrow"][1])
+
+
+def test_panels_run_across_a_desktop_and_down_a_phone():
+    for layout, rows, columns in (("wide", 1, 3), ("narrow", 3, 1)):
+        with style.laid_out(layout):
+            axes = style.panels(style.new_figure(3, 6, "three panels"), 3)
+        spans = {
+            (ax.get_subplotspec().rowspan.start, ax.get_subplotspec().colspan.start) for ax in axes
+        }
+        assert spans == {(r, c) for r in range(rows) for c in range(columns)}, layout
+    with pytest.raises(ValueError, match="layout must be one of"), style.laid_out("tablet"):
+        pass
+
+
+@pytest.mark.parametrize("name", list(FIGURES))
 def test_the_same_inputs_give_the_same_bytes(runs, drawn, name):
-    assert draw_svg(runs, name, "dark")[1] == drawn[name, "dark"][1]
+    assert draw_svg(runs, name, "dark")[1] == drawn[name, "dark", "wide"][1]
 
 
 def test_palettes_differ_only_in_colours():
@@ -132,9 +181,10 @@ def test_every_figure_is_drawn_by_a_function_of_a_page_module():
 
 
 @pytest.mark.parametrize("name", list(FIGURES))
-def test_signed_maps_are_diverging_centred_and_explained(drawn, name):
+@pytest.mark.parametrize("layout", style.LAYOUTS)
+def test_signed_maps_are_diverging_centred_and_explained(drawn, name, layout):
     """Colour-blind readers need a diverging map centred on 0 with a labelled colour bar."""
-    figure, _ = drawn[name, "light"]
+    figure, _ = drawn[name, "light", layout]
     images = [image for axes in figure.axes for image in axes.images]
     bars = [image.colorbar for image in images if image.colorbar is not None]
     for image in images:
@@ -146,18 +196,19 @@ def test_signed_maps_are_diverging_centred_and_explained(drawn, name):
         assert image.norm.vmin == -image.norm.vmax, f"{name}: a signed map not centred on 0"
         explained = [bar for bar in bars if bar.mappable.norm.vmax == image.norm.vmax]
         assert explained, f"{name}: a signed map without a colour bar for its range"
-        assert all(bar.ax.get_ylabel() for bar in explained), f"{name}: a bar without label"
+        labelled = [bar.ax.get_ylabel() or bar.ax.get_xlabel() for bar in explained]
+        assert all(labelled), f"{name}: a bar without label"
 
 
 def test_alt_texts_say_what_the_data_shows(runs, drawn):
     from lessons_code import neural_net
 
     units = neural_net.describe_hidden_units(runs.net.initial["w1"], runs.net.params["w1"])
-    alt = drawn["hidden-units", "light"][0].get_label()
+    alt = drawn["hidden-units", "light", "wide"][0].get_label()
     assert f"{units.barely_moved} moved less than" in alt
     assert f"{units.same_pattern} moved along nearly the same pattern" in alt
     assert "separate detector" not in alt
-    contribution = drawn["contribution", "light"][0].get_label()
+    contribution = drawn["contribution", "light", "wide"][0].get_label()
     assert "contributes its ink times its weight" in contribution
-    ascent = drawn["ascent", "light"][0].get_label()
+    ascent = drawn["ascent", "light", "wide"][0].get_label()
     assert "does not become a 3" in ascent

@@ -89,11 +89,18 @@ def test_every_figure_is_shown_on_a_page():
 
 
 def test_pages_show_the_figures_they_promise(built):
+    """Each in both palettes, each a picture of its desktop and its phone layout."""
     for page in MARKDOWN_PAGES:
-        sources = {image["src"] for image in parse(html_path(built / "site", page)).images}
+        found = parse(html_path(built / "site", page))
+        sources = {image["src"] for image in found.images}
         for name in promised_figures(page):
             for theme in ("light", "dark"):
                 assert any(f"{name}-{theme}.svg" in src for src in sources), (page, name)
+                assert any(
+                    any(f"{name}-{theme}.svg" in file for file in picture)
+                    and any(f"{name}-narrow-{theme}.svg" in file for file in picture)
+                    for picture in found.pictures
+                ), (page, name, theme)
 
 
 def test_lessons_have_notebooks():

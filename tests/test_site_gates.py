@@ -1,4 +1,5 @@
-"""The site's gates, page by page: local only, no errors, fits, accessible, alt text, light.
+"""The site's gates, page by page: local only, no errors, fits, accessible, alt text, light,
+figures legible.
 
 They run on the session's build (bundled sample) with the rest of the tests. `.ci/run`
 runs them again on its strict build with real MNIST by pointing LESSONS_GATE_SITE at
@@ -14,6 +15,7 @@ from urllib.parse import urljoin, urlsplit
 
 import pytest
 
+from lessons_code.website import style
 from tests.support import (
     PAGE_LIMIT,
     SITE_LIMIT,
@@ -24,6 +26,7 @@ from tests.support import (
     snippet_pages,
 )
 from tests.support.browser import Watched, axe_violations, page_url, serve
+from tests.support.figures import shown_figures
 from tests.support.links import broken_links
 
 SOURCE_MAP = re.compile(r"[#@] sourceMappingURL=([^\s*]+)")
@@ -119,6 +122,48 @@ def test_no_code_block_hides_code_at_1280_px_nor_a_shape_note_on_a_phone(browser
     finally:
         session.close()
     assert not hidden, f"at {width} px:\n" + "\n".join(hidden)
+
+
+MIN_TEXT_PX = 11
+"""The smallest figure text a reader must read, in CSS pixels (style.MIN_TEXT_PX)."""
+
+
+@pytest.mark.gate
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("width", [390, 1280])
+def test_every_figure_s_text_is_legible_on_a_phone_and_a_desktop(
+    browser, gate_site, gate_url, width, scheme
+):
+    """At a phone's width and a desktop's, in both palettes, no text of any figure is drawn
+    under MIN_TEXT_PX: its SVG's smallest font size times the scale the browser draws it at.
+    A phone gets each figure's narrow layout, a desktop its wide one."""
+    context = browser.new_context(viewport={"width": width, "height": 900}, color_scheme=scheme)
+    page = context.new_page()
+    layout = "narrow" if width <= style.NARROW_UP_TO_PX else "wide"
+    shown, illegible, misplaced = [], [], []
+    try:
+        for source in nav_pages():
+            page.goto(page_url(gate_url, source), wait_until="domcontentloaded")
+            figures = shown_figures(page, gate_site, gate_url, source)  # waits for them
+            hidden = page.locator('img[src*="figures/"]').count() - len(figures)
+            assert hidden == len(figures), f"{source}: {len(figures)} figures shown, {hidden} not"
+            shown += figures
+            illegible += [figure for figure in figures if figure.text_px < MIN_TEXT_PX]
+            misplaced += [
+                figure
+                for figure in figures
+                if not figure.svg.endswith(f"-{scheme}.svg")
+                or ("-narrow-" in figure.svg) != (layout == "narrow")
+            ]
+    finally:
+        context.close()
+    assert len(shown) >= 20, f"only {len(shown)} figures on the whole site: is it built?"
+    assert not illegible, f"figure text under {MIN_TEXT_PX} px at {width} px, {scheme}:\n" + (
+        "\n".join(map(str, illegible))
+    )
+    assert not misplaced, f"not the {layout} layout in the {scheme} palette:\n" + (
+        "\n".join(map(str, misplaced))
+    )
 
 
 def test_pages_and_site_stay_light(gate_site):

@@ -96,7 +96,10 @@ def on_files(files, config):
     """
     entry, manifest = build.computed.entry, build.computed.manifest
     computed = [
-        path for record in manifest["figures"].values() for path in record["files"].values()
+        path
+        for record in manifest["figures"].values()
+        for layout in record["layouts"].values()
+        for path in layout["files"].values()
     ]
     computed += [f"data/{name}" for name in manifest["data"]]
     for path in computed:
@@ -129,7 +132,7 @@ def on_page_markdown(markdown, page, config, files):
         "questions": build.questions,
     }
     figures = build.computed.manifest["figures"]
-    return placeholders.page_markdown(markdown, page.file.src_uri, numbers, figures)
+    return placeholders.page_markdown(markdown, page.file.src_uri, numbers, figures, page.url)
 
 
 def on_page_content(content, page, config, files):

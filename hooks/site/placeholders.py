@@ -17,14 +17,15 @@ WORDS = r"((?:[^{}|]|\{\{[^{}|]*\}\})*?)"  # text, with {{ numbers }} inside it 
 CHOOSE = re.compile(r"\{\{\s*choose:([^{}|]*?)\|" + WORDS + r"\|" + WORDS + r"\}\}")
 
 
-def page_markdown(markdown: str, page: str, numbers: dict, figures: dict) -> str:
+def page_markdown(markdown: str, page: str, numbers: dict, figures: dict, url: str) -> str:
     """Return a page's Markdown with its claims checked and the build's numbers and
-    figures where it names them; page is its path in docs/, for error messages."""
+    figures where it names them; page is its path in docs/, for error messages, and url
+    its address on the site, from which a figure's other layouts are linked."""
 
     def substitute(match: re.Match) -> str:
         is_figure, name, spec = match.groups()
         if is_figure:
-            return _figure(name, figures, page)
+            return _figure(name, figures, page, url)
         return _number(name, spec, numbers, page)
 
     return PLACEHOLDER.sub(substitute, claims(markdown, numbers, page))
@@ -49,19 +50,32 @@ def _value(name: str, numbers: dict, page: str):
     return value
 
 
-def _figure(name: str, figures: dict, page: str) -> str:
-    """Return the Markdown of a figure in both palettes, with its alt text and size."""
+def _figure(name: str, figures: dict, page: str, url: str) -> str:
+    """Return the Markdown of a figure in both palettes, with its alt text and size: a
+    picture whose image is the wide layout (MkDocs checks its link), and a source for each
+    other layout with the media query it is for."""
     if name not in figures:
         raise PluginError(f"{page}: no figure named {name!r} in lessons_code.website.registry")
     record = figures[name]
     alt = re.sub(r"[\[\]\n]", " ", record["alt"])
-    width, height = record["size"]
-    folder = posixpath.dirname(page) or "."
-    return " ".join(
-        f"![{alt}]({posixpath.relpath(record['files'][theme], folder)}#only-{theme})"
-        f"{{ loading=lazy decoding=async width={width} height={height} }}"
-        for theme in THEMES
-    )
+    wide = record["layouts"]["wide"]
+    width, height = wide["size"]
+    folder, here = posixpath.dirname(page) or ".", posixpath.dirname(url) or "."
+    pictures = []
+    for theme in THEMES:
+        sources = "".join(
+            f'<source media="{layout["media"]}" '
+            f'srcset="{posixpath.relpath(layout["files"][theme], here)}" '
+            f'width="{layout["size"][0]}" height="{layout["size"][1]}">'
+            for layout in record["layouts"].values()
+            if "media" in layout
+        )
+        image = (
+            f"![{alt}]({posixpath.relpath(wide['files'][theme], folder)}#only-{theme})"
+            f"{{ loading=lazy decoding=async width={width} height={height} }}"
+        )
+        pictures.append(f"<picture>{sources}{image}</picture>")
+    return " ".join(pictures)
 
 
 FUNCTIONS = {"abs": abs, "min": min, "max": max, "round": round}

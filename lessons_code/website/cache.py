@@ -1,6 +1,6 @@
 """The files the site's build computes, made once and kept under one key.
 
-Every figure (both palettes), `numbers.json`, each widget's JSON and `weights.npz` go
+Every figure (both layouts, both palettes), `numbers.json`, each widget's JSON and `weights.npz` go
 into one folder of the cache, `CACHE/<key>/`, whose key covers every input: the
 source of every module of `lessons_code`, the data's files as they are on disk, and
 the versions of Python, numpy and matplotlib. Change any of them and the key changes,
@@ -85,15 +85,21 @@ def _svg_size(svg: bytes) -> list[int]:
     return [round(float(found.group(1)) * 4 / 3), round(float(found.group(2)) * 4 / 3)]
 
 
-def render_svg(name: str, theme: str, runs) -> tuple[bytes, str]:
-    """Return (svg bytes, alt text) of one registered figure in one palette."""
+LONG_DECIMAL = re.compile(rb"(?<![\w.])([1-9]\d*\.\d\d)\d+")
+"""A number of at least 1 with more than two decimals, as matplotlib writes coordinates
+(in points, or a glyph's 100 units to the em): the rest is under a hundredth of a pixel.
+Numbers under 1, such as a glyph's scale, keep every digit."""
+
+
+def render_svg(name: str, theme: str, runs, layout: str = "wide") -> tuple[bytes, str]:
+    """Return (svg bytes, alt text) of one registered figure in one palette and layout."""
     import matplotlib
     from matplotlib.figure import Figure
 
     from lessons_code.website.registry import FIGURES
-    from lessons_code.website.style import themed
+    from lessons_code.website.style import laid_out, themed
 
-    with matplotlib.rc_context(themed(theme)):
+    with matplotlib.rc_context(themed(theme)), laid_out(layout):
         figure = FIGURES[name].figure(runs)
         if not isinstance(figure, Figure):
             raise TypeError(f"figure {name!r}: expected a matplotlib Figure, got {figure!r}")
@@ -102,42 +108,58 @@ def render_svg(name: str, theme: str, runs) -> tuple[bytes, str]:
     alt = figure.get_label()
     if not alt.strip():
         raise ValueError(f"figure {name!r} has no alt text: set it with fig.set_label(...)")
-    return buffer.getvalue(), alt
+    return LONG_DECIMAL.sub(rb"\1", buffer.getvalue()), alt  # the same picture, lighter
 
 
-def _record(entry: Path, name: str, drawn: dict[str, tuple[bytes, str]]) -> dict:
-    """Write one figure's palettes into the entry; return its manifest record."""
-    record = {"files": {}, "sha256": {}}
-    for theme, (svg, alt) in drawn.items():
-        file = f"figures/{name}-{theme}.svg"
-        record["files"][theme] = file
-        record["sha256"][theme] = _write(entry / file, svg)
-        record["alt"], record["size"] = alt, _svg_size(svg)
+def figure_file(name: str, layout: str, theme: str) -> str:
+    """Return where a figure's file is on the site: the wide layout's has no layout name."""
+    return f"figures/{name}{'' if layout == 'wide' else f'-{layout}'}-{theme}.svg"
+
+
+def _record(entry: Path, name: str, drawn: dict[tuple[str, str], tuple[bytes, str]]) -> dict:
+    """Write one figure's layouts and palettes into the entry; return its manifest record:
+    its alt text (one for all, or this fails), and each layout's size, files and checksums."""
+    from lessons_code.website.style import MEDIA
+
+    alts = {alt for _, alt in drawn.values()}
+    if len(alts) != 1:
+        raise ValueError(f"figure {name!r}: its layouts or palettes have different alt texts")
+    record = {"alt": alts.pop(), "layouts": {}}
+    for (layout, theme), (svg, _) in drawn.items():
+        file = figure_file(name, layout, theme)
+        made = record["layouts"].setdefault(layout, {"files": {}, "sha256": {}})
+        made["files"][theme] = file
+        made["sha256"][theme] = _write(entry / file, svg)
+        made["size"] = _svg_size(svg)
+        if layout in MEDIA:
+            made["media"] = MEDIA[layout]
     return record
 
 
 _runs_to_draw = None  # the runs a forked drawing process inherits from its parent
 
 
-def _draw_inherited(name: str, theme: str) -> tuple[bytes, str]:
-    return render_svg(name, theme, _runs_to_draw)
+def _draw_inherited(name: str, theme: str, layout: str) -> tuple[bytes, str]:
+    return render_svg(name, theme, _runs_to_draw, layout)
 
 
-def _draw_all(names: list[str], runs) -> dict[str, dict[str, tuple[bytes, str]]]:
-    """Return {name: {theme: (svg, alt)}}: two processes draw, where the system can fork
-    them with the runs already in memory (Linux); one draws, elsewhere."""
+def _draw_all(names: list[str], runs) -> dict[str, dict[tuple[str, str], tuple[bytes, str]]]:
+    """Return {name: {(layout, theme): (svg, alt)}}: two processes draw, where the system
+    can fork them with the runs already in memory (Linux); one draws, elsewhere."""
+    from lessons_code.website.style import LAYOUTS
+
     global _runs_to_draw
-    jobs = [(name, theme) for name in names for theme in THEMES]
+    jobs = [(name, theme, layout) for name in names for layout in LAYOUTS for theme in THEMES]
     if len(jobs) > 2 and sys.platform == "linux":
         _runs_to_draw = runs
         fork = multiprocessing.get_context("fork")
         with ProcessPoolExecutor(max_workers=2, mp_context=fork) as pool:
             drawn = list(pool.map(_draw_inherited, *zip(*jobs, strict=True)))
     else:
-        drawn = [render_svg(name, theme, runs) for name, theme in jobs]
-    figures: dict[str, dict[str, tuple[bytes, str]]] = {name: {} for name in names}
-    for (name, theme), svg_and_alt in zip(jobs, drawn, strict=True):
-        figures[name][theme] = svg_and_alt
+        drawn = [render_svg(name, theme, runs, layout) for name, theme, layout in jobs]
+    figures: dict[str, dict[tuple[str, str], tuple[bytes, str]]] = {name: {} for name in names}
+    for (name, theme, layout), svg_and_alt in zip(jobs, drawn, strict=True):
+        figures[name][layout, theme] = svg_and_alt
     return figures
 
 
@@ -165,8 +187,14 @@ def _intact(entry: Path, files: dict[str, str]) -> bool:
 
 
 def _figure_files(record: dict) -> dict[str, str]:
-    """Return a figure's files (both palettes) with their checksums."""
-    return {record["files"][theme]: record["sha256"][theme] for theme in THEMES}
+    """Return a figure's files (every layout, both palettes) with their checksums."""
+    from lessons_code.website.style import LAYOUTS
+
+    return {
+        record["layouts"][layout]["files"][theme]: record["layouts"][layout]["sha256"][theme]
+        for layout in LAYOUTS
+        for theme in THEMES
+    }
 
 
 def _listed_files(manifest: dict) -> dict[str, str]:
@@ -219,8 +247,8 @@ def _read_manifest(entry: Path) -> dict | None:
 def site_files(cache_root: Path, log=print, key: str | None = None) -> Path:
     """Return the cache folder holding every computed file of the site, making it if needed.
 
-    Its manifest.json lists each figure's files, alt text and size, each data file, the
-    JSON file of each widget, and the key. A manifest is written only once everything
+    Its manifest.json lists each figure's alt text and each layout's files and size, each
+    data file, the JSON file of each widget, and the key. A manifest is written only once everything
     it lists is made, so an intact one is complete: then nothing is imported but this.
     """
     key = key or cache_key()

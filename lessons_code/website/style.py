@@ -6,12 +6,24 @@ the figure's label: `fig.get_label()`. Drawing the same figure inside
 `matplotlib.rc_context(themed("light"))` or `themed("dark")` gives the two palettes of
 the site. Saving them is `lessons_code.website.cache`'s job.
 
+Every figure is drawn twice more, in two layouts: `wide` for a screen whose text column
+is at least WIDE_COLUMN_PX wide, `narrow` for a phone's (panels stacked in one column).
+One rule makes text legible in both: a figure is exactly as wide as its layout's column
+(WIDTHS, in inches), so the browser never shrinks it, and no text is smaller than
+SMALLEST_TEXT_PT, which is MIN_TEXT_PX once drawn at its own size. A figure asks
+`narrow()` which layout it is drawn in; its alt text must not depend on it.
+
 One colour code holds in every figure: orange means "3" (a positive score, a weight
 that pushes toward 3), purple means "7". With ten digits, each digit has its own
 weights: orange raises that digit's score, purple lowers it.
 """
 
 from __future__ import annotations
+
+import contextlib
+import contextvars
+import textwrap
+from collections.abc import Iterator
 
 import matplotlib as mpl
 import numpy as np
@@ -28,6 +40,24 @@ SEVEN_COLOUR = "#8073AC"  # the purple of the weights' colour map
 # deficiency, and at least 3:1 against both white and the dark slate background.
 BLUE, VERMILLION, GREEN, PINK = "#0072B2", "#D55E00", "#009E73", "#CC79A7"
 
+MIN_TEXT_PX = 11
+"""The smallest text a reader must read, in CSS pixels, on a phone and on a desktop."""
+PX_PER_INCH = 96  # CSS pixels; matplotlib's SVG says points, 72 an inch
+LAYOUTS = ("wide", "narrow")
+WIDE_COLUMN_PX = 686
+"""The narrowest text column that gets the wide layout: Material's column is at least this
+wide from NARROW_UP_TO_PX + 1 up (at 960 px, with the table of contents beside it)."""
+NARROW_UP_TO_PX = 719
+"""The widest screen (CSS pixels) that gets the narrow layout."""
+MEDIA = {"narrow": f"(max-width: {NARROW_UP_TO_PX}px)"}
+"""The media query of each layout but the wide one, which a browser shows otherwise."""
+WIDTHS = {"wide": 7.1, "narrow": 3.55}
+"""Each layout's figure width in inches: 682 px, within WIDE_COLUMN_PX; 341 px, within
+the column of a 375 px phone (343 px) and of a 390 px one (358 px)."""
+SMALLEST_TEXT_PT = 9
+"""No text smaller (12 px at the figure's own size): still over MIN_TEXT_PX shrunk to a
+360 px phone's column (328 px of 341)."""
+
 _COMMON = {
     "figure.facecolor": "none",
     "axes.facecolor": "none",
@@ -35,12 +65,13 @@ _COMMON = {
     "savefig.transparent": True,
     "svg.hashsalt": "lessons-code",  # fixed ids inside the SVG: same figure, same bytes
     "svg.fonttype": "path",  # text as shapes: the browser needs no font
-    "font.size": 11,
-    "axes.titlesize": 12,
-    "axes.labelsize": 11,
-    "xtick.labelsize": 10,
-    "ytick.labelsize": 10,
-    "legend.fontsize": 10,
+    "font.size": 10,
+    "axes.titlesize": 10.5,
+    "axes.labelsize": 10,
+    "xtick.labelsize": SMALLEST_TEXT_PT,
+    "ytick.labelsize": SMALLEST_TEXT_PT,
+    "legend.fontsize": SMALLEST_TEXT_PT,
+    "legend.title_fontsize": SMALLEST_TEXT_PT,
     "axes.spines.top": False,
     "axes.spines.right": False,
     "legend.frameon": False,
@@ -80,11 +111,72 @@ def ink() -> str:
     return mpl.rcParams["text.color"]
 
 
-def new_figure(width: float, height: float, alt: str) -> Figure:
-    """Return an empty figure whose label is its alt text."""
-    figure = Figure(figsize=(width, height), layout="constrained")
+_layout = contextvars.ContextVar("layout", default="wide")
+
+
+@contextlib.contextmanager
+def laid_out(name: str) -> Iterator[None]:
+    """Draw the figures made inside the block in the layout NAME, "wide" or "narrow"."""
+    if name not in LAYOUTS:
+        raise ValueError(f"layout must be one of {LAYOUTS}, got {name!r}")
+    token = _layout.set(name)
+    try:
+        yield
+    finally:
+        _layout.reset(token)
+
+
+def narrow() -> bool:
+    """Return whether the figure being drawn is the phone's: panels go one under another."""
+    return _layout.get() == "narrow"
+
+
+def figure_width() -> float:
+    """Return the width, in inches, of the figures of the layout being drawn."""
+    return WIDTHS[_layout.get()]
+
+
+def new_figure(wide: float, narrow: float, alt: str) -> Figure:
+    """Return an empty figure as wide as its layout's column, `wide` or `narrow` inches
+    tall in each layout, whose label is its alt text."""
+    layout = _layout.get()
+    figure = Figure(
+        figsize=(WIDTHS[layout], wide if layout == "wide" else narrow), layout="constrained"
+    )
     figure.set_label(alt)
     return figure
+
+
+def panels(figure: Figure, n: int, **shared) -> np.ndarray:
+    """Return n axes side by side in the wide layout, one under another in the narrow one."""
+    rows, columns = (n, 1) if narrow() else (1, n)
+    return np.atleast_1d(figure.subplots(rows, columns, squeeze=False, **shared).ravel())
+
+
+def columns(wide: int, narrow_: int) -> int:
+    """Return how many pictures a row holds: `wide`, or `narrow_` on a phone."""
+    return narrow_ if narrow() else wide
+
+
+def pair_over_one(figure: Figure) -> list:
+    """Return three axes: in a row, or on a phone, the first two side by side above the
+    third, drawn larger."""
+    if not narrow():
+        return list(figure.subplots(1, 3))
+    grid = figure.add_gridspec(2, 2, height_ratios=[1, 2])
+    return [
+        figure.add_subplot(grid[0, 0]),
+        figure.add_subplot(grid[0, 1]),
+        figure.add_subplot(grid[1, :]),
+    ]
+
+
+def wrapped(text: str, share: float = 1.0, size: float | None = None) -> str:
+    """Return text broken into lines that fit `share` of the figure's width at `size`
+    points (by default the titles'), each existing line broken on its own."""
+    size = size or mpl.rcParams["axes.titlesize"]
+    chars = max(8, int(share * figure_width() * 72 / (0.6 * size)))  # DejaVu Sans: 0.6 em
+    return "\n".join("\n".join(textwrap.wrap(line, chars)) for line in text.split("\n"))
 
 
 def signed(value: float) -> str:
@@ -130,20 +222,38 @@ def heatmap(ax, values: np.ndarray, limit: float, title: str = ""):
     return image
 
 
+def bar_side() -> str:
+    """Return where a colour bar goes: right of its pictures, below them on a phone."""
+    return "bottom" if narrow() else "right"
+
+
 def colour_bar(figure: Figure, image, axes, label: str, toward: bool = True):
-    """Add a colour bar; with toward=True its ends say which digit they push toward."""
-    bar = figure.colorbar(image, ax=axes, shrink=0.9, aspect=20)
+    """Add a colour bar beside the axes (below them on a phone); with toward=True its
+    ends say which digit they push toward."""
+    side = bar_side()
+    bar = figure.colorbar(image, ax=axes, shrink=0.9, aspect=20, location=side)
     limit = image.norm.vmax
-    if toward:
+    if toward and side == "bottom":  # the words under the bar: its ends would collide
+        bar.set_ticks([-limit, 0, limit], labels=[signed(-limit), "0", signed(limit)])
+        label = f"{label}\n← “7”      “3” →"
+    elif toward:
         labels = [f"{signed(-limit)}\ntoward “7”", "0", f"{signed(limit)}\ntoward “3”"]
         bar.set_ticks([-limit, 0, limit], labels=labels)
     bar.set_label(label)
     return bar
 
 
+def legend(ax, loc: str) -> None:
+    """Give the axes a legend at loc, or on a phone, under the figure: out of the way."""
+    if narrow():
+        ax.figure.legend(*ax.get_legend_handles_labels(), loc="outside lower center")
+    else:
+        ax.legend(loc=loc)
+
+
 TOWARD = "Orange pushes the score toward 3, purple toward 7, white is 0."
 
 
-def marks(n: int, most: int = 25) -> int:
+def marks(n: int, most: int = 10) -> int:
     """Return every how many points to mark a line, so that it has at most `most` marks."""
     return max(1, -(-n // most))

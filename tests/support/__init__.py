@@ -192,15 +192,22 @@ class _Page(HTMLParser):
     def __init__(self):
         super().__init__()
         self.images: list[dict] = []
+        self.pictures: list[list[str]] = []  # each <picture>'s files: its img's, its sources'
         self.scripts: list[dict] = []
         self.loaded: list[str] = []  # what a browser fetches: scripts, styles, icons, images
         self.widgets: list[dict] = []
         self.text: list[str] = []
+        self._in_picture = False
 
     def handle_starttag(self, tag, attrs):
         attributes = dict(attrs)
         if tag == "img":
             self.images.append(attributes)
+        if tag == "picture":
+            self.pictures.append([])
+            self._in_picture = True
+        if tag in {"img", "source"} and self._in_picture:
+            self.pictures[-1].append(attributes.get("src") or attributes.get("srcset", ""))
         if tag == "script":
             self.scripts.append(attributes)
         if "data-widget" in attributes:
@@ -210,6 +217,10 @@ class _Page(HTMLParser):
         fetched_links = {"stylesheet", "icon", "preload", "modulepreload", "manifest", "prefetch"}
         if tag == "link" and fetched_links & set((attributes.get("rel") or "").split()):
             self.loaded.append(attributes["href"])
+
+    def handle_endtag(self, tag):
+        if tag == "picture":
+            self._in_picture = False
 
     def handle_data(self, data):
         self.text.append(data)
@@ -286,19 +297,34 @@ def page_weights(site: Path) -> dict[str, int]:
     """Return bytes per page: its HTML, its light-palette images and its widgets' JSON.
 
     One palette's figures count: the other palette's are hidden and lazy, so not fetched.
-    The theme's shared assets are left out.
+    Of a picture's layouts a browser fetches one: the largest counts. The theme's shared
+    assets are left out.
     """
+
+    def file(source: str) -> Path | None:
+        return None if urlsplit(source).scheme else site / urlsplit(urljoin(page, source)).path
+
+    def size(path: Path | None) -> int:
+        return path.stat().st_size if path is not None and path.is_file() else 0
+
     weights = {}
     for html in sorted(site.rglob("index.html")):
         page = html.relative_to(site).as_posix()
         found = parse(html)
-        sources = [image["src"] for image in found.images if "#only-dark" not in image["src"]]
+        in_pictures = {source for picture in found.pictures for source in picture}
+        sources = [
+            image["src"]
+            for image in found.images
+            if image["src"] not in in_pictures and "#only-dark" not in image["src"]
+        ]
         sources += [widget["data-src"] for widget in found.widgets if "data-src" in widget]
-        loaded = {html}
-        for source in sources:
-            if not urlsplit(source).scheme:
-                loaded.add(site / urlsplit(urljoin(page, source)).path)
-        weights[page] = sum(path.stat().st_size for path in loaded if path.is_file())
+        loaded = {html, *filter(None, map(file, sources))}
+        pictures = [
+            max(map(size, map(file, picture)))
+            for picture in found.pictures
+            if not any("#only-dark" in source or "-dark." in source for source in picture)
+        ]
+        weights[page] = sum(map(size, loaded)) + sum(pictures)
     return weights
 
 

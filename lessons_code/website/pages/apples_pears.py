@@ -135,8 +135,8 @@ def apples_pears_descent(
     pears = np.linspace(low[1], high[1], 141)
     surface = apples_pears.loss_surface(receipts, apples, pears)
     figure = style.new_figure(
-        6.5,
-        5,
+        4.8,
+        3.9,
         f"Contour map of the loss over the apple and pear prices; each line joins prices "
         f"with the same loss, like heights on a hiking map. Gradient descent starts from "
         f"the guess apple {start[0]:g}, pear {start[1]:g} (loss {descent.losses[0]:.0f}) and "
@@ -148,7 +148,9 @@ def apples_pears_descent(
     lines = ax.contour(
         apples, pears, surface, levels=levels, colors=mpl.rcParams["axes.edgecolor"], linewidths=0.8
     )
-    ax.clabel(lines, [level for level in levels if level >= 1], fmt="%g", fontsize=8)
+    ax.clabel(
+        lines, [level for level in levels if level >= 1], fmt="%g", fontsize=style.SMALLEST_TEXT_PT
+    )
     first_steps = path[: min(len(path), 12)]
     ax.plot(
         first_steps[:, 0],
@@ -177,18 +179,18 @@ def apples_pears_descent(
         markeredgewidth=0.6,
     )
     ax.annotate(
-        f"after {steps} steps\n({end[0]:.2f}, {end[1]:.2f}), loss {_small(descent.losses[-1])}",
+        f"after {steps} steps\n({end[0]:.2f}, {end[1]:.2f})\nloss {_small(descent.losses[-1])}",
         end,
-        xytext=(40, -50),
+        xytext=(30, 10) if style.narrow() else (40, -50),
         textcoords="offset points",
-        va="top",
+        va="bottom" if style.narrow() else "top",
         arrowprops={"arrowstyle": "->", "color": style.ink(), "linewidth": 1, "shrinkB": 8},
     )
-    ax.legend(loc="upper left")
+    style.legend(ax, "upper left")
     ax.set(
         xlabel="apple price (cents)",
         ylabel="pear price (cents)",
-        title="the loss of every pair of prices, and the path downhill",
+        title=style.wrapped("the loss of every pair of prices, and the path downhill"),
     )
     return figure
 
@@ -202,8 +204,8 @@ def one_receipt_line(line: ReceiptLine) -> Figure:
     top = 1.15 * max(receipt.total / pears_bought, 2 * prices[1])
     apples = np.linspace(0, right, 50)
     figure = style.new_figure(
-        6,
-        4.3,
+        4.2,
+        3.7,
         f"Every point on the solid line is a pair of prices that makes "
         f"{_items(receipt.quantities)} cost {receipt.total:g} cents, for example "
         + ", ".join(f"apple {a:g} and pear {pear:g}" for a, pear in line.others.items())
@@ -242,7 +244,7 @@ def one_receipt_line(line: ReceiptLine) -> Figure:
         ylabel="pear price (cents)",
         xlim=(0, right),
         ylim=(0, top),
-        title="one receipt: a whole line of answers",
+        title=style.wrapped("one receipt: a whole line of answers"),
     )
-    ax.legend(loc="upper right")
+    style.legend(ax, "upper right")
     return figure

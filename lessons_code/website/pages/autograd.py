@@ -111,7 +111,7 @@ def autograd_numbers(runs: Runs) -> dict:
     }
 
 
-OPERATION_LABELS = {"-": "−", "where": "where\n(targets == 1)"}
+OPERATION_LABELS = {"-": "−", "where": "where\n(targets\n== 1)"}
 
 
 def _graph_label(tensor: Tensor) -> str:
@@ -155,6 +155,10 @@ def computational_graph(loss: Tensor) -> Figure:
     """Return the graph our autograd recorded for a loss: what was computed from what."""
     order = loss.graph()
     place = _graph_layout(order)
+    flow, aside = np.array([1.0, 0.0]), np.array([0.0, -1.0])  # left to right, arcs below
+    if style.narrow():  # down the page: the columns become rows, arcs on the left
+        place = {key: (row, -column) for key, (column, row) in place.items()}
+        flow, aside = np.array([0.0, -1.0]), np.array([-1.0, 0.0])
     steps = [t for t in order if t.inputs]
     leaves = [t for t in order if not t.inputs]
     learned = [t.name for t in leaves if t.requires_grad]
@@ -164,8 +168,8 @@ def computational_graph(loss: Tensor) -> Figure:
         f"{_graph_label(t).splitlines()[0]} gives shape {tuple(t.shape)}" for t in steps[1:]
     )
     figure = style.new_figure(
-        10.5,
-        3.9,
+        3.2,
+        0.95 * (max(abs(y) for _, y in place.values()) + 2),
         f"The computational graph our autograd recorded while computing "
         f"mnist_loss(linear1(images)) for {first.shape[0]} training images. Boxes are "
         f"tensors; an arrow goes from each tensor to the operation that read it. The "
@@ -175,7 +179,7 @@ def computational_graph(loss: Tensor) -> Figure:
         f"loss back to them, and fills their .grad.",
     )
     ax = figure.add_subplot()
-    width, height = 0.82, 0.62
+    width, height = (0.92, 0.8) if style.narrow() else (0.9, 0.74)
     for tensor in order:
         x, y = place[id(tensor)]
         wanted = tensor.requires_grad and not tensor.inputs
@@ -192,13 +196,14 @@ def computational_graph(loss: Tensor) -> Figure:
             )
         )
         label = _graph_label(tensor) + ("\nthe loss" if tensor is loss else "")
-        ax.text(x, y, label, ha="center", va="center", fontsize=9.5)
+        ax.text(x, y, label, ha="center", va="center", fontsize=style.SMALLEST_TEXT_PT)
     for tensor in steps:
         for source in tensor.inputs:
             start, end = np.array(place[id(source)]), np.array(place[id(tensor)])
             direction = end - start
-            if direction[1] == 0 and direction[0] > 1:  # past another box: arc under it
-                start, end = start - (0, height / 2), end - (0, height / 2)
+            if direction @ aside == 0 and direction @ flow > 1:  # past another box: arc by it
+                offset = aside * (width if aside[0] else height) / 2  # to the box's edge
+                start, end = start + offset, end + offset
                 connection = "arc3,rad=0.35"
             else:  # from the box's edge to the next box's edge
                 reach = 1.04 * min(
@@ -223,13 +228,17 @@ def computational_graph(loss: Tensor) -> Figure:
     ax.set_xlim(min(columns) - 0.5, max(columns) + 0.5)
     ax.set_ylim(min(rows) - 0.9, max(rows) + 0.5)
     ax.set_axis_off()
-    ax.set_title("forward: the arrows;  backward(): the same arrows in reverse, from the loss")
+    ax.set_title(
+        style.wrapped("forward: the arrows;  backward(): the same arrows in reverse, from the loss")
+    )
     ax.text(
         0.5,
         0.0,
-        "blue: made with requires_grad, gets a .grad      dashed: data or a constant, no .grad",
+        "blue: made with requires_grad, gets a .grad"
+        + ("\n" if style.narrow() else "      ")
+        + "dashed: data or a constant, no .grad",
         transform=ax.transAxes,
         ha="center",
-        fontsize=9.5,
+        fontsize=style.SMALLEST_TEXT_PT,
     )
     return figure

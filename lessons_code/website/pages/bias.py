@@ -90,17 +90,17 @@ def bias_effect(
     trained, moved = batch_accuracy(predictions, targets), batch_accuracy(shifted, targets)
     lost = f", while {newly_seven} 3s fall below it" if newly_seven else ""
     figure = style.new_figure(
-        10,
-        3.9,
-        f"Left: the scores of the validation 3s (orange) and 7s (purple), split by the "
-        f"line at score 0: above 0 the model says 3. Middle: adding {shift:g} to the bias "
+        3.7,
+        8.6,
+        f"First: the scores of the validation 3s (orange) and 7s (purple), split by the "
+        f"line at score 0: above 0 the model says 3. Second: adding {shift:g} to the bias "
         f"slides every score {shift:g} to the right; {newly_three} more 7s cross the line "
-        f"and are called 3{lost}. Right: validation accuracy against the "
+        f"and are called 3{lost}. Third: validation accuracy against the "
         f"shift added to the trained bias ({bias:.2f}): {trained:.1%} with no shift, "
         f"{moved:.1%} with {shift:+g}, at best {best.accuracy:.1%} with a shift of "
         f"{best.shift:+.1f}.",
     )
-    axes = figure.subplots(1, 3)
+    axes = style.panels(figure, 3)
     axes[0].sharex(axes[1])
     axes[0].sharey(axes[1])
     edges = np.linspace(

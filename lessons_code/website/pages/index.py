@@ -40,16 +40,16 @@ def weights_heatmap(weights: np.ndarray, initial_weights: np.ndarray, move: Weig
     """Return the 784 weights as a 28×28 heatmap, beside what training changed."""
     change = np.asarray(weights) - np.asarray(initial_weights)
     figure = style.new_figure(
-        9,
-        3.9,
-        "Left: the 784 weights after training, drawn as a 28 by 28 picture. "
+        3.3,
+        6.0,
+        "First: the 784 weights after training, drawn as a 28 by 28 picture. "
         + move.sentence()
-        + " Right: what training changed, the weights minus their random start: a 3 and a "
+        + " Second: what training changed, the weights minus their random start: a 3 and a "
         "7 appear, orange where 3s have ink and 7s do not, purple where 7s have ink. The "
         "border, blank in every image, did not change. " + style.TOWARD,
     )
     figure.get_layout_engine().set(wspace=0.12)
-    left, right = figure.subplots(1, 2)
+    left, right = style.panels(figure, 2)
     style.colour_bar(
         figure,
         style.heatmap(left, weights, style.limit(weights), "the trained weights"),

@@ -134,11 +134,12 @@ def hidden_units(w1: np.ndarray, units: HiddenUnits, n: int = 10) -> Figure:
     """Return the incoming weights of the first n hidden units as 28×28 heatmaps, each
     titled with how far training moved it from its random start."""
     n = min(n, w1.shape[1])
-    columns = min(n, 5)
+    columns = min(n, style.columns(5, 3))
     rows = -(-n // columns)
+    side = (style.figure_width() - 1.2) / columns  # a picture's, beside the colour bar
     figure = style.new_figure(
-        1.8 * columns + 1.2,
-        2.05 * rows,
+        (side + 0.45) * rows,
+        (side + 0.45) * rows,
         f"The weights going into {n} of the two-layer net's {w1.shape[1]} hidden units, each "
         f"drawn as a 28 by 28 picture on one colour scale, titled with how far training "
         f"moved it, as a multiple of its small random start. Of all {w1.shape[1]} units, "
@@ -152,7 +153,7 @@ def hidden_units(w1: np.ndarray, units: HiddenUnits, n: int = 10) -> Figure:
     limit = style.limit(w1[:, :n])
     for unit, ax in enumerate(axes):
         if unit < n:
-            title = f"unit {unit + 1}, ×{units.moved[unit]:.2f}"
+            title = f"unit {unit + 1}\n×{units.moved[unit]:.2f}"
             image = style.heatmap(ax, w1[:, unit], limit, title)
         else:
             ax.set_visible(False)
@@ -165,19 +166,19 @@ def relu_pieces(fitted: ReluFits) -> Figure:
     """Return a wiggly curve beside its closest fits by a few, more and many hidden ReLUs."""
     xs, ys, fits, errors = fitted.xs, fitted.ys, fitted.fits, fitted.misses
     figure = style.new_figure(
-        10,
-        3.2,
+        3.0,
+        7.2,
         "A wiggly curve (dashed) and the closest a layer of hidden ReLUs followed by a "
         "linear layer can get to it: straight pieces joined where a ReLU switches on. The "
         "largest miss is "
         + "; ".join(f"{e:.2f} with {n} ReLUs" for n, e in errors.items())
         + ". More units, shorter pieces, a closer fit: the universal approximation theorem.",
     )
-    axes = figure.subplots(1, len(fits), sharey=True)
-    for ax, (n, fit) in zip(np.atleast_1d(axes), fits.items(), strict=True):
+    axes = style.panels(figure, len(fits), sharey=True)
+    for ax, (n, fit) in zip(axes, fits.items(), strict=True):
         ax.plot(xs, ys, "--", color=style.ink(), linewidth=1.2, label="the curve")
         ax.plot(xs, fit, color=style.BLUE, label="the ReLUs' fit")
-        ax.set(title=f"{n} hidden ReLUs: largest miss {errors[n]:.2f}", xlabel="x")
-    np.atleast_1d(axes)[0].set_ylabel("y")
-    np.atleast_1d(axes)[0].legend(loc="upper left")
+        ax.set(title=f"{n} hidden ReLUs\nlargest miss {errors[n]:.2f}", xlabel="x")
+        ax.set_ylabel("y")
+    axes[0].legend(loc="upper left")
     return figure

@@ -220,16 +220,16 @@ def loss_curves(history: Sequence[EpochStats]) -> Figure:
     epochs = [stats.epoch for stats in history]
     first, last = history[0], history[-1]
     figure = style.new_figure(
-        8.5,
-        3.3,
-        f"Left: the loss falls epoch after epoch, on the training images from "
+        3.2,
+        6.0,
+        f"First: the loss falls epoch after epoch, on the training images from "
         f"{first.train_loss:.3f} after epoch {first.epoch} to {last.train_loss:.3f} after "
         f"epoch {last.epoch}, and on the validation images from {first.valid_loss:.3f} to "
-        f"{last.valid_loss:.3f}. Right: validation accuracy goes "
+        f"{last.valid_loss:.3f}. Second: validation accuracy goes "
         f"from {first.valid_accuracy:.1%} after epoch {first.epoch} to "
         f"{last.valid_accuracy:.1%} after epoch {last.epoch}.",
     )
-    loss_ax, accuracy_ax = figure.subplots(1, 2)
+    loss_ax, accuracy_ax = style.panels(figure, 2)
     train_losses = [s.train_loss for s in history]
     every = style.marks(len(epochs))
     loss_ax.plot(
@@ -281,8 +281,8 @@ def sigmoid_curve(scores: np.ndarray) -> Figure:
     probabilities = sigmoid(scores)
     pairs = ", ".join(f"{s:g} → {p:.2f}" for s, p in zip(scores, probabilities, strict=True))
     figure = style.new_figure(
-        6.5,
         3.8,
+        3.4,
         f"The sigmoid turns any score into a number between 0 and 1, read as the "
         f"probability of a 3. Score 0 gives 0.5; big positive scores approach 1, big "
         f"negative ones approach 0. Marked, score → probability: {pairs}.",
@@ -310,7 +310,7 @@ def sigmoid_curve(scores: np.ndarray) -> Figure:
         ylabel="sigmoid(score):\nprobability of a 3",
         xlim=(-reach, reach),
         ylim=(0, 1.05),
-        title="the sigmoid: score in, probability out",
+        title=style.wrapped("the sigmoid: score in, probability out"),
     )
     return figure
 
@@ -323,13 +323,13 @@ def two_losses() -> Figure:
     mnist = 1 - p_true  # mnist_loss of a 3 given this probability
     cross_entropy = -np.log(p_true)
     figure = style.new_figure(
-        9.5,
-        3.6,
-        f"Left: the loss of one image against the probability the model gives its true "
+        3.4,
+        6.4,
+        f"First: the loss of one image against the probability the model gives its true "
         f"digit. mnist_loss, 1 minus that probability, is a straight line from 1 to 0; "
         f"binary cross-entropy, minus its logarithm, is 0 for a sure right answer too but "
         f"grows without limit for a sure wrong one ({cross_entropy[0]:.1f} at "
-        f"{p_true[0]:.3f}). Right: how strongly each loss pushes the score, the size of its "
+        f"{p_true[0]:.3f}). Second: how strongly each loss pushes the score, the size of its "
         f"gradient. mnist_loss pushes hardest at 0.5 and hardly at all for a sure wrong "
         f"answer; cross-entropy pushes hardest exactly there.",
     )
@@ -346,12 +346,15 @@ def two_losses() -> Figure:
         ),
     )
     for ax, (ylabel, ylim, title, mnist_curve, mnist_formula, ce_curve, ce_formula) in zip(
-        figure.subplots(1, 2), panels, strict=True
+        style.panels(figure, 2), panels, strict=True
     ):
         ax.plot(p_true, mnist_curve, color=style.BLUE, label=f"mnist_loss: {mnist_formula}")
         ax.plot(p_true, ce_curve, color=style.VERMILLION, label=f"cross-entropy: {ce_formula}")
         ax.set(
-            xlabel="p: probability given to the true digit", ylabel=ylabel, ylim=ylim, title=title
+            xlabel=style.wrapped("p: probability given to the true digit", 0.45, 10),
+            ylabel=ylabel,
+            ylim=ylim,
+            title=title,
         )
         ax.legend(loc="upper right")
     return figure

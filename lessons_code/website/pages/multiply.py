@@ -83,19 +83,19 @@ def ideal_digits_vs_weights(
     learned = np.asarray(weights) - np.asarray(initial_weights)
     title = "learned: weights − start"
     figure = style.new_figure(
-        9.5,
-        3.4,
-        f"Left and middle: the ideal 3 and the ideal 7, the average of every training 3 and "
+        3.0,
+        5.4,
+        f"First: the ideal 3 and the ideal 7, the average of every training 3 and "
         f"every training 7, grey where there is ink; calling a new image by the closer "
-        f"ideal gets {similarity.accuracy:.1%} of the validation images right. Right: "
+        f"ideal gets {similarity.accuracy:.1%} of the validation images right. Then: "
         "how training changed the weights, the trained weights minus their random start: "
         "orange where training pushed a weight up, toward 3, purple where it pushed it down, "
         "toward 7. The trained weights are this change plus their random start, which is "
         "larger, so most of them still look like noise.",
     )
-    axes = figure.subplots(1, 3)
-    style.digit(axes[0], similarity.ideal_3, "ideal 3 (mean of the 3s)")
-    style.digit(axes[1], similarity.ideal_7, "ideal 7 (mean of the 7s)")
+    axes = style.pair_over_one(figure)
+    style.digit(axes[0], similarity.ideal_3, "ideal 3\n(mean of the 3s)")
+    style.digit(axes[1], similarity.ideal_7, "ideal 7\n(mean of the 7s)")
     style.colour_bar(
         figure, style.heatmap(axes[2], learned, style.limit(learned), title), axes[2], "weight"
     )
@@ -117,16 +117,16 @@ def templates_as_weights(
     """Return the ideal 3 and 7 and the weights that make "closer to the ideal 3" a sum of
     pixel × weight, with the bias that completes it."""
     figure = style.new_figure(
-        9.5,
-        3.5,
-        f"Left and middle: the ideal 3 and the ideal 7, the means of the training 3s and 7s. "
-        f"Right: the weights 2 × (ideal 3 − ideal 7), orange where 3s have more ink, purple "
+        3.1,
+        5.6,
+        f"First: the ideal 3 and the ideal 7, the means of the training 3s and 7s. "
+        f"Then: the weights 2 × (ideal 3 − ideal 7), orange where 3s have more ink, purple "
         f"where 7s have more. With the bias {bias:.1f} they make a linear model that says 3 "
         f"exactly when an image is closer to the ideal 3 than to the ideal 7 (squared "
         f"distance): {accuracy:.1%} of the validation images right, the same images as "
         f"pixel similarity. Nothing was learned: the weights were computed from two averages.",
     )
-    axes = figure.subplots(1, 3)
+    axes = style.pair_over_one(figure)
     style.digit(axes[0], ideal_3, "ideal 3")
     style.digit(axes[1], ideal_7, "ideal 7")
     image = style.heatmap(axes[2], weights, style.limit(weights), "weights = 2 × (3 − 7)")

@@ -191,19 +191,19 @@ def contribution_map(image: np.ndarray, weights: np.ndarray, bias: float) -> Fig
     score = total + bias
     verdict = "3" if score > 0 else "7"
     figure = style.new_figure(
-        9.5,
-        3.4,
-        f"Left, a handwritten digit. Middle, the weights. Right, pixel times weight: blank "
+        3.3,
+        6.0,
+        f"First, a handwritten digit. Then, the weights. Last, pixel times weight: blank "
         f"pixels contribute exactly 0, an inked pixel contributes its ink times its weight. The "
         f"contributions add up to {total:.2f}; with the bias {bias:.2f} the score is "
         f"{score:.2f}, so the model says {verdict}. " + style.TOWARD,
     )
-    axes = figure.subplots(1, 3)
-    style.digit(axes[0], image, "the image (never changes)")
+    axes = style.pair_over_one(figure)
+    style.digit(axes[0], image, "the image\n(never changes)")
     limit = style.limit(weights)
     style.heatmap(axes[1], weights, limit, "× the weights")
     product = style.heatmap(axes[2], contributions, limit, "= pixel × weight")
-    style.colour_bar(figure, product, axes.tolist(), "weight, or pixel × weight")
+    style.colour_bar(figure, product, axes, "weight, or pixel × weight")
     axes[2].set_xlabel(
         style.minus(f"sum {total:.2f} + bias {bias:.2f}\n= score {score:.2f}  →  says “{verdict}”"),
         fontsize=mpl.rcParams["axes.titlesize"],
@@ -235,21 +235,32 @@ def weights_over_epochs(
     weights = [np.asarray(snapshots[epoch]["weights"]) for epoch in epochs]
     changes = [w - start for w in weights]
     figure = style.new_figure(
-        1.9 * len(epochs) + 1.6,
-        4.6,
-        f"Top row: the weights after epochs {', '.join(map(str, epochs))}. "
+        3.9,
+        1.2 * len(epochs) + 1.4,
+        f"Weights after epochs {', '.join(map(str, epochs))}. "
         + move.sentence()
-        + " Bottom row: the weights minus their random start; blank at epoch 0, then the "
+        + " Beside them, the weights minus their random start: blank at epoch 0, then the "
         "pattern of a 3 against a 7 grows epoch after epoch. The training images never "
         "changed. " + style.TOWARD,
     )
-    axes = figure.subplots(2, len(epochs), squeeze=False)
+    if style.narrow():  # a row per epoch: the weights, then their change
+        axes = figure.subplots(len(epochs), 2, squeeze=False).T
+    else:  # a column per epoch: the weights above their change
+        axes = figure.subplots(2, len(epochs), squeeze=False)
     limit, change_limit = style.limit(*weights), style.limit(*changes)
     for column, epoch in enumerate(epochs):
-        image = style.heatmap(axes[0, column], weights[column], limit, f"epoch {epoch}")
+        image = style.heatmap(axes[0, column], weights[column], limit)
         changed = style.heatmap(axes[1, column], changes[column], change_limit)
-    axes[0, 0].set_ylabel("weights")
-    axes[1, 0].set_ylabel("change since\nepoch 0")
+        if style.narrow():
+            axes[0, column].set_ylabel(f"epoch {epoch}")
+        else:
+            axes[0, column].set_title(f"epoch {epoch}")
+    if style.narrow():
+        axes[0, 0].set_title("weights")
+        axes[1, 0].set_title("change since\nepoch 0")
+    else:
+        axes[0, 0].set_ylabel("weights")
+        axes[1, 0].set_ylabel("change since\nepoch 0")
     style.colour_bar(figure, image, axes[0].tolist(), "weight")
     style.colour_bar(figure, changed, axes[1].tolist(), "change in the weight")
     return figure
@@ -280,16 +291,20 @@ def surest_mistakes(
             if len(images)
             else f"no {name} image: the model gets every one right"
         )
+    per_row = style.columns(n, 3)
+    lines = -(-n // per_row)  # rows of pictures for each set
+    side = style.figure_width() / per_row
     figure = style.new_figure(
-        1.7 * n,
-        2.1 * len(rows),
+        (side + 0.6) * lines * len(rows),
+        (side + 0.6) * lines * len(rows),
         "Handwritten digits the trained model gets wrong, the ones it is surest about: "
         + "; ".join(parts)
         + ". A positive score means the model says 3.",
     )
-    axes = np.atleast_2d(figure.subplots(len(rows), n))
-    for (name, images, targets, scores), row in zip(rows, axes, strict=True):
-        for index, ax in enumerate(row):
+    axes = figure.subplots(lines * len(rows), per_row, squeeze=False)
+    for set_index, (name, images, targets, scores) in enumerate(rows):
+        chosen = axes[set_index * lines : (set_index + 1) * lines].ravel()
+        for index, ax in enumerate(chosen):
             if index < len(images):
                 style.digit(ax, images[index])
                 ax.set_xlabel(
@@ -329,32 +344,36 @@ def one_step_change(step: FirstStep, n: int = 4) -> Figure:
         ][:n]
     ]
     figure = style.new_figure(
-        10,
-        4.4,
-        f"One step of training on a batch of {len(targets)} images. Left: the {n} 3s and the "
+        3.6,
+        6.2,
+        f"One step of training on a batch of {len(targets)} images. First: the {n} 3s and the "
         f"{n} 7s that count most in this step, each with its count: how much of the image is "
         f"added to the weights (a 3, positive) or taken away (a 7, negative). An image counts "
         f"more the more unsure the model still is about it (a score near 0), right or wrong; "
         f"the {step.threes} 3s count "
         f"{step.threes_added:+.4f} in all, the {step.sevens} 7s "
-        f"{-step.sevens_subtracted:+.4f}. Right: the change of the weights in this step, the sum "
+        f"{-step.sevens_subtracted:+.4f}. Then: the change of the weights in this step, the sum "
         f"of every image times its count: the 3s' ink added, the 7s' ink taken away, "
         f"{_mostly(step.threes_added, step.sevens_subtracted)}. The images themselves "
         f"never change. " + style.TOWARD,
     )
-    grid = figure.add_gridspec(2, n + 2, width_ratios=[1] * n + [0.3, 2.2])
-    for row in range(2):
-        for column in range(n):
-            ax = figure.add_subplot(grid[row, column])
-            index = shown[row * n + column] if row * n + column < len(shown) else None
-            if index is None:
-                ax.set_visible(False)
-                continue
-            style.digit(ax, images[index])
-            ax.set_xlabel(style.minus(f"× {counts[index]:+.5f}"), fontsize=9)
-    ax = figure.add_subplot(grid[:, n + 1])
+    if style.narrow():  # the 3s' row and the 7s' row above the change, drawn larger
+        grid = figure.add_gridspec(3, n, height_ratios=[1, 1, 2.6])
+        at = [grid[row, column] for row in range(2) for column in range(n)]
+        ax = figure.add_subplot(grid[2, :])
+    else:  # the 3s' row and the 7s' row beside the change
+        grid = figure.add_gridspec(2, n + 2, width_ratios=[1] * n + [0.3, 2.2])
+        at = [grid[row, column] for row in range(2) for column in range(n)]
+        ax = figure.add_subplot(grid[:, n + 1])
+    for place, index in zip(at, [*shown, *[None] * (2 * n - len(shown))], strict=True):
+        picture = figure.add_subplot(place)
+        if index is None:
+            picture.set_visible(False)
+            continue
+        style.digit(picture, images[index])
+        picture.set_xlabel(style.minus(f"× {counts[index]:+.5f}"), fontsize=style.SMALLEST_TEXT_PT)
     change = step.change
-    image = style.heatmap(ax, change, style.limit(change), "= the change of the weights")
+    image = style.heatmap(ax, change, style.limit(change), "= the change\nof the weights")
     style.colour_bar(figure, image, ax, "change in the weight")
     return figure
 
@@ -363,9 +382,9 @@ def one_step_change(step: FirstStep, n: int = 4) -> Figure:
 def ascended_pixels(climbed: Ascent, steps: Sequence[int]) -> Figure:
     """Return a blank image changed step by step to raise its "3" score, weights fixed."""
     images, scores = climbed.images, climbed.scores
-    figure = style.new_figure(
-        9.5,
-        2.6,
+    return shared.digit_grid(
+        [images[step] for step in steps],
+        [style.minus(f"step {step}\nscore {scores[step]:.1f}") for step in steps],
         f"Gradient ascent on the pixels of a blank image, the trained weights held fixed, "
         f"to make the model say 3 more strongly. Captions give the step and the score. The "
         f"score climbs from {scores[0]:.1f} to {scores[-1]:.1f}, far above any real "
@@ -373,12 +392,8 @@ def ascended_pixels(climbed: Ascent, steps: Sequence[int]) -> Figure:
         f"so after {len(images) - 1} steps {climbed.inked:.0%} of the pixels are more than "
         f"half inked: wherever a weight is large and positive, border included. It is the weight "
         f"pattern, noise and all, not a digit.",
+        columns=len(steps),
     )
-    axes = figure.subplots(1, len(steps))
-    for ax, step in zip(axes, steps, strict=True):
-        style.digit(ax, images[step])
-        ax.set_xlabel(style.minus(f"step {step}\nscore {scores[step]:.1f}"))
-    return figure
 
 
 def _examples(mnist: MnistData) -> list[dict]:

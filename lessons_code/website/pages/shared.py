@@ -176,18 +176,24 @@ def digit_grid(
     alt: str | None = None,
     columns: int | None = None,
 ) -> Figure:
-    """Return 28×28 images in rows (at most 6 a row by default), each captioned underneath."""
+    """Return 28×28 images in rows, each captioned underneath: at most 6 a row by default,
+    3 on a phone (4 if every caption line is short), as few rows as fit, filled evenly."""
     if len(images) != len(captions) or not len(images):
         raise ValueError(f"need one caption per image, got {len(images)} and {len(captions)}")
     n = len(images)
-    columns = columns or -(-n // -(-n // 6))  # as few rows as fit 6 a row, filled evenly
+    short = max(len(line) for caption in captions for line in caption.split("\n")) <= 8
+    most = style.columns(6, 4 if short else 3)
+    columns = min(columns or most, most)
+    columns = -(-n // -(-n // columns))  # as few rows as fit `columns` a row, filled evenly
     rows = -(-n // columns)
     lines = max(caption.count("\n") + 1 for caption in captions)
     if alt is None:
         alt = f"{n} handwritten digits, captioned: " + "; ".join(
             caption.replace("\n", " ") for caption in captions
         )
-    figure = style.new_figure(1.7 * columns, (1.55 + 0.2 * lines) * rows, alt)
+    side = min(1.7, style.figure_width() / columns)  # one picture's, in inches
+    row = side + 0.05 + 0.2 * lines
+    figure = style.new_figure(row * rows, row * rows, alt)
     axes = np.atleast_1d(figure.subplots(rows, columns)).ravel()
     for index, ax in enumerate(axes):
         if index < n:
@@ -209,12 +215,12 @@ def learning_rate_curves(runs: dict[float, TrainingRun]) -> Figure:
         for rate, run in runs.items()
     )
     figure = style.new_figure(
-        9.5,
-        3.4,
-        f"Training loss (left) and validation accuracy (right) after each epoch, one line "
+        3.3,
+        6.4,
+        f"Training loss (first) and validation accuracy (second) after each epoch, one line "
         f"per learning rate: {summary}.",
     )
-    loss_ax, accuracy_ax = figure.subplots(1, 2)
+    loss_ax, accuracy_ax = style.panels(figure, 2)
     for (rate, run), (marker, colour) in zip(runs.items(), styles, strict=False):
         epochs = [s.epoch for s in run.history]
         label = f"learning rate {rate:g}\n(ends at {run.history[-1].valid_accuracy:.1%})"
@@ -232,5 +238,8 @@ def learning_rate_curves(runs: dict[float, TrainingRun]) -> Figure:
     loss_ax.set_ylim(bottom=0)
     accuracy_ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
     accuracy_ax.set(xlabel="epoch", ylabel="validation accuracy", title="accuracy")
-    figure.legend(loc="outside right center", labelspacing=1.0)
+    if style.narrow():
+        figure.legend(loc="outside lower center", ncols=2)
+    else:
+        figure.legend(loc="outside right center", labelspacing=1.0)
     return figure

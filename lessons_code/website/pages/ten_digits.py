@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
+from matplotlib.ticker import PercentFormatter
 
 from lessons_code import digits, linear_model, neural_net
 from lessons_code.data import MnistData
@@ -226,17 +227,19 @@ def digit_templates(weights: np.ndarray) -> Figure:
     weights = np.asarray(weights, dtype=float)
     n_digits = weights.shape[1]
     limit = style.limit(weights)
+    columns = style.columns(-(-n_digits // 2), 3)
+    rows = -(-n_digits // columns)
+    side = (style.figure_width() - 1.3) / columns  # a picture's, beside the colour bar
     figure = style.new_figure(
-        9.2,
-        4.3,
+        (side + 0.3) * rows,
+        (side + 0.3) * rows,
         f"The {n_digits} columns of weights of the trained linear model, one per digit, each "
         f"drawn as a 28 by 28 picture on one colour scale (strongest weight {limit:.2f} away "
         f"from 0). Orange pixels raise that digit's score when they have ink, purple pixels "
         f"lower it: most templates show a rough outline of their digit in orange, with purple "
         f"where other digits put their ink.",
     )
-    columns = -(-n_digits // 2)
-    axes = np.atleast_1d(figure.subplots(2, columns)).ravel()
+    axes = np.atleast_1d(figure.subplots(rows, columns)).ravel()
     for digit, ax in enumerate(axes):
         if digit < n_digits:
             image = style.heatmap(ax, weights[:, digit], limit, f"“{digit}”")
@@ -269,30 +272,31 @@ def confusion_heatmap(found: Confusion) -> Figure:
         for true, said, count in pairs
     )
     figure = style.new_figure(
-        6.6,
-        5.8,
+        6.2,
+        4.3,
         f"The confusion matrix of the linear model on the {confusion.sum():,} validation "
         f"images: one row per true digit, one column per digit the model said. The diagonal "
-        f"holds the {right:,} right answers; every other cell counts one kind of mistake, "
-        f"shaded darker the more often it happens. The most frequent, outlined: {named}.",
+        f"holds the {right:,} right answers, each digit's count written in its cell; every "
+        f"other cell is one kind of mistake, shaded darker the more often it happens, white "
+        f"if it never does. The most frequent, outlined with their counts: {named}.",
     )
     ax = figure.add_subplot()
     most = max(int(mistakes.max()), 1)
     image = ax.imshow(mistakes, cmap=style.DIGIT_CMAP, vmin=0, vmax=most)
-    for true in range(n):
-        for said in range(n):
-            count = int(confusion[true, said])
-            dark_cell = true != said and count > most / 2
-            ax.text(
-                said,
-                true,
-                f"{count:,}",
-                ha="center",
-                va="center",
-                fontsize=8 if count < 1000 else 7,
-                fontweight="bold" if true == said else "normal",
-                color=CELL_INK["dark" if dark_cell else "light"],
-            )
+    counted = [(digit, digit) for digit in range(n)] + [(true, said) for true, said, _ in pairs]
+    for true, said in counted:  # the other cells' shading says how often (the page stays light)
+        count = int(confusion[true, said])
+        dark_cell = true != said and count > most / 2
+        ax.text(
+            said,
+            true,
+            f"{count}",
+            ha="center",
+            va="center",
+            fontsize=style.SMALLEST_TEXT_PT,
+            fontweight="bold" if true == said else "normal",
+            color=CELL_INK["dark" if dark_cell else "light"],
+        )
     for true, said, _ in pairs:
         ax.add_patch(
             Rectangle(
@@ -311,7 +315,49 @@ def confusion_heatmap(found: Confusion) -> Figure:
     ax.set(xlabel="the digit the model said", ylabel="the true digit")
     for spine in ax.spines.values():
         spine.set_visible(True)
-    bar = figure.colorbar(image, ax=ax, shrink=0.8, aspect=25)
+    bar = figure.colorbar(image, ax=ax, shrink=0.8, aspect=25, location=style.bar_side())
     bar.set_label("how often this mistake happens")
     bar.set_ticks([0, most], labels=["never", f"{most}×"])
+    return figure
+
+
+@figure(
+    "ten-scores",
+    inputs=lambda runs: (
+        runs.ten_digits.valid_x[0],
+        int(runs.ten_digits.valid_y[0]),
+        runs.ten_linear.params,
+    ),
+)
+def ten_scores(image: np.ndarray, digit: int, params: dict) -> Figure:
+    """Return one image, the linear model's ten scores for it, and the ten probabilities
+    softmax makes of them, the true digit's bar marked."""
+    scores = digits.ten_predict(params, np.asarray(image)[None])[0]  # (1, 784) -> (10,)
+    probabilities = digits.softmax(scores)
+    top = int(scores.argmax())
+    said = "right" if top == digit else f"wrong: it says {top}"
+    figure = style.new_figure(
+        2.7,
+        5.2,
+        f"The first validation image of this build, a {digit}, and the trained ten-digit "
+        f"linear model's ten scores for it, one per digit, from {scores.min():.2f} to "
+        f"{scores.max():.2f}; softmax turns them into ten probabilities that add up to "
+        f"{probabilities.sum():.3f}. The highest score, {scores[top]:.2f} for the digit {top}, "
+        f"gets the highest probability, {probabilities[top]:.1%}; the true digit {digit} gets "
+        f"{probabilities[digit]:.1%}, so the model is {said}.",
+    )
+    picture, score_ax, probability_ax = style.pair_over_one(figure)
+    style.digit(picture, image, f"a {digit}")
+    colours = [style.GREEN if d == digit else style.BLUE for d in range(len(scores))]
+    for ax, values, title in (
+        (score_ax, scores, "ten scores"),
+        (probability_ax, probabilities, "softmax: probabilities"),
+    ):
+        ax.bar(range(len(values)), values, color=colours)
+        ax.axhline(0, color=style.ink(), linewidth=1)
+        ax.set_xticks(range(len(values)))
+        ax.set(title=title, xlabel="digit")
+    score_ax.set_yticks(sorted({0.0, round(float(scores.min()), 1), round(float(scores.max()), 1)}))
+    probability_ax.set_yticks([0, 0.5, 1])
+    probability_ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
     return figure
