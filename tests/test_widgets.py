@@ -64,8 +64,7 @@ def test_apples_and_pears_playground(watched, site_url):
     loss = page.locator("[data-testid=receipts-loss]")
     page.fill("[data-testid=apple-price]", "1")
     page.fill("[data-testid=pear-price]", "2")
-    page.fill("[data-testid=fee]", "0")
-    assert float(loss.get_attribute("data-value")) == 0
+    assert float(loss.get_attribute("data-value")) == 0  # the shop adds no fee: the fee is 0
     page.fill("[data-testid=apple-price]", "3")
     before = float(loss.get_attribute("data-value"))
     page.click("[data-testid=gradient-step]")
@@ -88,6 +87,34 @@ def test_sliding_the_prices_until_the_receipts_are_right(watched, site_url):
     page.fill("[data-testid=pear-price]", "3")
     assert page.locator("[data-testid=pear-slider]").input_value() == "3"
     assert float(loss.get_attribute("data-value")) > 0
+    assert not watched.errors
+
+
+def test_the_shop_without_a_bag_fee_never_changes_the_fee(watched, site_url):
+    """The fee is the bias of the analogy: the shop that adds none keeps it at 0 however
+    long gradient descent runs, as apples_pears.descend does without learn_fee; the
+    prices alone fit its receipts."""
+    watched.page.clock.install()  # Descend's steps are moved on by the test
+    page = watched.open(page_url(site_url, "apples-pears.md"), "receipts")
+    assert page.locator("[data-testid=shop]").input_value() == "no fee"
+    for control in ("fee", "fee-slider"):
+        assert page.locator(f"[data-testid={control}]").is_disabled()
+    for start in ("3", "0", "6"):
+        page.fill("[data-testid=apple-price]", start)
+        for _ in range(4):
+            page.click("[data-testid=descend]")
+            page.clock.run_for(20 * 150)  # every step of a descent
+            page.click("[data-testid=gradient-step]")
+            assert page.input_value("[data-testid=fee]") == "0"
+            assert page.locator("[data-testid=fee-slider]").input_value() == "0"
+    loss = float(page.get_attribute("[data-testid=receipts-loss]", "data-value"))
+    assert loss < 1e-9
+    assert float(page.input_value("[data-testid=apple-price]")) == pytest.approx(1)
+    page.select_option("[data-testid=shop]", "bag fee")  # the other shop learns its fee
+    assert page.locator("[data-testid=fee]").is_enabled()
+    page.click("[data-testid=descend]")
+    page.clock.run_for(20 * 150)
+    assert float(page.input_value("[data-testid=fee]")) > 0
     assert not watched.errors
 
 

@@ -58,9 +58,19 @@ test("the loss surface is the loss at every pair of prices, a row per pear price
 
 test("one gradient step from a wrong guess lowers the loss", () => {
   const before = receiptsLoss(receipts, [5, 9], 0);
-  const { prices, fee } = receiptsStep(receipts, [5, 9], 0, 0.05);
+  const { prices, fee } = receiptsStep(receipts, [5, 9], 0, 0.05, true);
   assert.ok(receiptsLoss(receipts, prices, fee) < before);
   assert.ok(prices[0] < 5 && prices[1] < 9 && fee < 0); // every total was too high
+});
+
+test("without learnFee, as descend's default, a step keeps the fee where it is", () => {
+  let state = { prices: [5, 9], fee: 0 };
+  for (let i = 0; i < 1000; i++) state = receiptsStep(receipts, state.prices, state.fee, 0.1);
+  assert.equal(state.fee, 0);
+  assert.ok(receiptsLoss(receipts, state.prices, 0) < 1e-9); // this shop needs no fee
+  const kept = receiptsCheckedStep(receipts, [5, 9], 1.5, 0.05);
+  assert.equal(kept.fee, 1.5);
+  assert.ok(kept.after < kept.before);
 });
 
 test("numbers are shown without a negative zero", () => {
