@@ -35,6 +35,7 @@ export default function setup(root, model) {
   const probabilityOut = root.querySelector("[data-testid=digit-probability]");
   const sum = root.querySelector("[data-testid=digit-arithmetic]");
   const limit = Math.max(...model.weights.map(Math.abs)) || 1; // all zero: no colour, no NaN
+  const noDrawing = sum.innerHTML; // the page's words for an empty pad
   let given = null; // a real validation image, already 28 × 28: used as it is
 
   function update() {
@@ -46,7 +47,7 @@ export default function setup(root, model) {
     if (!pixels.some((p) => p > 0)) {
       verdict.textContent = "draw a digit";
       scoreOut.textContent = probabilityOut.textContent = "–";
-      sum.innerHTML = "<p>Draw on the pad to see the sum, term by term.</p>";
+      sum.innerHTML = noDrawing;
       delete verdict.dataset.score;
       return;
     }

@@ -3,7 +3,8 @@
  * the first guess, the learning rate and the range of each price.
  *
  * The shop without a bag fee has none to learn: its fee is 0 and stays 0 (its controls
- * are disabled), as apples_pears.descend keeps it without learn_fee. A change of shop
+ * are disabled, the shop's name says so), as apples_pears.descend keeps it without
+ * learn_fee. A change of shop
  * keeps the prices, brought back inside the sliders' ranges.
  *
  * Every typed price keeps to its slider's range. A field that is empty, not a number or
@@ -234,7 +235,6 @@ export default function setup(root, data) {
       const outside = state[name] < min || state[name] > max;
       mark(name, false, outside ? `a step took it to ${fmt(state[name], 2)}, outside the slider's ${min} to ${max}` : "");
     }
-    if (!learnsFee()) messages.fee.textContent = "no fee in this shop: it stays 0";
   }
 
   /** Start on the shop chosen: the values in use brought inside the sliders' ranges, the
