@@ -192,6 +192,24 @@ def test_nudging_one_weight_moves_the_loss_not_the_accuracy(watched, site_url):
     assert not watched.errors
 
 
+def test_the_nudge_plots_a_smooth_loss_and_a_staircase_accuracy(watched, site_url):
+    """The lesson is a shape: over the slider's range the loss takes a new value at every
+    point, the accuracy only a few (a step each time an image crosses the line)."""
+    page = watched.open(page_url(site_url, "loss.md"), "nudge")
+    plot = page.locator("[data-testid=nudge-plot]")
+    losses = json.loads(plot.get_attribute("data-losses"))
+    accuracies = json.loads(plot.get_attribute("data-accuracies"))
+    assert len(losses) == len(accuracies) > 100
+    assert len(set(losses)) == len(losses)
+    assert 1 < len(set(accuracies)) < len(accuracies) / 4
+    label = plot.get_attribute("aria-label")
+    assert "smooth curve" in label and "staircase" in label
+    before = label
+    page.locator("[data-testid=nudge-slider]").fill("1")
+    assert plot.get_attribute("aria-label") != before  # the nudge now, marked
+    assert not watched.errors
+
+
 def test_the_pad_and_the_notebook_agree_on_a_real_digit(watched, site_url, built):
     page = watched.open(page_url(site_url, "prediction.md"), "digit-pad")
     page.click("[data-testid=digit-example]")

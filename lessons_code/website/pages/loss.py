@@ -81,10 +81,15 @@ def nudge_numbers(runs: Runs) -> dict:
     )
     _, grads = linear_model.calc_grad(params, x, y)
     says_3 = [linear_model.predict(p, x) > 0 for p in (params, nudged)]
+    sample = nudge_sample(runs)
+    sample_scores = linear_model.predict(params, x[sample])
     return {
         "nudge": NUDGE,
         "crossed": int((says_3[0] != says_3[1]).sum()),  # validation images that changed side
-        "sample_size": len(nudge_sample(runs)),
+        "sample_size": len(sample),
+        # where the widget starts, on its sample: not the whole set's numbers of the table
+        "sample_loss": float(linear_model.mnist_loss(sample_scores, y[sample])),
+        "sample_accuracy": float(linear_model.batch_accuracy(sample_scores, y[sample])),
         "row": NUDGED_PIXEL // IMAGE_SIDE,
         "column": NUDGED_PIXEL % IMAGE_SIDE,
         "loss_before": before[0],
