@@ -82,6 +82,21 @@ def test_pages_show_the_figures_they_promise(built):
                 assert any(f"{name}-{theme}.svg" in src for src in sources), (page, name)
 
 
+def test_a_checklist_shows_as_boxes_not_brackets(built):
+    """A "- [ ]" list (the ten-digit page's checklist of usual causes) is a task list."""
+    checklists = [
+        page for page in MARKDOWN_PAGES if "\n- [ ] " in (REPO / "docs" / page).read_text()
+    ]
+    assert "ten-digits.md" in checklists
+    for page in checklists:
+        html = html_path(built / "site", page).read_text()
+        assert 'class="task-list-item"' in html, page
+        assert html.count('<input aria-label="to check" type="checkbox"') == html.count(
+            'type="checkbox"'
+        ), f"{page}: a task list's box without a name"
+        assert "<li>[ ]" not in html and "<li>\n<p>[ ]" not in html, page
+
+
 def test_lessons_have_notebooks():
     for page in NOTEBOOKS:
         text = (DOCS / page).read_text()

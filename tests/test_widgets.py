@@ -127,7 +127,38 @@ def test_training_replay_moves_with_the_slider(watched, site_url, built):
     page.keyboard.press("End")  # the keyboard works the slider too
     training = json.loads((built / "site" / "data" / "training.json").read_text())
     assert len(training["epochs"]) <= 21  # the replay shows a few epochs, not every one
+    assert training["epochs"][:3] == [0, 1, 2]  # where most of the change happens
     assert label.text_content().startswith(f"epoch {training['epochs'][-1]}:")
+    assert not watched.errors
+
+
+def test_the_replay_plays_every_epoch_it_shows(watched, site_url, built):
+    watched.page.clock.install()
+    page = watched.open(page_url(site_url, "gradient-descent.md"), "replay")
+    training = json.loads((built / "site" / "data" / "training.json").read_text())
+    play = page.locator("[data-testid=replay-play]")
+    label = page.locator("[data-testid=replay-label]")
+    label.evaluate(
+        """(label) => {
+          window.shown = [label.textContent];
+          new MutationObserver(() => window.shown.push(label.textContent))
+            .observe(label, { childList: true, characterData: true, subtree: true });
+        }"""
+    )
+    play.click()
+    assert play.text_content() == "Pause"
+    page.clock.run_for(400 * len(training["epochs"]))  # an epoch every 0.4 s, to the end
+    texts = [text.split(":")[0] for text in page.evaluate("window.shown")]
+    shown = [text for i, text in enumerate(texts) if i == 0 or text != texts[i - 1]]
+    assert shown == [f"epoch {epoch}" for epoch in training["epochs"]], shown
+    assert play.text_content() == "Play"  # at the end, it stops
+    play.click()  # from the end, Play starts again
+    page.clock.run_for(400)
+    assert label.text_content().startswith(f"epoch {training['epochs'][1]}:")
+    page.locator("[data-testid=replay-epoch]").fill("0")  # the slider takes over
+    assert play.text_content() == "Play"
+    ticks = page.locator("[data-widget=replay] svg text").all_text_contents()
+    assert len([tick for tick in ticks if tick.replace(".", "").isdigit()]) == 3  # a y-axis
     assert not watched.errors
 
 
@@ -168,7 +199,12 @@ def test_a_real_validation_image_and_the_sum_written_out(watched, site_url, buil
     button.click()
     assert page.locator("[data-testid=digit-prediction]").text_content() in {"3", "7"}
     assert button.get_attribute("data-label") in {"3", "7"}
+    label = button.get_attribute("data-label")
+    truth = page.locator("[data-testid=digit-truth]").text_content()
+    assert truth.strip() == f"This validation image is a {label}."  # its true label, shown
     links = page.locator("[data-testid=digit-arithmetic] a")
+    texts = links.all_text_contents()
+    assert not [text for text in texts if any(c.isdigit() for c in text)], texts  # no number
     hrefs = {link.get_attribute("href").rsplit("#", 1)[1] for link in links.all()}
     assert {"pixel", "weight", "bias", "score-or-prediction", "probability"} <= hrefs
     glossary = (built / "site" / "glossary" / "index.html").read_text()

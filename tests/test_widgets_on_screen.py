@@ -81,9 +81,9 @@ def test_every_widget_button_is_readable_normal_hovered_and_focused(
                     measured += 1
                     if ratio < 4.5:
                         faint.append(f"{name} {state}: {ratio:.2f}:1")
-        # 8 buttons at rest: the pad's 3, the playground's 2, the ten-digit pad's Clear,
-        # the lab's Train and Reset (its Stop is disabled until training starts)
-        assert measured >= 3 * 8, f"only {measured} button states measured"
+        # 9 buttons at rest: the pad's 3, the playground's 2, the replay's Play, the
+        # ten-digit pad's Clear, the lab's Train and Reset (its Stop waits for training)
+        assert measured >= 3 * 9, f"only {measured} button states measured"
         assert not faint, f"buttons under 4.5:1 in the {scheme} palette: {faint}"
     finally:
         session.close()
