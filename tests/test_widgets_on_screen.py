@@ -87,3 +87,63 @@ def test_every_widget_button_is_readable_normal_hovered_and_focused(
         assert not faint, f"buttons under 4.5:1 in the {scheme} palette: {faint}"
     finally:
         session.close()
+
+
+PHONE = {"width": 390, "height": 844}
+
+IN_USE = {
+    "the pad": ("prediction.md", "digit-pad", "digit-pad", ["digit-prediction", "digit-clear"]),
+    "a price slider": (
+        "apples-pears.md",
+        "receipts",
+        "apple-slider",
+        ["receipts-loss", "receipts-surface", "gradient-step"],
+    ),
+    "the nudge slider": ("loss.md", "nudge", "nudge-slider", ["nudge-loss", "nudge-plot"]),
+    "the epoch slider": (
+        "gradient-descent.md",
+        "replay",
+        "replay-epoch",
+        ["replay-label", "replay-curve"],
+    ),
+    "the ten-digit pad": (
+        "ten-digits.md",
+        "ten-digit-pad",
+        "ten-digit-pad",
+        ["ten-digit-prediction", "ten-digit-clear"],
+    ),
+}
+"""For each widget, a control a reader uses and what it changes (data-testid): on a phone
+both must be on screen at once."""
+
+ON_SCREEN = """([control, results]) => {
+  const find = (testid) => document.querySelector(`[data-testid=${testid}]`);
+  const header = document.querySelector(".md-header").getBoundingClientRect().bottom;
+  find(control).scrollIntoView({ block: "start" });
+  scrollBy(0, -header);  // the control just under the sticky header, as a thumb holds it
+  const off = (testid) => {
+    const box = find(testid).getBoundingClientRect();
+    const seen = box.top >= header - 1 && box.bottom <= innerHeight + 1;
+    return seen ? null : [testid, box.top, box.bottom];
+  };
+  return [control, ...results].map(off).filter(Boolean);
+}"""
+
+
+@pytest.mark.parametrize("used", list(IN_USE))
+def test_on_a_phone_the_control_in_use_and_its_result_share_the_screen(browser, site_url, used):
+    """At 390 x 844, with the control at the top of the screen, what it changes is on
+    screen too: below it, or in the result panel that sticks to the window's bottom."""
+    source, widget, control, results = IN_USE[used]
+    context = browser.new_context(viewport=PHONE)
+    try:
+        page = context.new_page()
+        page.goto(page_url(site_url, source))
+        page.locator(f"[data-widget={widget}]").evaluate("(root) => root.scrollIntoView()")
+        page.wait_for_selector(f"[data-widget={widget}][data-ready=yes]")
+        off_screen = page.evaluate(ON_SCREEN, [control, results])
+        assert not off_screen, (
+            f"with {used} in use, off the screen (testid, top, bottom): {off_screen}"
+        )
+    finally:
+        context.close()
