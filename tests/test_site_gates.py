@@ -72,7 +72,11 @@ def test_every_page_is_local_error_free_fits_and_accessible(browser, gate_url, w
 JUMP = """async (id) => {
   const frame = () => new Promise((done) => requestAnimationFrame(() => setTimeout(done)));
   history.replaceState(null, "", location.pathname);  // Material's tracking may hold it
-  location.hash = id;
+  if (location.hash === `#${id}`) {
+    document.getElementById(id).scrollIntoView();  // kept (the lab keeps its own): no jump
+  } else {
+    location.hash = id;
+  }
   let y = NaN;
   while (y !== scrollY || document.querySelector("[data-ready=loading]")) {
     y = scrollY;  // a smooth scroll has ended, and what it brought near has started
@@ -95,7 +99,10 @@ SHIFTS = """() => {
   observer.disconnect();
   return shifts.reduce((total, shift) => total + shift.value, 0);
 }"""
-"""The page's cumulative layout shift so far: every shift since it loaded."""
+"""The page's cumulative layout shift so far: every shift since it loaded. A page with
+nothing moving still shows, now and then on a busy machine, a shift of a few
+hundred-thousandths (under 0.00005) somewhere; CLS is compared as Lighthouse reports it,
+to three decimals, where the widgets' own shifts measured 0.02 to 0.57."""
 
 TOP = 100
 """How far below the window's top a heading may land: under the sticky header, in view."""
@@ -122,8 +129,8 @@ def test_every_heading_anchor_lands_its_heading_at_the_top(browser, gate_url, wi
                 jumps += 1
                 if not (0 <= landed["top"] <= TOP or (landed["end"] and landed["top"] >= 0)):
                     missed.append(f"{source}#{anchor} at {landed['top']:.0f}px")
-            if shift := page.evaluate(SHIFTS):
-                shifted[source] = round(shift, 4)
+            if shift := round(page.evaluate(SHIFTS), 3):  # as Lighthouse reports CLS
+                shifted[source] = shift
         assert jumps > 50, f"only {jumps} headings found: are the pages empty?"
         assert not missed and not shifted, (
             f"{len(missed)} of {jumps} headings land over {TOP}px down: {missed}; "
