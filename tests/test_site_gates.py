@@ -121,6 +121,8 @@ def test_every_heading_anchor_lands_its_heading_at_the_top(browser, gate_url, wi
     try:
         for source in nav_pages()[half::2]:
             page = session.open(page_url(gate_url, source))
+            # Material is set up (it puts the window back where the address says, once)
+            page.wait_for_load_state("networkidle")
             anchors = page.eval_on_selector_all(
                 "article :is(h1, h2, h3, h4, h5, h6)[id]", "(headings) => headings.map((h) => h.id)"
             )
