@@ -103,6 +103,21 @@ def test_pages_show_the_figures_they_promise(built):
                 ), (page, name, theme)
 
 
+def test_a_checklist_shows_as_boxes_not_brackets(built):
+    """A "- [ ]" list (the ten-digit page's checklist of usual causes) is a task list."""
+    checklists = [
+        page for page in MARKDOWN_PAGES if "\n- [ ] " in (REPO / "docs" / page).read_text()
+    ]
+    assert "ten-digits.md" in checklists
+    for page in checklists:
+        html = html_path(built / "site", page).read_text()
+        assert 'class="task-list-item"' in html, page
+        boxes = html.count('<label class="task-list-control"><input ')
+        named = html.count('<label class="task-list-control"><input aria-label="to check" ')
+        assert boxes == named > 0, f"{page}: a task list's box without a name"
+        assert "<li>[ ]" not in html and "<li>\n<p>[ ]" not in html, page
+
+
 def test_lessons_have_notebooks():
     for page in NOTEBOOKS:
         text = (DOCS / page).read_text()

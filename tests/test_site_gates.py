@@ -166,6 +166,80 @@ def test_every_figure_s_text_is_legible_on_a_phone_and_a_desktop(
     )
 
 
+JUMP = """async (id) => {
+  const frame = () => new Promise((done) => requestAnimationFrame(() => setTimeout(done)));
+  history.replaceState(null, "", location.pathname);  // Material's tracking may hold it
+  if (location.hash === `#${id}`) {
+    document.getElementById(id).scrollIntoView();  // kept (the lab keeps its own): no jump
+  } else {
+    location.hash = id;
+  }
+  let y = NaN;
+  while (y !== scrollY || document.querySelector("[data-ready=loading]")) {
+    y = scrollY;  // a smooth scroll has ended, and what it brought near has started
+    await frame();
+    await frame();
+  }
+  const top = document.getElementById(id).getBoundingClientRect().top;
+  const end = scrollY + innerHeight >= document.documentElement.scrollHeight - 1;
+  return { top, end };
+}"""
+"""Jump to a heading's anchor as a link or the table of contents does, wait until every
+widget that came near has started (main.mjs) and its first frame is drawn; return where
+the heading is, and whether the page is scrolled to its end (a heading near the end of
+a page cannot reach the top)."""
+
+SHIFTS = """() => {
+  const observer = new PerformanceObserver(() => {});
+  observer.observe({ type: "layout-shift", buffered: true });
+  const shifts = observer.takeRecords().filter((shift) => !shift.hadRecentInput);
+  observer.disconnect();
+  return shifts.reduce((total, shift) => total + shift.value, 0);
+}"""
+"""The page's cumulative layout shift so far: every shift since it loaded. A page with
+nothing moving still shows, now and then on a busy machine, a shift of a few
+hundred-thousandths (under 0.00005) somewhere; CLS is compared as Lighthouse reports it,
+to three decimals, where the widgets' own shifts measured 0.02 to 0.57."""
+
+TOP = 100
+"""How far below the window's top a heading may land: under the sticky header, in view."""
+
+
+@pytest.mark.gate
+@pytest.mark.parametrize("half", [0, 1])  # every other page: two processes share each walk
+@pytest.mark.parametrize("width", [390, 1280])
+def test_every_heading_anchor_lands_its_heading_at_the_top(browser, gate_url, width, half):
+    """A widget waits until the reader comes near it, but keeps its room: jumping to any
+    heading of any page (in order, each jump starting the widgets it brings near) lands
+    the heading at the top, and nothing on the page ever shifts (CLS 0)."""
+    session = Watched(browser, width)
+    session.context.set_default_timeout(60_000)
+    jumps, missed, shifted = 0, [], {}
+    try:
+        for source in nav_pages()[half::2]:
+            page = session.open(page_url(gate_url, source))
+            # Material is set up (it puts the window back where the address says, once)
+            page.wait_for_load_state("networkidle")
+            anchors = page.eval_on_selector_all(
+                "article :is(h1, h2, h3, h4, h5, h6)[id]", "(headings) => headings.map((h) => h.id)"
+            )
+            for anchor in anchors:
+                landed = page.evaluate(JUMP, anchor)
+                jumps += 1
+                if not (0 <= landed["top"] <= TOP or (landed["end"] and landed["top"] >= 0)):
+                    missed.append(f"{source}#{anchor} at {landed['top']:.0f}px")
+            if shift := round(page.evaluate(SHIFTS), 3):  # as Lighthouse reports CLS
+                shifted[source] = shift
+        assert jumps > 50, f"only {jumps} headings found: are the pages empty?"
+        assert not missed and not shifted, (
+            f"{len(missed)} of {jumps} headings land over {TOP}px down: {missed}; "
+            f"layout shifts at {width}px (CLS by page): {shifted}"
+        )
+        assert not session.errors, session.errors[:5]
+    finally:
+        session.close()
+
+
 def test_pages_and_site_stay_light(gate_site):
     heavy = {page: size for page, size in page_weights(gate_site).items() if size > PAGE_LIMIT}
     assert not heavy, f"pages over {PAGE_LIMIT} bytes with what they load: {heavy}"

@@ -42,7 +42,14 @@ def widgets(exported) -> dict:
     node = shutil.which("node")
     if node is None:
         require("node", "apt-get install -y nodejs")
-    request = json.dumps({**exported, "delta": DELTA, "ten_pixels": ten_pixels().tolist()})
+    request = json.dumps(
+        {
+            **exported,
+            "delta": DELTA,
+            "ten_pixels": ten_pixels().tolist(),
+            "descent_steps": apples_pears.STEPS,
+        }
+    )
     result = processes.run(
         [node, str(REPO / "tests" / "js" / "parity.mjs")],
         input=request,
@@ -79,17 +86,31 @@ def test_mnist_loss_and_the_nudged_loss(exported, widgets):
     assert widgets["nudged"]["accuracy"] == linear_model.batch_accuracy(moved, labels)
 
 
-def test_one_gradient_step_on_the_receipts(exported, widgets):
+def test_gradient_descent_on_the_receipts_is_descend(exported, widgets):
+    """Step by step, the playground's descent in each shop is apples_pears.descend's, the
+    fee learned only in the shop that adds one: in the other it stays 0."""
     shops = exported["receipts"]
-    start = shops["first_guess"]
+    story = apples_pears.tell_story()
+    assert shops["learns_fee"] == {"no fee": False, "bag fee": True}
+    assert not story.descent.fees.any() and story.descent_with_fee.fees[-1] > 0
     for shop, receipts in shops["shops"].items():
         receipts = [apples_pears.Receipt(tuple(r["quantities"]), r["total"]) for r in receipts]
-        d_prices, d_fee = apples_pears.receipts_grad(receipts, start, 0.0)
-        rate = shops["learning_rate"]
-        step = widgets["receipts_steps"][shop]
-        expected = np.asarray(start) - rate * d_prices
-        np.testing.assert_allclose(step["prices"], expected, rtol=0, atol=TOLERANCE)
-        assert abs(step["fee"] - (0.0 - rate * d_fee)) <= TOLERANCE, shop
+        descent = apples_pears.descend(
+            receipts,
+            shops["first_guess"],
+            shops["learning_rate"],
+            apples_pears.STEPS,
+            learn_fee=shops["learns_fee"][shop],
+        )
+        path = widgets["receipts_paths"][shop]
+        assert len(path) == len(descent.losses), shop
+        np.testing.assert_allclose(
+            [step["prices"] for step in path], descent.prices, rtol=0, atol=TOLERANCE
+        )
+        fees = [step["fee"] for step in path]
+        np.testing.assert_allclose(fees, descent.fees, rtol=0, atol=TOLERANCE)
+        if not shops["learns_fee"][shop]:
+            assert set(fees) == {0}, shop
 
 
 def test_descend_from_anywhere_in_the_sliders_ranges_never_climbs(exported, widgets):
@@ -97,7 +118,7 @@ def test_descend_from_anywhere_in_the_sliders_ranges_never_climbs(exported, widg
     corner and middle of the price ranges, in both shops: every step finite, none raising
     the loss, every descent ending next to the shop's true prices."""
     descents = widgets["descents"]
-    assert len(descents) == 2 * 27
+    assert len(descents) == 9 + 27  # the fee 0 where the shop adds none
     for descent in descents:
         assert descent["climbed"] == descent["refused"] == 0, descent
         assert descent["loss"] < 1e-3, descent

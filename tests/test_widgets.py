@@ -64,8 +64,7 @@ def test_apples_and_pears_playground(watched, site_url):
     loss = page.locator("[data-testid=receipts-loss]")
     page.fill("[data-testid=apple-price]", "1")
     page.fill("[data-testid=pear-price]", "2")
-    page.fill("[data-testid=fee]", "0")
-    assert float(loss.get_attribute("data-value")) == 0
+    assert float(loss.get_attribute("data-value")) == 0  # the shop adds no fee: the fee is 0
     page.fill("[data-testid=apple-price]", "3")
     before = float(loss.get_attribute("data-value"))
     page.click("[data-testid=gradient-step]")
@@ -91,6 +90,34 @@ def test_sliding_the_prices_until_the_receipts_are_right(watched, site_url):
     assert not watched.errors
 
 
+def test_the_shop_without_a_bag_fee_never_changes_the_fee(watched, site_url):
+    """The fee is the bias of the analogy: the shop that adds none keeps it at 0 however
+    long gradient descent runs, as apples_pears.descend does without learn_fee; the
+    prices alone fit its receipts."""
+    watched.page.clock.install()  # Descend's steps are moved on by the test
+    page = watched.open(page_url(site_url, "apples-pears.md"), "receipts")
+    assert page.locator("[data-testid=shop]").input_value() == "no fee"
+    for control in ("fee", "fee-slider"):
+        assert page.locator(f"[data-testid={control}]").is_disabled()
+    for start in ("3", "0", "6"):
+        page.fill("[data-testid=apple-price]", start)
+        for _ in range(4):
+            page.click("[data-testid=descend]")
+            page.clock.run_for(20 * 150)  # every step of a descent
+            page.click("[data-testid=gradient-step]")
+            assert page.input_value("[data-testid=fee]") == "0"
+            assert page.locator("[data-testid=fee-slider]").input_value() == "0"
+    loss = float(page.get_attribute("[data-testid=receipts-loss]", "data-value"))
+    assert loss < 1e-9
+    assert float(page.input_value("[data-testid=apple-price]")) == pytest.approx(1)
+    page.select_option("[data-testid=shop]", "bag fee")  # the other shop learns its fee
+    assert page.locator("[data-testid=fee]").is_enabled()
+    page.click("[data-testid=descend]")
+    page.clock.run_for(20 * 150)
+    assert float(page.input_value("[data-testid=fee]")) > 0
+    assert not watched.errors
+
+
 def test_training_replay_moves_with_the_slider(watched, site_url, built):
     page = watched.open(page_url(site_url, "gradient-descent.md"), "replay")
     label = page.locator("[data-testid=replay-label]")
@@ -100,7 +127,38 @@ def test_training_replay_moves_with_the_slider(watched, site_url, built):
     page.keyboard.press("End")  # the keyboard works the slider too
     training = json.loads((built / "site" / "data" / "training.json").read_text())
     assert len(training["epochs"]) <= 21  # the replay shows a few epochs, not every one
+    assert training["epochs"][:3] == [0, 1, 2]  # where most of the change happens
     assert label.text_content().startswith(f"epoch {training['epochs'][-1]}:")
+    assert not watched.errors
+
+
+def test_the_replay_plays_every_epoch_it_shows(watched, site_url, built):
+    watched.page.clock.install()
+    page = watched.open(page_url(site_url, "gradient-descent.md"), "replay")
+    training = json.loads((built / "site" / "data" / "training.json").read_text())
+    play = page.locator("[data-testid=replay-play]")
+    label = page.locator("[data-testid=replay-label]")
+    label.evaluate(
+        """(label) => {
+          window.shown = [label.textContent];
+          new MutationObserver(() => window.shown.push(label.textContent))
+            .observe(label, { childList: true, characterData: true, subtree: true });
+        }"""
+    )
+    play.click()
+    assert play.text_content() == "Pause"
+    page.clock.run_for(400 * len(training["epochs"]))  # an epoch every 0.4 s, to the end
+    texts = [text.split(":")[0] for text in page.evaluate("window.shown")]
+    shown = [text for i, text in enumerate(texts) if i == 0 or text != texts[i - 1]]
+    assert shown == [f"epoch {epoch}" for epoch in training["epochs"]], shown
+    assert play.text_content() == "Play"  # at the end, it stops
+    play.click()  # from the end, Play starts again
+    page.clock.run_for(400)
+    assert label.text_content().startswith(f"epoch {training['epochs'][1]}:")
+    page.locator("[data-testid=replay-epoch]").fill("0")  # the slider takes over
+    assert play.text_content() == "Play"
+    ticks = page.locator("[data-widget=replay] svg text").all_text_contents()
+    assert len([tick for tick in ticks if tick.replace(".", "").isdigit()]) == 3  # a y-axis
     assert not watched.errors
 
 
@@ -141,7 +199,12 @@ def test_a_real_validation_image_and_the_sum_written_out(watched, site_url, buil
     button.click()
     assert page.locator("[data-testid=digit-prediction]").text_content() in {"3", "7"}
     assert button.get_attribute("data-label") in {"3", "7"}
+    label = button.get_attribute("data-label")
+    truth = page.locator("[data-testid=digit-truth]").text_content()
+    assert truth.strip() == f"This validation image is a {label}."  # its true label, shown
     links = page.locator("[data-testid=digit-arithmetic] a")
+    texts = links.all_text_contents()
+    assert not [text for text in texts if any(c.isdigit() for c in text)], texts  # no number
     hrefs = {link.get_attribute("href").rsplit("#", 1)[1] for link in links.all()}
     assert {"pixel", "weight", "bias", "score-or-prediction", "probability"} <= hrefs
     glossary = (built / "site" / "glossary" / "index.html").read_text()
@@ -162,6 +225,24 @@ def test_nudging_one_weight_moves_the_loss_not_the_accuracy(watched, site_url):
     page.focus("[data-testid=nudge-weights]")
     page.keyboard.press("ArrowLeft")  # another weight, picked from the keyboard
     assert "column 13" in page.locator("[data-testid=nudge-pixel]").text_content()
+    assert not watched.errors
+
+
+def test_the_nudge_plots_a_smooth_loss_and_a_staircase_accuracy(watched, site_url):
+    """The lesson is a shape: over the slider's range the loss takes a new value at every
+    point, the accuracy only a few (a step each time an image crosses the line)."""
+    page = watched.open(page_url(site_url, "loss.md"), "nudge")
+    plot = page.locator("[data-testid=nudge-plot]")
+    losses = json.loads(plot.get_attribute("data-losses"))
+    accuracies = json.loads(plot.get_attribute("data-accuracies"))
+    assert len(losses) == len(accuracies) > 100
+    assert len(set(losses)) == len(losses)
+    assert 1 < len(set(accuracies)) < len(accuracies) / 4
+    label = plot.get_attribute("aria-label")
+    assert "smooth curve" in label and "staircase" in label
+    before = label
+    page.locator("[data-testid=nudge-slider]").fill("1")
+    assert plot.get_attribute("aria-label") != before  # the nudge now, marked
     assert not watched.errors
 
 

@@ -160,6 +160,19 @@ class Playground:
         self.inputs = 0
         self.steps = 0  # "One gradient step" pressed
 
+    def choose_shop(self, shop: str) -> None:
+        """Choose a shop: the values in use come back inside the sliders' ranges, and the
+        fee is 0, fixed, in a shop that adds none."""
+        self.page.select_option("[data-testid=shop]", shop)
+        self.shop = shop
+        for name, (low, high) in self.exported["ranges"].items():
+            self.state[name] = min(high, max(low, self.state[name]))
+        if not self.learns_fee():
+            self.state["fee"] = 0.0
+
+    def learns_fee(self) -> bool:
+        return self.exported["learns_fee"][self.shop]
+
     def receipts(self) -> list[apples_pears.Receipt]:
         shop = self.exported["shops"][self.shop]
         return [apples_pears.Receipt(tuple(r["quantities"]), r["total"]) for r in shop]
@@ -214,7 +227,8 @@ class Playground:
         self.state["apple"], self.state["pear"] = (
             p - rate * d for p, d in zip(self.prices(), d_prices, strict=True)
         )
-        self.state["fee"] -= rate * d_fee
+        if self.learns_fee():
+            self.state["fee"] -= rate * d_fee
         # A real click at the button's centre, without Playwright's wait for the page to
         # be still: the count of clicks the button received shows it landed.
         self.page.click("[data-testid=gradient-step]", force=True)
@@ -237,6 +251,9 @@ def test_every_bad_value_in_every_field_of_the_playground(watched, site_url, bui
         bounds = [page.get_attribute(f"[data-testid={field}]", edge) for edge in ("min", "max")]
         assert bounds == [slider.get_attribute("min"), slider.get_attribute("max")]
     for name in FIELDS:
+        if name == "fee":  # the shop without a bag fee keeps its fee at 0: no field to type in
+            assert page.locator("[data-testid=fee]").is_disabled()
+            playground.choose_shop("bag fee")
         for way in (type_keys, paste):
             for text in BAD_VALUES:
                 playground.enter(way, name, text)
@@ -251,6 +268,7 @@ def test_the_sliders_and_every_button_in_every_state(watched, site_url, built):
     page = watched.open(page_url(site_url, "apples-pears.md"), "receipts")
     exported = json.loads((built / "site" / "data" / "receipts.json").read_text())
     playground = Playground(page, exported)
+    playground.choose_shop("bag fee")  # where the fee has a slider to set
     for name in FIELDS:  # the browser bounds a slider: whatever is set, it is in range
         for text in BAD_VALUES:
             seen = playground.root.evaluate(SET_SLIDERS, {name: text})
@@ -258,26 +276,30 @@ def test_the_sliders_and_every_button_in_every_state(watched, site_url, built):
             assert float(seen["fields"][name]["value"]) == playground.state[name]
             playground.check(f"{text!r} set on the {name} slider", seen)
     for shop in ("no fee", "bag fee"):
-        page.select_option("[data-testid=shop]", shop)
-        playground.shop = shop
+        playground.choose_shop(shop)
         ranges = exported["ranges"]
+        set_here = [name for name in FIELDS if name != "fee" or playground.learns_fee()]
         for corner in ((0, 0, 0), (1, 1, 1), (0, 1, 0), (1, 0, 1)):  # the ranges' corners
             values = {
-                name: str(ranges[name][edge]) for name, edge in zip(FIELDS, corner, strict=True)
+                name: str(ranges[name][edge])
+                for name, edge in zip(set_here, corner[: len(set_here)], strict=True)
             }
             seen = playground.root.evaluate(SET_SLIDERS, values)
             playground.state.update({name: float(value) for name, value in values.items()})
             playground.check(f"the corner {corner} in {shop}", seen)
             for _ in range(3):
                 playground.step(f"the corner {corner}")
-    # From the first guess, one step takes the fee below its slider: the field says so.
-    page.select_option("[data-testid=shop]", "no fee")
-    playground.shop = "no fee"
+    # From the first guess, one step takes the fee below its slider: the field says so,
+    # until the shop changes (the fee back to 0 where the shop adds none).
     for name, value in zip(FIELDS, [*exported["first_guess"], 0], strict=True):
         playground.enter(type_keys, name, str(value))
     playground.step("the first guess")
     assert playground.state["fee"] < 0
     assert "outside the slider" in page.text_content("[data-testid=fee-message]")
+    playground.choose_shop("no fee")
+    seen = playground.check("a change of shop")
+    assert all("outside" not in field["message"] for field in seen["fields"].values())
+    assert seen["fields"]["fee"]["value"] == "0"
     # Descend, then type while it runs: the descent stops and the typed value is used.
     descend = page.locator("[data-testid=descend]")
     page.click("[data-testid=descend]")
@@ -288,8 +310,7 @@ def test_the_sliders_and_every_button_in_every_state(watched, site_url, built):
     assert descend.is_enabled()
     page.clock.run_for(DESCENT_TICK * 5)  # no step is still on its way
     set_value(page, "pear-price", "3")
-    set_value(page, "fee", "1")
-    playground.state.update(apple=4.0, pear=3.0, fee=1.0)
+    playground.state.update(apple=4.0, pear=3.0)
     playground.check("typing while descending")
     # Descend to the end, from an invalid field and from the bottom of the loss.
     playground.enter(type_keys, "pear", "abc")

@@ -1,5 +1,6 @@
 """What the build changes in a page's HTML: LaTeX made MathML, each widget given the
-address of its data, and on a notebook page, its links and mkdocs-jupyter's leftovers."""
+address of its data, each task list's box a name, and on a notebook page, its links and
+mkdocs-jupyter's leftovers."""
 
 from __future__ import annotations
 
@@ -18,6 +19,9 @@ NOTEBOOKS_BRANCH = "notebooks"
 
 MATH = re.compile(r'<(span|div) class="arithmatex">\s*\\([(\[])(.*?)\\[)\]]\s*</\1>', re.DOTALL)
 WIDGET = re.compile(r'(<div\b[^>]*\bdata-widget=")([^"]*)(")')
+TASK_BOX = re.compile(r'<input( type="checkbox" disabled(?: checked)?/?>)')
+"""The box pymdownx.tasklist draws before each item of a "- [ ]" list: a form field
+without a name (axe-core: label, critical); the item's text follows it."""
 NOTEBOOK_MATHJAX = re.compile(
     r"<!-- Load mathjax -->.*?<!-- End of mathjax configuration -->", re.DOTALL
 )
@@ -30,8 +34,9 @@ SEARCH_DIALOG = '<div class="md-search" data-md-component="search" role="dialog"
 
 
 def page_content(content: str, page_url: str, widgets: dict, page: str) -> str:
-    """Return a page's HTML with its LaTeX as MathML (no script, no font request) and
-    each widget given the address of the JSON file it reads; an unknown widget fails."""
+    """Return a page's HTML with its LaTeX as MathML (no script, no font request), each
+    widget given the address of the JSON file it reads (an unknown widget fails) and each
+    task list's box named."""
 
     def to_mathml(match: re.Match) -> str:
         display = "block" if match.group(2) == "[" else "inline"
@@ -44,7 +49,8 @@ def page_content(content: str, page_url: str, widgets: dict, page: str) -> str:
         src = posixpath.relpath(f"data/{widgets[name]}", page_url.rstrip("/") or ".")
         return f'{match.group(0)} data-src="{src}"'
 
-    return WIDGET.sub(address, MATH.sub(to_mathml, content))
+    named = TASK_BOX.sub(r'<input aria-label="to check"\1', content)
+    return WIDGET.sub(address, MATH.sub(to_mathml, named))
 
 
 def notebook_page(

@@ -9,7 +9,7 @@ import {
   score,
   sigmoid, softmax, tenScores,
 } from "../../docs/javascripts/widgets/lessons.mjs";
-import { decodeImages, nudged } from "../../docs/javascripts/widgets/nudge.mjs";
+import { decodeImages, nudgeCurve, nudged } from "../../docs/javascripts/widgets/nudge.mjs";
 
 test("sigmoid is finite, in [0, 1] and symmetric, even at ±1000", () => {
   for (const x of [-1000, -50, -1, 0, 1, 50, 1000]) {
@@ -58,9 +58,19 @@ test("the loss surface is the loss at every pair of prices, a row per pear price
 
 test("one gradient step from a wrong guess lowers the loss", () => {
   const before = receiptsLoss(receipts, [5, 9], 0);
-  const { prices, fee } = receiptsStep(receipts, [5, 9], 0, 0.05);
+  const { prices, fee } = receiptsStep(receipts, [5, 9], 0, 0.05, true);
   assert.ok(receiptsLoss(receipts, prices, fee) < before);
   assert.ok(prices[0] < 5 && prices[1] < 9 && fee < 0); // every total was too high
+});
+
+test("without learnFee, as descend's default, a step keeps the fee where it is", () => {
+  let state = { prices: [5, 9], fee: 0 };
+  for (let i = 0; i < 1000; i++) state = receiptsStep(receipts, state.prices, state.fee, 0.1);
+  assert.equal(state.fee, 0);
+  assert.ok(receiptsLoss(receipts, state.prices, 0) < 1e-9); // this shop needs no fee
+  const kept = receiptsCheckedStep(receipts, [5, 9], 1.5, 0.05);
+  assert.equal(kept.fee, 1.5);
+  assert.ok(kept.after < kept.before);
 });
 
 test("numbers are shown without a negative zero", () => {
@@ -130,6 +140,19 @@ test("nudging a weight moves each score by delta × that pixel", () => {
   const moved = nudged(images, [0.5, -0.5], data.labels, 10, 1);
   assert.ok(Math.abs(moved.loss - mnistLoss([1.5, -0.3], [1, 0])) < 1e-15);
   assert.equal(moved.accuracy, 1);
+});
+
+test("against the nudge, the loss is a smooth curve and the accuracy a staircase", () => {
+  // three 3s with ink in pixel 0, scored -1, 0.5 and 2: nudging its weight moves them all
+  const images = [[1], [0.5], [0.25]];
+  const deltas = Array.from({ length: 81 }, (_, i) => -4 + i / 10);
+  const curve = nudgeCurve(images, [-1, 0.5, 2], [1, 1, 1], 0, deltas);
+  assert.equal(curve.losses.length, 81);
+  assert.equal(new Set(curve.losses).size, 81); // every nudge moves the loss
+  for (let i = 1; i < 81; i++) assert.ok(curve.losses[i] < curve.losses[i - 1]); // more ink: a 3
+  const steps = new Set(curve.accuracies);
+  assert.deepEqual([...steps].sort(), [1 / 3, 2 / 3, 1]); // a step where an image crosses
+  assert.equal(curve.accuracies[40], 2 / 3); // no nudge: the -1 is wrong
 });
 
 test("gradient ascent on the pixels adds the weights, kept in [0, 1]", () => {

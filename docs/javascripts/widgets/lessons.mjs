@@ -73,9 +73,10 @@ export function receiptsLossGrid(receipts, applePrices, pearPrices, fee) {
   return grid.map((sum) => sum / receipts.length);
 }
 
-/** One step of gradient descent on the prices and the fee (apples_pears.receipts_grad):
- * returns { prices, fee }. */
-export function receiptsStep(receipts, prices, fee, learningRate) {
+/** One step of gradient descent on the prices, and on the fee if learnFee, as one step of
+ * apples_pears.descend(…, learn_fee): returns { prices, fee }. The shop without a bag fee
+ * keeps its fee fixed, as a model without a bias would. */
+export function receiptsStep(receipts, prices, fee, learningRate, learnFee = false) {
   const errors = receiptsErrors(receipts, prices, fee);
   const n = errors.length;
   const gradPrices = prices.map(
@@ -84,16 +85,16 @@ export function receiptsStep(receipts, prices, fee, learningRate) {
   const gradFee = (2 / n) * errors.reduce((a, e) => a + e, 0);
   return {
     prices: prices.map((p, k) => p - learningRate * gradPrices[k]),
-    fee: fee - learningRate * gradFee,
+    fee: learnFee ? fee - learningRate * gradFee : fee,
   };
 }
 
 /** One gradient step on the receipts, checked: returns { prices, fee, before, after,
  * raised }, the loss before and after the step and whether the step raised it (a step too
  * large at that point), or null when the step would leave the finite numbers. */
-export function receiptsCheckedStep(receipts, prices, fee, learningRate) {
+export function receiptsCheckedStep(receipts, prices, fee, learningRate, learnFee = false) {
   const before = receiptsLoss(receipts, prices, fee);
-  const next = receiptsStep(receipts, prices, fee, learningRate);
+  const next = receiptsStep(receipts, prices, fee, learningRate, learnFee);
   const after = receiptsLoss(receipts, next.prices, next.fee);
   if (![...next.prices, next.fee, after].every(Number.isFinite)) return null;
   return { ...next, before, after, raised: after > before };

@@ -1,6 +1,11 @@
 /* Apples and pears: find the prices from the receipts by hand, or by gradient descent.
- * Reads data/receipts.json: both shops' receipts, the first guess, the learning rate
- * and the range of each price.
+ * Reads data/receipts.json: both shops' receipts, whether descent learns each shop's fee,
+ * the first guess, the learning rate and the range of each price.
+ *
+ * The shop without a bag fee has none to learn: its fee is 0 and stays 0 (its controls
+ * are disabled, the shop's name says so), as apples_pears.descend keeps it without
+ * learn_fee. A change of shop
+ * keeps the prices, brought back inside the sliders' ranges.
  *
  * Every typed price keeps to its slider's range. A field that is empty, not a number or
  * out of range is marked invalid (aria-invalid, and a short message beside it) and the
@@ -13,6 +18,94 @@ import {
 /** A value as a field shows it: at most four decimals, "5" rather than "5.0000". */
 const asTyped = (value) => String(Number(value.toFixed(4)));
 
+/* The loss map on its canvas (300 × 340, white in both palettes): the prices' square, the
+ * axes left of and under it, then the colour key and the marks' key. */
+const PLOT = { left: 40, top: 8, size: 240 };
+const INK = "#1f2328";
+const MARK = "#D55E00";
+const FONT = "12px system-ui, sans-serif";
+const KEY_LOSSES = [0, 10, 100, 1000];
+
+/** How dark a loss is drawn, in [0, 1]: log scale, 0 white, 999 and up darkest. */
+const lossLevel = (loss) => Math.min(1, Math.log10(1 + loss) / 3);
+
+/** The colour of a loss on the map: paler for lower, in bands like a map's contours. */
+function lossColour(loss) {
+  const level = lossLevel(loss);
+  const band = Math.floor(level * 12) % 2 ? 0.92 : 1;
+  const v = Math.round(255 * (1 - 0.75 * level) * band);
+  return [v, Math.round(v * 0.95), 255 - Math.round(level * 90)];
+}
+
+/** Whole, round ticks from min to max: about six of them. */
+function ticks([min, max]) {
+  const step = [1, 2, 5, 10, 20, 50].find((s) => (max - min) / s <= 6) ?? (max - min) / 5;
+  return Array.from({ length: Math.floor((max - min) / step + 1e-9) + 1 }, (_, i) => min + i * step);
+}
+
+function drawAxes(ctx, ranges) {
+  const { left, top, size } = PLOT;
+  const bottom = top + size;
+  ctx.fillStyle = ctx.strokeStyle = INK;
+  ctx.font = FONT;
+  ctx.lineWidth = 1;
+  ctx.strokeRect(left - 0.5, top - 0.5, size + 1, size + 1);
+  ctx.textAlign = "center";
+  ctx.textBaseline = "top";
+  const [appleMin, appleMax] = ranges.apple;
+  for (const apple of ticks(ranges.apple)) {
+    const x = left + ((apple - appleMin) / (appleMax - appleMin)) * size;
+    ctx.fillRect(Math.round(x) - 0.5, bottom, 1, 4);
+    ctx.fillText(String(apple), x, bottom + 6);
+  }
+  ctx.fillText("apple price (cents)", left + size / 2, bottom + 22);
+  ctx.textAlign = "right";
+  ctx.textBaseline = "middle";
+  const [pearMin, pearMax] = ranges.pear;
+  for (const pear of ticks(ranges.pear)) {
+    const y = bottom - ((pear - pearMin) / (pearMax - pearMin)) * size;
+    ctx.fillRect(left - 4, Math.round(y) - 0.5, 4, 1);
+    ctx.fillText(String(pear), left - 6, y);
+  }
+  ctx.save();
+  ctx.translate(12, top + size / 2);
+  ctx.rotate(-Math.PI / 2);
+  ctx.textAlign = "center";
+  ctx.fillText("pear price (cents)", 0, 0);
+  ctx.restore();
+  /* The colour key: loss 0 to 1000, on the map's log scale. */
+  const keyTop = bottom + 46;
+  for (let x = 0; x < size; x++) {
+    const loss = 10 ** ((3 * x) / size) - 1; // the loss whose level is x / size
+    ctx.fillStyle = `rgb(${lossColour(loss).join(",")})`;
+    ctx.fillRect(left + x, keyTop, 1, 10);
+  }
+  ctx.fillStyle = INK;
+  ctx.strokeRect(left - 0.5, keyTop - 0.5, size + 1, 11);
+  ctx.fillText("loss", left - 6, keyTop + 5);
+  ctx.textAlign = "center";
+  ctx.textBaseline = "top";
+  for (const loss of KEY_LOSSES) {
+    ctx.fillText(String(loss), left + lossLevel(loss) * size, keyTop + 13);
+  }
+  /* The marks' key: the dot is the prices in use, the line the steps taken. */
+  const marksY = keyTop + 40;
+  ctx.fillStyle = ctx.strokeStyle = MARK;
+  ctx.beginPath();
+  ctx.arc(left + 5, marksY, 5, 0, 2 * Math.PI);
+  ctx.fill();
+  ctx.lineWidth = 2;
+  ctx.beginPath();
+  ctx.moveTo(left + 118, marksY);
+  ctx.lineTo(left + 140, marksY);
+  ctx.stroke();
+  ctx.fillStyle = INK;
+  ctx.textAlign = "left";
+  ctx.textBaseline = "middle";
+  ctx.fillText("your prices", left + 16, marksY);
+  ctx.fillText("steps taken", left + 146, marksY);
+}
+
 export default function setup(root, data) {
   const inputs = {
     apple: root.querySelector("[data-testid=apple-price]"),
@@ -24,6 +117,7 @@ export default function setup(root, data) {
   const table = root.querySelector("tbody");
   const lossOut = root.querySelector("[data-testid=receipts-loss]");
   const surface = root.querySelector("canvas");
+  const feeControls = [inputs.fee, root.querySelector("[data-slider-for=fee]")];
   const stepButton = root.querySelector("[data-testid=gradient-step]");
   const descend = root.querySelector("[data-testid=descend]");
   const [appleMin, appleMax] = data.ranges.apple;
@@ -57,6 +151,7 @@ export default function setup(root, data) {
     [slider.min, slider.max] = data.ranges[slider.dataset.sliderFor].map(String);
   });
   const receipts = () => data.shops[shop.value];
+  const learnsFee = () => data.learns_fee[shop.value];
   const prices = () => [state.apple, state.pear];
 
   /* The loss surface depends on the shop and the fee only: it is coloured once for each,
@@ -64,45 +159,43 @@ export default function setup(root, data) {
   let surfaceFor = null;
   let surfaceImage = null;
 
-  function lossSurface(ctx, width, height) {
+  function lossSurface(ctx) {
     const key = `${shop.value} ${state.fee}`;
     if (key === surfaceFor) return surfaceImage;
-    const applePrices = Array.from({ length: width }, (_, x) => appleMin + (x / width) * (appleMax - appleMin));
-    const pearPrices = Array.from({ length: height }, (_, y) => pearMin + (1 - y / height) * (pearMax - pearMin));
+    const { size } = PLOT;
+    const applePrices = Array.from({ length: size }, (_, x) => appleMin + (x / size) * (appleMax - appleMin));
+    const pearPrices = Array.from({ length: size }, (_, y) => pearMin + (1 - y / size) * (pearMax - pearMin));
     const losses = receiptsLossGrid(receipts(), applePrices, pearPrices, state.fee);
-    const image = ctx.createImageData(width, height);
-    losses.forEach((loss, i) => {
-      const level = Math.min(1, Math.log10(1 + loss) / 3);
-      const band = Math.floor(level * 12) % 2 ? 0.92 : 1;
-      const v = Math.round(255 * (1 - 0.75 * level) * band);
-      image.data[4 * i] = v;
-      image.data[4 * i + 1] = Math.round(v * 0.95);
-      image.data[4 * i + 2] = 255 - Math.round(level * 90);
-      image.data[4 * i + 3] = 255;
-    });
+    const image = ctx.createImageData(size, size);
+    losses.forEach((loss, i) => image.data.set([...lossColour(loss), 255], 4 * i));
     [surfaceFor, surfaceImage] = [key, image];
     return image;
   }
 
   function drawSurface() {
     const ctx = surface.getContext("2d");
-    const { width, height } = surface;
-    const image = lossSurface(ctx, width, height);
-    ctx.putImageData(image, 0, 0);
+    const { left, top, size } = PLOT;
+    ctx.clearRect(0, 0, surface.width, surface.height);
+    ctx.putImageData(lossSurface(ctx), left, top);
+    drawAxes(ctx, data.ranges);
     const toCanvas = (p) => [
-      ((p[0] - appleMin) / (appleMax - appleMin)) * width,
-      (1 - (p[1] - pearMin) / (pearMax - pearMin)) * height,
+      left + ((p[0] - appleMin) / (appleMax - appleMin)) * size,
+      top + (1 - (p[1] - pearMin) / (pearMax - pearMin)) * size,
     ];
-    ctx.strokeStyle = "#D55E00";
+    ctx.save();
+    ctx.beginPath();
+    ctx.rect(left, top, size, size); // a step outside the ranges leaves the map, not the axes
+    ctx.clip();
+    ctx.strokeStyle = ctx.fillStyle = MARK;
     ctx.lineWidth = 2;
     ctx.beginPath();
     path.forEach((p, i) => (i ? ctx.lineTo(...toCanvas(p)) : ctx.moveTo(...toCanvas(p))));
     ctx.stroke();
     const [cx, cy] = toCanvas(prices());
-    ctx.fillStyle = "#D55E00";
     ctx.beginPath();
     ctx.arc(cx, cy, 5, 0, 2 * Math.PI);
     ctx.fill();
+    ctx.restore();
   }
 
   function update() {
@@ -144,6 +237,22 @@ export default function setup(root, data) {
     }
   }
 
+  /** Start on the shop chosen: the values in use brought inside the sliders' ranges, the
+   * fee 0 and fixed where the shop adds none, the path and every message of the last
+   * shop gone. */
+  function enterShop() {
+    for (const name of Object.keys(state)) {
+      const [min, max] = data.ranges[name];
+      state[name] = Math.min(max, Math.max(min, state[name]));
+    }
+    if (!learnsFee()) state.fee = 0;
+    feeControls.forEach((control) => (control.disabled = !learnsFee()));
+    path = [];
+    stepMessage.textContent = "";
+    showState();
+    update();
+  }
+
   function stopDescent() {
     if (timer !== null) clearInterval(timer);
     timer = null;
@@ -152,7 +261,7 @@ export default function setup(root, data) {
 
   /** Take one checked gradient step; return whether descent may go on. */
   function step() {
-    const next = receiptsCheckedStep(receipts(), prices(), state.fee, data.learning_rate);
+    const next = receiptsCheckedStep(receipts(), prices(), state.fee, data.learning_rate, learnsFee());
     if (next === null) {
       stepMessage.textContent = "This step would take the prices past any number a computer holds: not taken.";
       return false;
@@ -196,9 +305,7 @@ export default function setup(root, data) {
   }));
   shop.addEventListener("change", () => {
     stopDescent();
-    path = [];
-    stepMessage.textContent = "";
-    update();
+    enterShop();
   });
   stepButton.addEventListener("click", () => {
     if (!path.length) path.push(prices());
@@ -213,6 +320,5 @@ export default function setup(root, data) {
       if (!step() || --left <= 0 || !root.isConnected) stopDescent();
     }, 20);
   });
-  showState();
-  update();
+  enterShop();
 }

@@ -96,6 +96,9 @@ def receipts(runs: Runs) -> dict:
                 {"quantities": r.quantities, "total": r.total} for r in story.receipts_with_fee
             ],
         },
+        # whether gradient descent learns the fee, as tell_story descends each shop: the
+        # shop without a fee keeps it at 0, as a model without a bias would
+        "learns_fee": {"no fee": False, "bag fee": True},
         "true_prices": list(apples_pears.TRUE_PRICES),
         "bag_fee": apples_pears.BAG_FEE,
         "first_guess": list(apples_pears.FIRST_GUESS),

@@ -114,14 +114,17 @@ def batch_gradient_numbers(runs: Runs) -> dict:
 
 
 REPLAY_FRAMES = 21
-"""How many epochs the training replay shows (the start, the end, evenly between)."""
+"""How many epochs the training replay shows at most: the start, epochs 1 and 2, then
+evenly in log scale to the end (most of what training changes, it changes first)."""
 
 
 @widget("replay", "training.json")
 def replay(runs: Runs) -> dict:
     """Return the weights at up to REPLAY_FRAMES epochs and the whole loss history."""
     linear = runs.linear
-    shown = np.unique(np.linspace(0, linear.epochs, REPLAY_FRAMES).round().astype(int))
+    later = np.geomspace(3, max(linear.epochs, 3), REPLAY_FRAMES - 3)
+    shown = np.unique(np.concatenate([[0, 1, 2], later]).round().astype(int))
+    shown = shown[shown <= linear.epochs]
     return {
         "about": "the weights after some epochs (0 = random start) and the loss history",
         "epochs": shown.tolist(),

@@ -85,11 +85,16 @@ def nudge_numbers(runs: Runs) -> dict:
     still = [  # for each weight: does this nudge leave every image on its side? (784,)
         ((scores > 0) == (scores + sign * NUDGE * x > 0)).all(axis=0) for sign in (1, -1)
     ]
+    sample = nudge_sample(runs)
+    sample_scores = linear_model.predict(params, x[sample])
     return {
         "still_share": float(np.mean(still)),  # of the 784 weights' nudges up and down
         "nudge": NUDGE,
         "crossed": int((says_3[0] != says_3[1]).sum()),  # validation images that changed side
-        "sample_size": len(nudge_sample(runs)),
+        "sample_size": len(sample),
+        # where the widget starts, on its sample: not the whole set's numbers of the table
+        "sample_loss": float(linear_model.mnist_loss(sample_scores, y[sample])),
+        "sample_accuracy": float(linear_model.batch_accuracy(sample_scores, y[sample])),
         "row": NUDGED_PIXEL // IMAGE_SIDE,
         "column": NUDGED_PIXEL % IMAGE_SIDE,
         "loss_before": before[0],
