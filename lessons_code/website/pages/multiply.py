@@ -56,8 +56,8 @@ def template_numbers(runs: Runs) -> dict:
     }
 
 
-@numbers("ink")
-def ink_numbers(runs: Runs) -> dict:
+@numbers("ink_feature")
+def ink_feature_numbers(runs: Runs) -> dict:
     """Return how often one hand-made feature tells a 3 from a 7: an image's ink, summed
     over all its pixels, called a 3 when it is nearer the training 3s' mean than the 7s'."""
     train_x, train_y = runs.mnist.train_x, runs.mnist.train_y
