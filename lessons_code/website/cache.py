@@ -108,7 +108,25 @@ def render_svg(name: str, theme: str, runs, layout: str = "wide") -> tuple[bytes
     alt = figure.get_label()
     if not alt.strip():
         raise ValueError(f"figure {name!r} has no alt text: set it with fig.set_label(...)")
-    return LONG_DECIMAL.sub(rb"\1", buffer.getvalue()), alt  # the same picture, lighter
+    svg = LONG_DECIMAL.sub(rb"\1", buffer.getvalue())  # the same picture, lighter
+    return stable_ids(svg), alt
+
+
+HASHED_ID = re.compile(rb"\b([hmp])[0-9a-f]{10}\b")
+"""An id matplotlib makes by hashing what it names (a clip rectangle, a marker, a hatch),
+full precision included: a difference far under a pixel in a layout made other ids."""
+
+
+def stable_ids(svg: bytes) -> bytes:
+    """Return the SVG with each hashed id renamed by the order it first appears in: the
+    same picture names its parts the same, whatever last digits the floats had."""
+    names: dict[bytes, bytes] = {}
+
+    def rename(found: re.Match) -> bytes:
+        kind = found.group(1)
+        return names.setdefault(found.group(0), kind + b"%d" % len(names))
+
+    return HASHED_ID.sub(rename, svg)
 
 
 def figure_file(name: str, layout: str, theme: str) -> str:
@@ -140,7 +158,11 @@ _runs_to_draw = None  # the runs a forked drawing process inherits from its pare
 
 
 def _draw_inherited(name: str, theme: str, layout: str) -> tuple[bytes, str]:
-    return render_svg(name, theme, _runs_to_draw, layout)
+    from lessons_code import learner
+
+    # A forked process starts with the BLAS library's own thread count: pin it again.
+    with learner.blas_threads():
+        return render_svg(name, theme, _runs_to_draw, layout)
 
 
 def _draw_all(names: list[str], runs) -> dict[str, dict[tuple[str, str], tuple[bytes, str]]]:
@@ -278,13 +300,16 @@ def main(argv: list[str]) -> int:
     if len(argv) != 1:
         print("usage: python -m lessons_code.website CACHE_FOLDER", file=sys.stderr)
         return 2
-    from lessons_code import data
+    from lessons_code import data, learner
 
     key = cache_key()
     print(json.dumps({"key": key}), flush=True)  # first: the build starts its notebooks on it
-    entry = site_files(
-        Path(argv[0]).resolve(), log=lambda line: print(line, file=sys.stderr), key=key
-    )
+    # Every figure and number with one BLAS thread, as training (learner.BLAS_THREADS): a
+    # figure's own `x @ w1` summed in another order on two threads drew other bytes.
+    with learner.blas_threads():
+        entry = site_files(
+            Path(argv[0]).resolve(), log=lambda line: print(line, file=sys.stderr), key=key
+        )
     folder, _ = data.locate()
     print(json.dumps({"entry": str(entry), "data_folder": str(folder)}))
     return 0
