@@ -204,9 +204,7 @@ def view_and_matmul(xb: np.ndarray, yb: np.ndarray, weights: np.ndarray, bias: f
     score per image that `@ weights + bias` gives."""
     images = np.asarray(xb).reshape(-1, 28, 28)  # the chapter's (bs, 28, 28)
     rows = images.reshape(-1, 28 * 28)  # view(-1, 28*28): (bs, 784)
-    # rows @ weights, (bs, 784) @ (784,) -> (bs,), summed without BLAS: the same bits on
-    # any number of threads, so the figure's layout is too (the reproducibility gate)
-    scores = np.einsum("bp,p->b", rows, np.asarray(weights)) + float(bias)
+    scores = rows @ np.asarray(weights) + float(bias)  # (bs, 784) @ (784,) -> (bs,)
     n, k = len(rows), min(BATCH_ROWS, len(rows))
     threes = int((scores > 0).sum())
     figure = style.new_figure(
@@ -244,10 +242,9 @@ def two_layer_net(image: np.ndarray, target: float, params: dict) -> Figure:
     """Return one image through the two-layer net: the 30 numbers of the first layer, the
     same after the ReLU, and the score the second layer makes of them."""
     x = np.asarray(image, dtype=np.float64)
-    # x @ w1, (784,) @ (784, 30) -> (30,), summed without BLAS, as in view_and_matmul
-    before = np.einsum("p,pu->u", x, params["w1"]) + params["b1"]
+    before = x @ params["w1"] + params["b1"]  # (784,) @ (784, 30) -> (30,)
     hidden = neural_net.relu(before)
-    score = float(np.einsum("u,u->", hidden, params["w2"]) + params["b2"])  # (30,) -> ()
+    score = float(hidden @ params["w2"] + params["b2"])  # (30,) @ (30,) -> ()
     units = len(before)
     zeroed = int((before <= 0).sum())
     says = "3" if score > 0 else "7"
