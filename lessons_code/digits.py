@@ -28,7 +28,7 @@ from lessons_code.learner import (
     Predict,
     Recipe,
     TrainingRun,
-    train_model,
+    train_from_seed,
 )
 from lessons_code.linear_model import (
     MNIST_LOSS,
@@ -206,24 +206,15 @@ def train_linear(
 ) -> TrainingRun:
     """Train the linear model 784 -> 10 on all ten digits and return the run:
     with cross-entropy, unless another loss and its gradient are given."""
-    # the run's only source of randomness
-    rng = np.random.default_rng(recipe.seed)
     model = HandModel(
         predict=ten_predict,
         calc_grad=gradient,
         loss=loss,
         metric=batch_accuracy,
     )
-    # as train_model takes them
+    init = ten_init_linear
     watch = {"on_epoch": on_epoch, "keep_history": keep_history}
-    return train_model(
-        ten_init_linear(rng),
-        model=model,
-        data=data,
-        recipe=recipe,
-        rng=rng,
-        **watch,
-    )
+    return train_from_seed(init, model=model, data=data, recipe=recipe, **watch)
 
 
 def train_net(
@@ -235,23 +226,15 @@ def train_net(
 ) -> TrainingRun:
     """Train the two-layer net 784 -> n_hidden -> ReLU -> 10 and return the
     run."""
-    rng = np.random.default_rng(recipe.seed)
     model = HandModel(
         predict=ten_simple_net,
         calc_grad=ten_net_calc_grad,
         loss=cross_entropy,
         metric=batch_accuracy,
     )
+    init = partial(ten_init_net, n_hidden=n_hidden)
     watch = {"on_epoch": on_epoch, "keep_history": keep_history}
-    params = ten_init_net(rng, n_hidden)
-    return train_model(
-        params,
-        model=model,
-        data=data,
-        recipe=recipe,
-        rng=rng,
-        **watch,
-    )
+    return train_from_seed(init, model=model, data=data, recipe=recipe, **watch)
 
 
 # --8<-- [end:train]

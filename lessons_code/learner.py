@@ -354,6 +354,21 @@ def train_model(
     return TrainingRun(recipe, initial, params, history, steps, snapshots, seconds)
 
 
+def train_from_seed(
+    init: Callable[[np.random.Generator], Params],
+    *,
+    model: HandModel,
+    data,
+    recipe: Recipe,
+    **watch,
+) -> TrainingRun:
+    """Draw the starting params with init from the recipe's seed, then train_model them:
+    the seed is the run's only source of randomness (the start, then the batches' order).
+    watch: what train_model takes besides (keep_snapshots, on_epoch, keep_history)."""
+    rng = np.random.default_rng(recipe.seed)
+    return train_model(init(rng), model=model, data=data, recipe=recipe, rng=rng, **watch)
+
+
 # --8<-- [start:basic_optim]
 class BasicOptim:
     """The chapter's optimizer: step every parameter against its gradient, then

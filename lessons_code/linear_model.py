@@ -17,7 +17,7 @@ from functools import partial
 import numpy as np
 
 from lessons_code.data import N_PIXELS
-from lessons_code.learner import HandModel, OnEpoch, Params, Recipe, TrainingRun, train_model
+from lessons_code.learner import HandModel, OnEpoch, Params, Recipe, TrainingRun, train_from_seed
 
 RECIPE = Recipe(keep_chapter_steps=True)
 """The chapter's recipe for the linear model: lr 1.0, batch 256, 20 epochs of its 12,396
@@ -265,20 +265,10 @@ def train(
     keep_history: bool = True,
 ) -> TrainingRun:
     """Train the chapter's linear model on 3s (1) and 7s (0) and return the run."""
-    rng = np.random.default_rng(recipe.seed)  # the run's only source of randomness
-    params = init(rng)
     gradient = partial(calc_grad, loss=loss)
     model = HandModel(predict=predict, calc_grad=gradient, loss=loss.value, metric=batch_accuracy)
-    return train_model(
-        params,
-        model=model,
-        data=data,
-        recipe=recipe,
-        rng=rng,
-        keep_snapshots=keep_snapshots,
-        on_epoch=on_epoch,
-        keep_history=keep_history,
-    )
+    watch = {"keep_snapshots": keep_snapshots, "on_epoch": on_epoch, "keep_history": keep_history}
+    return train_from_seed(init, model=model, data=data, recipe=recipe, **watch)
 
 
 # --8<-- [end:train]

@@ -8,11 +8,12 @@ out by hand, one layer at a time, from the score back to the first weights.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
 
 from lessons_code.data import N_PIXELS
-from lessons_code.learner import HandModel, OnEpoch, Params, Recipe, TrainingRun, train_model
+from lessons_code.learner import HandModel, OnEpoch, Params, Recipe, TrainingRun, train_from_seed
 from lessons_code.linear_model import (
     MNIST_LOSS,
     Loss,
@@ -144,17 +145,9 @@ def train(
     keep_history: bool = True,
 ) -> TrainingRun:
     """Train the two-layer net on 3s (1) and 7s (0) and return the run."""
-    rng = np.random.default_rng(recipe.seed)  # the run's only source of randomness
-    params = init_net(rng, n_hidden)
     model = HandModel(
         predict=simple_net, calc_grad=calc_grad, loss=mnist_loss, metric=batch_accuracy
     )
-    return train_model(
-        params,
-        model=model,
-        data=data,
-        recipe=recipe,
-        rng=rng,
-        on_epoch=on_epoch,
-        keep_history=keep_history,
-    )
+    watch = {"on_epoch": on_epoch, "keep_history": keep_history}
+    init = partial(init_net, n_hidden=n_hidden)
+    return train_from_seed(init, model=model, data=data, recipe=recipe, **watch)

@@ -86,13 +86,19 @@ def test_an_address_restores_the_experiment_and_its_run(watched, site_url):
     assert not watched.errors
 
 
+def assert_lab_shows(page, experiment: str, **controls: str) -> None:
+    """Wait until the lab is ready, then check that each named control holds its value
+    and the address holds the experiment."""
+    page.wait_for_selector("[data-widget=lab-page][data-ready=yes]")
+    for name, value in controls.items():
+        assert page.input_value(f"[data-testid=lab-{name}]") == value, name
+    assert page.evaluate("location.hash") == experiment
+
+
 def test_a_lesson_links_into_the_lab_with_its_preset(watched, site_url):
     page = watched.open(page_url(site_url, "gradient-descent.md"))
     page.click("text=the same run with a learning rate of 10")
-    page.wait_for_selector("[data-widget=lab-page][data-ready=yes]")
-    assert page.input_value("[data-testid=lab-lr]") == "10"
-    assert page.input_value("[data-testid=lab-epochs]") == "20"
-    assert page.evaluate("location.hash") == "#lr=10"
+    assert_lab_shows(page, "#lr=10", lr="10", epochs="20")
 
 
 def test_the_hash_stays_the_experiment_while_the_reader_scrolls(watched, site_url):
@@ -119,17 +125,14 @@ window.fetch = (url, ...rest) => String(url).includes("lab.json")
 def test_a_linked_experiment_survives_a_scroll_while_the_lab_loads(watched, site_url):
     # Material's navigation.tracking clears the hash when the reader scrolls back to the
     # top; a lab that read the address only once loaded trained the defaults instead.
+    experiment = "#lr=10000&loss=binary_cross_entropy"
     watched.page.add_init_script(SLOW_LAB_DATA)
-    watched.page.goto(page_url(site_url, "lab.md") + "#lr=10000&loss=binary_cross_entropy")
+    watched.page.goto(page_url(site_url, "lab.md") + experiment)
     watched.page.evaluate("window.scrollBy(0, 1500)")
     watched.page.wait_for_timeout(600)
     watched.page.evaluate("window.scrollTo(0, 0)")
     watched.page.wait_for_timeout(600)
-    page = watched.page
-    page.wait_for_selector("[data-widget=lab-page][data-ready=yes]")
-    assert page.input_value("[data-testid=lab-lr]") == "10000"
-    assert page.input_value("[data-testid=lab-loss]") == "binary_cross_entropy"
-    assert page.evaluate("location.hash") == "#lr=10000&loss=binary_cross_entropy"
+    assert_lab_shows(watched.page, experiment, lr="10000", loss="binary_cross_entropy")
 
 
 def test_a_diverging_rate_is_reported_with_no_nan_or_infinity(watched, site_url):

@@ -29,9 +29,16 @@ def tables_after(first_import: str) -> list:
     return json.loads(result.stdout)
 
 
+def page_of(module: str) -> str:
+    """Return the page a module of `pages` belongs to: a page is a module or a package."""
+    assert module.startswith(pages.__name__ + "."), module
+    return module[len(pages.__name__) + 1 :].split(".")[0]
+
+
 def test_every_page_module_is_registered():
     on_disk = {path.stem for path in PAGES_FOLDER.glob("*.py") if path.stem != "__init__"}
-    assert {module.__name__.rsplit(".", 1)[1] for module in PAGES} == on_disk
+    on_disk |= {path.parent.name for path in PAGES_FOLDER.glob("*/__init__.py")}
+    assert {page_of(module.__name__) for module in PAGES} == on_disk
 
 
 def test_the_tables_do_not_depend_on_what_was_imported_first():
@@ -41,20 +48,19 @@ def test_the_tables_do_not_depend_on_what_was_imported_first():
 
 
 def test_everything_registered_comes_from_a_page_module():
-    modules = {module.__name__ for module in PAGES}
+    modules = {page_of(module.__name__) for module in PAGES}
     for name, spec in FIGURES.items():
-        assert spec.draw.__module__ in modules, name
+        assert page_of(spec.draw.__module__) in modules, name
     for group, make in NUMBERS.items():
-        assert make.__module__ in modules, group
+        assert page_of(make.__module__) in modules, group
         assert make.__doc__, f"numbers {group!r}: say what they are in a docstring"
     for name, widget in WIDGETS.items():
-        assert widget.make.__module__ in modules, name
+        assert page_of(widget.make.__module__) in modules, name
 
 
 def test_page_modules_import_no_other_page_but_shared():
-    for path in PAGES_FOLDER.glob("*.py"):
-        prefix = pages.__name__ + "."
-        found = {
-            name[len(prefix) :].split(".")[0] for name in imports(path) if name.startswith(prefix)
-        }
+    prefix = pages.__name__ + "."
+    for path in PAGES_FOLDER.rglob("*.py"):
+        own = path.relative_to(PAGES_FOLDER).parts[0].removesuffix(".py")
+        found = {page_of(name) for name in imports(path) if name.startswith(prefix)} - {own}
         assert found <= {"shared"}, f"{path.name} imports the page modules {found}"

@@ -48,3 +48,18 @@ def test_tests_and_benchmarks_share_only_the_support_module():
                 and not (name == "benchmarks/run_all.py" and module.startswith("benchmarks"))
             }
             assert not borrowed, f"{name} imports {borrowed}"
+
+
+MACHINERY_LINES = 400
+"""The longest a file of the site machinery may be: past it, a page module becomes a
+package of parts (issue 23: one 1,148-line figures module hid two searches that disagreed)."""
+
+
+def test_no_file_of_the_site_machinery_or_the_hook_outgrows_its_job():
+    long = {
+        path.relative_to(REPO).as_posix(): n
+        for folder in (PACKAGE / "website", REPO / "hooks")
+        for path in folder.rglob("*.py")
+        if (n := len(path.read_text().splitlines())) > MACHINERY_LINES
+    }
+    assert not long, f"over {MACHINERY_LINES} lines, split by job or by page: {long}"

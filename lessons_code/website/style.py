@@ -158,6 +158,21 @@ def columns(wide: int, narrow_: int) -> int:
     return narrow_ if narrow() else wide
 
 
+def picture_grid(
+    n: int, columns: int, beside: float, gap: float, alt: str
+) -> tuple[Figure, np.ndarray]:
+    """Return a figure of n square pictures, `columns` to a row, that fill the column but
+    `beside` inches (a colour bar's) with `gap` inches under each row (its titles); and its
+    axes, one per place in the grid, those past the n-th hidden."""
+    rows = -(-n // columns)
+    side = (figure_width() - beside) / columns
+    figure = new_figure((side + gap) * rows, (side + gap) * rows, alt)
+    axes = np.atleast_1d(figure.subplots(rows, columns)).ravel()
+    for ax in axes[n:]:
+        ax.set_visible(False)
+    return figure, axes
+
+
 def pair_over_one(figure: Figure) -> list:
     """Return three axes: in a row, or on a phone, the first two side by side above the
     third, drawn larger."""

@@ -135,11 +135,11 @@ def hidden_units(w1: np.ndarray, units: HiddenUnits, n: int = 10) -> Figure:
     titled with how far training moved it from its random start."""
     n = min(n, w1.shape[1])
     columns = min(n, style.columns(5, 3))
-    rows = -(-n // columns)
-    side = (style.figure_width() - 1.2) / columns  # a picture's, beside the colour bar
-    figure = style.new_figure(
-        (side + 0.45) * rows,
-        (side + 0.45) * rows,
+    figure, axes = style.picture_grid(
+        n,
+        columns,
+        1.2,
+        0.45,
         f"The weights going into {n} of the two-layer net's {w1.shape[1]} hidden units, each "
         f"drawn as a 28 by 28 picture on one colour scale, titled with how far training "
         f"moved it, as a multiple of its small random start. Of all {w1.shape[1]} units, "
@@ -149,14 +149,10 @@ def hidden_units(w1: np.ndarray, units: HiddenUnits, n: int = 10) -> Figure:
         f"layer learned mostly one template many times, not {w1.shape[1]} different stroke "
         f"detectors. Orange pixels raise a unit's output, purple lower it.",
     )
-    axes = np.atleast_1d(figure.subplots(rows, columns)).ravel()
     limit = style.limit(w1[:, :n])
-    for unit, ax in enumerate(axes):
-        if unit < n:
-            title = f"unit {unit + 1}\n×{units.moved[unit]:.2f}"
-            image = style.heatmap(ax, w1[:, unit], limit, title)
-        else:
-            ax.set_visible(False)
+    for unit, ax in enumerate(axes[:n]):
+        title = f"unit {unit + 1}\n×{units.moved[unit]:.2f}"
+        image = style.heatmap(ax, w1[:, unit], limit, title)
     style.colour_bar(figure, image, axes.tolist(), "weight into the unit", toward=False)
     return figure
 

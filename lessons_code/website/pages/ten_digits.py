@@ -228,23 +228,19 @@ def digit_templates(weights: np.ndarray) -> Figure:
     n_digits = weights.shape[1]
     limit = style.limit(weights)
     columns = style.columns(-(-n_digits // 2), 3)
-    rows = -(-n_digits // columns)
-    side = (style.figure_width() - 1.3) / columns  # a picture's, beside the colour bar
-    figure = style.new_figure(
-        (side + 0.3) * rows,
-        (side + 0.3) * rows,
+    figure, axes = style.picture_grid(
+        n_digits,
+        columns,
+        1.3,
+        0.3,
         f"The {n_digits} columns of weights of the trained linear model, one per digit, each "
         f"drawn as a 28 by 28 picture on one colour scale (strongest weight {limit:.2f} away "
         f"from 0). Orange pixels raise that digit's score when they have ink, purple pixels "
         f"lower it: most templates show a rough outline of their digit in orange, with purple "
         f"where other digits put their ink.",
     )
-    axes = np.atleast_1d(figure.subplots(rows, columns)).ravel()
-    for digit, ax in enumerate(axes):
-        if digit < n_digits:
-            image = style.heatmap(ax, weights[:, digit], limit, f"“{digit}”")
-        else:
-            ax.set_visible(False)
+    for digit, ax in enumerate(axes[:n_digits]):
+        image = style.heatmap(ax, weights[:, digit], limit, f"“{digit}”")
     bar = style.colour_bar(figure, image, axes.tolist(), "weight", toward=False)
     bar.set_ticks(
         [-limit, 0, limit],
