@@ -17,6 +17,7 @@ from tests.support import (
     lesson_pages,
     nav_pages,
     parse,
+    read_page,
     snippet_pages,
     snippets,
 )
@@ -199,3 +200,20 @@ def test_the_code_a_page_includes_fits_its_column(page):
                 too_long.append(f"{name}, line {number}: a shape note after code: {line}")
     limits = f"{CODE_COLUMN} characters, a shape note {PHONE_CODE_COLUMN} on its own line"
     assert not too_long, f"{page}: over {limits}:\n" + "\n".join(too_long)
+
+
+FENCE = re.compile(r"^(\s*)(`{3,}|~{3,})[^\n]*\n(.*?)^\1\2\s*$", re.M | re.S)
+"""A fenced code block written on a page (not included from a file), its lines."""
+
+
+@pytest.mark.parametrize("page", [p for p in nav_pages() if p.endswith(".md")])
+def test_the_code_a_page_writes_fits_its_column(page):
+    """A block written on the page (a command to type, an output) fits the column at
+    1280 px too: a comment past the 80th character was scrolled out of view."""
+    too_long = [
+        line.strip()
+        for _, _, body in FENCE.findall(read_page(page))
+        for line in body.splitlines()
+        if len(line.strip()) > CODE_COLUMN
+    ]
+    assert not too_long, f"{page}: lines over {CODE_COLUMN} characters: {too_long}"
