@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import textwrap
 from dataclasses import asdict, fields
 
 import numpy as np
@@ -61,10 +62,40 @@ def interrupted_summary(recipe: Recipe, history: list[EpochStats]) -> dict:
 
 HEADER = "epoch  train loss  valid loss  train acc  valid acc"
 
+WIDTH = 80
+"""The widest line a command prints: a terminal's 80 columns, and the site's code column
+at 1280 px (the Running page shows these lines as the commands' output)."""
+
+
+def fit(lines: list[str]) -> str:
+    """Return the lines joined, each longer than WIDTH wrapped at spaces, its continuation
+    two columns further in than the line it continues."""
+    fitted = []
+    for line in "\n".join(lines).split("\n"):
+        if len(line) <= WIDTH:
+            fitted.append(line)
+            continue
+        indent = " " * (len(line) - len(line.lstrip()))
+        fitted += textwrap.wrap(
+            line,
+            WIDTH,
+            subsequent_indent=indent + "  ",
+            break_long_words=False,
+            break_on_hyphens=False,
+        )
+    return "\n".join(fitted)
+
+
+def per_digit(title: str, values: list[float]) -> list[str]:
+    """Return "title 0: v  1: v ...", the ten digits in two rows of five, aligned."""
+    cells = [f"{digit}: {value:.3f}" for digit, value in enumerate(values)]
+    rows = ["  ".join(cells[start : start + 5]) for start in range(0, len(cells), 5)]
+    return [f"{title} {rows[0]}", *(" " * (len(title) + 1) + row for row in rows[1:])]
+
 
 def format_run_start(data_source: str, recipe: Recipe, epochs: int, steps: int) -> str:
     """Return the lines printed before the first epoch: the data, the recipe, the header."""
-    return "\n".join(
+    return fit(
         [
             f"data: {data_source}",
             f"recipe: lr {recipe.learning_rate}, batch {recipe.batch_size}, "
@@ -115,7 +146,7 @@ def format_run_end(summary: dict, timing: bool = True) -> str:
             f"every validation prediction saturated (the sigmoid is flat there, so the "
             f"gradient is zero and nothing more is learned): {likely}"
         )
-    return "\n".join(lines)
+    return fit(lines)
 
 
 def format_run(summary: dict, timing: bool = True) -> str:
@@ -165,18 +196,14 @@ def format_digits(summary: dict, timing: bool = True) -> str:
 
 def format_digits_end(summary: dict) -> str:
     """Return how each digit fared, printed after a ten-digit run's last line."""
-    lines = []
-    accuracies = "  ".join(
-        f"{digit}: {accuracy:.3f}" for digit, accuracy in enumerate(summary["per_class_accuracy"])
-    )
-    lines.append(f"valid accuracy per digit: {accuracies}")
+    lines = per_digit("valid accuracy per digit:", summary["per_class_accuracy"])
     lines.append(format_confusion(summary["confusion_matrix"]))
     pairs = ", ".join(
         f"{pair['true']} called {pair['predicted']} ({pair['count']:,} times)"
         for pair in summary["most_confused"]
     )
     lines.append(f"most confused: {pairs}")
-    return "\n".join(lines)
+    return fit(lines)
 
 
 def baseline_summary(mnist: data.MnistData) -> dict:
@@ -209,7 +236,7 @@ def format_baseline(summary: dict) -> str:
             f"  {name:<26} 3s {result['accuracy_3']:.4f}  7s {result['accuracy_7']:.4f}  "
             f"all {result['accuracy']:.4f}"
         )
-    return "\n".join(lines)
+    return fit(lines)
 
 
 def apples_pears_summary(story: apples_pears.Story) -> dict:
@@ -249,7 +276,7 @@ def format_apples_pears(summary: dict) -> str:
         f"{summary['steps']} steps: apple {apple:.4f}, pear {pear:.4f}, "
         f"fee {summary['learned_fee']:.4f} (loss {summary['final_loss']:.2e})"
     )
-    return "\n".join(lines)
+    return fit(lines)
 
 
 SCORE = {
@@ -339,10 +366,7 @@ def format_predict(summary: dict) -> str:
         lines.append("the model's input, 28×28:")
         lines.append(format_digit(summary["pixels"]))
     if summary["unlike_mnist"]:
-        lines.append(
-            "this does not look like an MNIST digit, so the answer below may mean little, "
-            "however sure it sounds:"
-        )
+        lines.append("this does not look like an MNIST digit; the answer below may mean little:")
         lines += [f"  - {reason}" for reason in summary["unlike_mnist"]]
     if summary["task"] == "3 or 7":
         lines.append(
@@ -350,9 +374,8 @@ def format_predict(summary: dict) -> str:
             f"{summary['probability_of_3']:.4f}: the model says {summary['verdict']}"
         )
     else:
-        chances = "  ".join(f"{d}: {p:.3f}" for d, p in enumerate(summary["probabilities"]))
-        lines.append(f"probability of each digit: {chances}")
+        lines += per_digit("probability of each digit:", summary["probabilities"])
         lines.append(
             f"the most probable, {summary['probability']:.4f}: the model says {summary['verdict']}"
         )
-    return "\n".join(lines)
+    return fit(lines)

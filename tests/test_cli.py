@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from lessons_code import __version__, cli, data, learner, linear_model, neural_net
+from lessons_code import __version__, cli, data, learner, linear_model, neural_net, summaries
 from lessons_code.cli import ProgressBar, build_parser
 from lessons_code.weights_file import load_model, load_weights, params_npz_bytes
 from tests.support import REPO, cli_process, processes, run_cli
@@ -57,8 +57,10 @@ def test_train_human_output_has_a_table_and_the_data_source():
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
     assert lines[0].startswith("data: bundled sample")
-    assert "valid acc" in lines[2]
-    assert len(lines) == 3 + 3 + 2
+    header = lines.index(summaries.HEADER)  # after the data and the recipe, each fitted
+    assert lines[header - 1].startswith(("recipe: ", "  "))
+    assert len(lines) == header + 1 + 3 + 2
+    assert max(map(len, lines)) <= summaries.WIDTH
     assert re.fullmatch(r"final valid accuracy: 0\.\d{4}, bias: -?\d+\.\d{4}", lines[-2])
     assert re.fullmatch(r"time: \d+\.\d ms per epoch \(its steps, then the loss .*\)", lines[-1])
 
@@ -106,12 +108,16 @@ def test_train_digits_human_output():
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
     assert lines[0] == "model: linear" and lines[1].startswith("data: bundled sample")
-    assert "valid acc" in lines[3]
-    assert lines[-14].startswith("valid accuracy per digit: 0: ")
-    assert lines[-13].startswith("confusion matrix (rows: the true digit")
-    assert lines[-12].split() == ["true", *map(str, range(10))]
-    assert [line.split()[0] for line in lines[-11:-1]] == list(map(str, range(10)))
-    assert lines[-1].startswith("most confused: ") and " called " in lines[-1]
+    assert summaries.HEADER in lines
+    start = next(n for n, line in enumerate(lines) if line.startswith("valid accuracy per"))
+    assert lines[start].startswith("valid accuracy per digit: 0: ")
+    assert lines[start + 1].split()[::2] == ["5:", "6:", "7:", "8:", "9:"]
+    assert lines[start + 2].startswith("confusion matrix (rows: the true digit")
+    assert lines[start + 3].split() == ["true", *map(str, range(10))]
+    rows = lines[start + 4 : start + 14]
+    assert [line.split()[0] for line in rows] == list(map(str, range(10)))
+    assert lines[start + 14].startswith("most confused: ") and " called " in lines[start + 14]
+    assert max(map(len, lines)) <= summaries.WIDTH
 
 
 @pytest.mark.parametrize(("model", "bar"), [("linear", 0.91), ("net", 0.96)])
@@ -359,8 +365,11 @@ def test_every_option_has_help():
 def test_a_saturating_learning_rate_is_named_as_the_likely_cause():
     result = run_cli("train", "--lr", "1e10", "--epochs", "2")
     assert result.returncode == 0, result.stderr
-    last = result.stdout.splitlines()[-1]
-    assert "saturated" in last and "learning rate 1e+10" in last
+    said = " ".join(line.strip() for line in result.stdout.splitlines())  # lines fitted
+    last = said[said.rindex("final valid accuracy") :]
+    assert "saturated" in last and last.endswith(
+        "learning rate 1e+10 is the likely cause, try a smaller --lr"
+    )
     summary = json.loads(run_cli("train", "--lr", "1e10", "--epochs", "2", "--json").stdout)
     assert summary["saturated"] is True
     healthy = run_cli("train", "--epochs", "2").stdout
@@ -472,7 +481,7 @@ def test_on_a_terminal_the_bar_goes_to_stderr_and_stdout_stays_rows(command, mon
     assert "epoch 2/3 [" in screen.getvalue()
     assert screen.getvalue().endswith("\r")  # wiped: the terminal is left clean
     lines = capsys.readouterr().out.splitlines()
-    head = 4 if "--model" in command else 3  # train-digits names its model first
+    head = lines.index(summaries.HEADER) + 1
     assert len(rows_of("\n".join(lines))) == 3
     assert all(ROW.match(line) for line in lines[head : head + 3])
 
@@ -530,6 +539,22 @@ def test_a_net_that_collapses_to_one_digit_gets_a_hint():
         f"the model calls every validation image a {digit}: it has collapsed to one answer, "
         f"whatever the image; the learning rate 10000 is the likely cause, try a smaller --lr"
     )
-    assert hint in result.stdout.splitlines()
+    assert hint in " ".join(line.strip() for line in result.stdout.splitlines())  # wrapped
     healthy = json.loads(run_cli("train-digits", "--epochs", "2", "--json").stdout)
     assert healthy["collapsed_to"] is None
+
+
+def test_every_line_a_command_prints_fits_80_columns_and_keeps_its_words():
+    """A terminal's 80 columns, and the Running page's code column, which shows the same
+    lines: real MNIST's data line ran to 103 characters, the ten digits' to 124."""
+    real = (
+        "data: real MNIST (IDX files): 4,725 training images (2,369 threes, 2,356 sevens) "
+        "and 2,038 validation images"
+    )
+    short = "epoch  train loss"
+    fitted = summaries.fit([real, short]).splitlines()
+    assert max(map(len, fitted)) <= summaries.WIDTH
+    assert fitted[-1] == short and fitted[1].startswith("  ")  # continued, indented
+    assert " ".join(line.strip() for line in fitted[:-1]) == real
+    rows = summaries.per_digit("valid accuracy per digit:", [0.5] * 10)
+    assert len(rows) == 2 and rows[1].index("5:") == rows[0].index("0:")

@@ -280,8 +280,7 @@ def test_a_photo_with_a_shadow_is_said_to_look_unlike_mnist_and_shown(tmp_path, 
     lines = result.stdout.splitlines()
     assert "the model's input, 28×28:" in lines  # shown without --show
     warning = lines.index(
-        "this does not look like an MNIST digit, so the answer below may mean little, "
-        "however sure it sounds:"
+        "this does not look like an MNIST digit; the answer below may mean little:"
     )
     assert any("touches" in line and "border" in line for line in lines[warning + 1 : -1])
     assert "the model says" in lines[-1]

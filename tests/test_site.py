@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from lessons_code import summaries
 from lessons_code.linear_model import RECIPE
 from lessons_code.website.registry import FIGURES, WIDGETS, numbers
 from lessons_code.website.runs import Runs
@@ -89,6 +90,13 @@ def test_numbers_on_pages_equal_what_lessons_code_computes(built):
     for page in ("index.html", "prediction/index.html"):
         assert accuracy in (site / page).read_text(), page
     assert expected["data"]["source"] in "".join(parse(site / "index.html").text)
+
+
+def test_the_commands_output_the_running_page_shows_fits_its_code_column(built):
+    shown = json.loads((built / "site" / "data" / "numbers.json").read_text())["cli"]
+    for command, output in shown.items():
+        too_long = [line for line in output.splitlines() if len(line) > summaries.WIDTH]
+        assert not too_long, f"lessons {command}: {too_long}"
 
 
 def test_every_widget_on_a_page_is_registered_and_addressed(built):
