@@ -67,12 +67,16 @@ WIDTH = 80
 at 1280 px (the Running page shows these lines as the commands' output)."""
 
 
+WHOLE = ("weights saved to ",)
+"""Lines kept whole however long: a path is copied from the line, so it is never broken."""
+
+
 def fit(lines: list[str]) -> str:
     """Return the lines joined, each longer than WIDTH wrapped at spaces, its continuation
     two columns further in than the line it continues."""
     fitted = []
     for line in "\n".join(lines).split("\n"):
-        if len(line) <= WIDTH:
+        if len(line) <= WIDTH or line.startswith(WHOLE):
             fitted.append(line)
             continue
         indent = " " * (len(line) - len(line.lstrip()))
