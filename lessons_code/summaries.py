@@ -67,8 +67,9 @@ WIDTH = 80
 at 1280 px (the Running page shows these lines as the commands' output)."""
 
 
-WHOLE = ("weights saved to ",)
-"""Lines kept whole however long: a path is copied from the line, so it is never broken."""
+SAVED_TO = "weights saved to "
+"""How the line naming a saved file starts: kept whole however long, as a path is copied
+from the line."""
 
 
 def fit(lines: list[str]) -> str:
@@ -76,7 +77,7 @@ def fit(lines: list[str]) -> str:
     two columns further in than the line it continues."""
     fitted = []
     for line in "\n".join(lines).split("\n"):
-        if len(line) <= WIDTH or line.startswith(WHOLE):
+        if len(line) <= WIDTH or line.startswith(SAVED_TO):
             fitted.append(line)
             continue
         indent = " " * (len(line) - len(line.lstrip()))
@@ -135,7 +136,7 @@ def format_run_end(summary: dict, timing: bool = True) -> str:
             f"the loss and accuracy of both sets)"
         )
     if summary.get("saved_to"):
-        lines.append(f"weights saved to {summary['saved_to']}")
+        lines.append(f"{SAVED_TO}{summary['saved_to']}")
     likely = (
         f"the learning rate {summary['learning_rate']:g} is the likely cause, try a smaller --lr"
     )

@@ -111,12 +111,12 @@ def test_no_code_block_hides_code_at_1280_px_nor_a_shape_note_on_a_phone(browser
     out of view. (A notebook's page is the notebook as it runs: its cells are not ours to
     lay out, and its code is the same lessons code.)"""
     session = Watched(browser, width)
-    hidden, shown = [], 0
+    hidden, shown, lessons = [], 0, snippet_pages()
     try:
         for source in [page for page in nav_pages() if page.endswith(".md")]:
             blocks = session.open(page_url(gate_url, source)).evaluate(CODE_BLOCKS)
             blocks = [block for block in blocks if block["shown"]]
-            assert blocks or source not in snippet_pages(), f"{source} shows no code"
+            assert blocks or source not in lessons, f"{source} shows no code"
             shown += len(blocks)
             for block in blocks:
                 if width == 1280 and block["scrolls"] > 0:
