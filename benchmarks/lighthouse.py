@@ -58,6 +58,7 @@ RUNS = 3
 REFERENCE = "(Material alone)"
 """The table's first row: a one-page site with this site's theme settings and no content."""
 DEFAULT_SLOWDOWN = 4
+CALIBRATION_RUNS = 3
 GZIPPED = ("text/", "application/javascript", "application/json", "image/svg+xml")
 """What GitHub Pages gzips: text, scripts, JSON and SVG; PNG and fonts go as they are."""
 
@@ -200,10 +201,11 @@ def _brief(figures: dict[str, float]) -> str:
     )
 
 
-def calibrate(reference_url: str, runs: int = RUNS) -> tuple[int, float]:
-    """Return (the CPU slowdown to use, the host's median benchmarkIndex over `runs` runs)."""
+def calibrate(reference_url: str) -> tuple[int, float]:
+    """Return (the CPU slowdown to use, the host's median benchmarkIndex over
+    CALIBRATION_RUNS runs)."""
     index = statistics.median(
-        run_once(reference_url)["benchmarkIndex"] for _ in range(max(runs, 3))
+        run_once(reference_url)["benchmarkIndex"] for _ in range(CALIBRATION_RUNS)
     )
     return slowdown_for(index), index
 
@@ -221,7 +223,8 @@ def measure(
             if slowdown is None:
                 slowdown, index = calibrate(alone)
                 print(
-                    f"this machine's Lighthouse benchmarkIndex: {index:.0f} (median of 3); "
+                    f"this machine's Lighthouse benchmarkIndex: {index:.0f} "
+                    f"(median of {CALIBRATION_RUNS}); "
                     f"CPU slowdown {slowdown}x, as Lighthouse's docs/throttling.md suggests",
                     file=sys.stderr,
                 )
