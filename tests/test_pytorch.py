@@ -21,12 +21,22 @@ torch = require_torch()
 from docs_src.pytorch import (  # noqa: E402
     broadcasting,
     dataloader,
+    gradients,
+    loss,
     optimizer,
+    quadratic,
     sgd,
     simple_net,
     tensors,
 )
-from lessons_code import arrays, baseline, data, linear_model, neural_net  # noqa: E402
+from lessons_code import (  # noqa: E402
+    arrays,
+    autograd,
+    baseline,
+    data,
+    linear_model,
+    neural_net,
+)
 from lessons_code.learner import DataLoader, Dataset  # noqa: E402
 from tests.support.pytorch_parity import PAIRS, parity  # noqa: E402
 
@@ -53,7 +63,10 @@ def test_every_pytorch_file_imports_and_every_function_in_it_is_run_here():
     assert {path.stem for path in FILES} == {
         "broadcasting",
         "dataloader",
+        "gradients",
+        "loss",
         "optimizer",
+        "quadratic",
         "sgd",
         "simple_net",
         "tensors",
@@ -219,6 +232,193 @@ def test_f_relu_and_nn_relu_are_the_same_function(sample):
     assert torch.allclose(as_function, net(xb))
     with_max = (xb @ first.weight.T + first.bias).max(torch.tensor(0.0)) @ last.weight.T + last.bias
     assert torch.equal(as_function, with_max)  # the chapter's res.max(tensor(0.0))
+
+
+def test_the_chapters_first_tensor_indexes_and_computes_as_numpy_does():
+    basics = tensors.tensor_basics()
+    arr = np.array([[1, 2, 3], [4, 5, 6]])  # the chapter's array(data)
+    np.testing.assert_array_equal(basics["row"].numpy(), arr[1])
+    np.testing.assert_array_equal(basics["column"].numpy(), arr[:, 1])
+    np.testing.assert_array_equal(basics["part_of_a_row"].numpy(), [5, 6])
+    np.testing.assert_array_equal(basics["plus_one"].numpy(), arr + 1)
+    assert basics["type"] == "torch.LongTensor"
+    assert basics["times_1_5"].dtype == torch.float32
+    np.testing.assert_allclose(basics["times_1_5"].numpy(), arr * 1.5)
+    np.testing.assert_array_equal(basics["added"].numpy(), [2, 3, 4])
+
+
+def test_one_images_distances_by_hand_and_by_pytorch_match_numpy(sample):
+    threes = arrays.digit_images(sample.train_x, sample.train_y, 1.0)
+    sevens = arrays.digit_images(sample.train_x, sample.train_y, 0.0)
+    stacked_threes = tensors.stack_digits(as_tensors(threes))
+    mean7 = broadcasting.ideal_digit(tensors.stack_digits(as_tensors(sevens)))
+    dist_abs, dist_sqr = broadcasting.distances_by_hand(stacked_threes, mean7)
+    l1, rmse = broadcasting.distances_by_pytorch(stacked_threes, mean7)
+    assert dist_abs.shape == dist_sqr.shape == ()
+    assert l1.item() == pytest.approx(dist_abs.item(), abs=AGREE)
+    assert rmse.item() == pytest.approx(dist_sqr.item(), abs=AGREE)
+    a_3 = stacked_threes[1].numpy().reshape(1, -1)
+    ideal_7 = mean7.numpy().reshape(-1)
+    ours_l1 = baseline.mnist_distance(a_3, ideal_7, "l1")[0]
+    ours_l2 = baseline.mnist_distance(a_3, ideal_7, "l2")[0]
+    assert dist_abs.item() == pytest.approx(ours_l1, abs=AGREE)
+    assert dist_sqr.item() == pytest.approx(ours_l2, abs=AGREE)
+    assert dist_sqr > dist_abs  # RMSE weighs the big differences more
+
+
+def test_the_baselines_accuracies_are_those_of_our_pixel_similarity(sample):
+    def stack(x, y, digit):
+        return tensors.stack_digits(as_tensors(arrays.digit_images(x, y, digit)))
+
+    mean3 = broadcasting.ideal_digit(stack(sample.train_x, sample.train_y, 1.0))
+    mean7 = broadcasting.ideal_digit(stack(sample.train_x, sample.train_y, 0.0))
+    valid_3_tens = stack(sample.valid_x, sample.valid_y, 1.0)
+    valid_7_tens = stack(sample.valid_x, sample.valid_y, 0.0)
+    found = broadcasting.accuracy_3s_7s(valid_3_tens, valid_7_tens, mean3, mean7)
+    accuracy_3s, accuracy_7s, mean_of_the_two = (value.item() for value in found)
+    ours = baseline.pixel_similarity(sample)
+    assert accuracy_3s == pytest.approx(ours.accuracy_3, abs=AGREE)
+    assert accuracy_7s == pytest.approx(ours.accuracy_7, abs=AGREE)
+    assert mean_of_the_two == pytest.approx((ours.accuracy_3 + ours.accuracy_7) / 2, abs=AGREE)
+
+
+def test_backward_gives_the_slope_of_x_squared_as_our_autograd_does():
+    assert gradients.f(torch.tensor(3.0)).item() == 9.0
+    assert gradients.gradient_at(3.0).item() == 6.0
+    xs = [3.0, 4.0, 10.0]
+    found = gradients.gradients_of_sum(xs)
+    ours = autograd.Tensor(np.array(xs), requires_grad=True)
+    (ours**2).sum().backward()
+    np.testing.assert_array_equal(found.numpy(), ours.grad)
+    np.testing.assert_array_equal(found.numpy(), [6.0, 8.0, 20.0])
+    with pytest.raises(RuntimeError):  # an integer tensor cannot ask for a gradient
+        torch.tensor(3).requires_grad_()
+
+
+def test_the_roller_coaster_fit_takes_the_steps_the_chain_rule_gives():
+    time, speed = quadratic.measure_speed(torch.Generator().manual_seed(0))
+    assert tuple(time.shape) == tuple(speed.shape) == (20,)
+    assert time[0].item() == 0.0 and time[-1].item() == 19.0
+    params = torch.tensor([0.5, -1.0, 2.0], requires_grad=True)
+    preds = quadratic.f(time, params).detach().numpy()
+    t, s = time.numpy().astype(np.float64), speed.numpy().astype(np.float64)
+    np.testing.assert_allclose(preds, 0.5 * t**2 - t + 2, rtol=1e-6)
+    error = preds - s
+    loss_before = quadratic.apply_step(params, time, speed, lr=1e-5)
+    assert loss_before == pytest.approx((error**2).mean(), rel=1e-5)
+    assert quadratic.mse(torch.tensor([1.0, 3.0]), torch.tensor([0.0, 0.0])).item() == 5.0
+    # d mean((f - s)²) / d (a, b, c) = mean(2 (f - s) (t², t, 1))
+    by_hand = np.array([(2 * error * t**2).mean(), (2 * error * t).mean(), (2 * error).mean()])
+    np.testing.assert_allclose(
+        params.detach().numpy(), np.array([0.5, -1.0, 2.0]) - 1e-5 * by_hand, rtol=1e-5
+    )
+    assert params.grad is None  # forgotten after the step
+    fitted, losses = quadratic.fit(time, speed, torch.Generator().manual_seed(1), steps=10)
+    assert len(losses) == 10 and losses[-1] < losses[0]
+    assert all(later <= earlier for earlier, later in zip(losses, losses[1:], strict=False))
+    assert fitted.requires_grad and tuple(fitted.shape) == (3,)
+
+
+def test_accuracy_is_flat_under_a_nudge_and_the_chapters_bare_nudge_raises(sample):
+    torch.manual_seed(0)
+    weights, bias = sgd.init_params((28 * 28, 1)), sgd.init_params(1)
+    x = torch.from_numpy(sample.train_x)
+    y = torch.from_numpy(sample.train_y).unsqueeze(1)
+    preds = sgd.linear1(x, weights, bias)
+    ours = linear_model.linear1(sample.train_x, weights.detach().numpy()[:, 0], bias.item())
+    assert loss.accuracy_at_zero(preds, y) == pytest.approx(
+        float(((ours > 0) == (sample.train_y == 1)).mean()), abs=AGREE
+    )
+    first = weights[0].item()
+    before, after = loss.accuracy_after_nudge(x, y, weights, bias)
+    assert before == after  # flat: no image crossed the line
+    assert weights[0].item() == pytest.approx(first * 1.0001)
+    with pytest.raises(RuntimeError, match="leaf Variable that requires grad"):
+        weights[0] *= 1.0001  # the chapter's line as written, on today's PyTorch
+
+
+def test_the_first_mnist_loss_and_the_sigmoid_give_the_chapters_numbers():
+    trgts, prds = loss.three_images()
+    per_image = torch.where(trgts == 1, 1 - prds, prds)
+    assert torch.allclose(per_image, torch.tensor([0.1, 0.4, 0.8]))
+    assert loss.mnist_loss(prds, trgts).item() == pytest.approx(0.4333, abs=1e-4)
+    better = loss.mnist_loss(torch.tensor([0.9, 0.4, 0.8]), trgts).item()
+    assert better == pytest.approx(0.2333, abs=1e-4)
+    scores = torch.linspace(-4, 4, 9)
+    assert torch.allclose(loss.sigmoid(scores), torch.sigmoid(scores))
+    np.testing.assert_allclose(
+        loss.sigmoid(scores).numpy(), linear_model.sigmoid(scores.numpy()), atol=AGREE
+    )
+    # the final mnist_loss is the first one on the sigmoid of the scores
+    targets = torch.tensor([[1], [0], [1]])
+    assert sgd.mnist_loss(scores[:3, None], targets).item() == pytest.approx(
+        loss.mnist_loss(loss.sigmoid(scores[:3, None]), targets).item()
+    )
+
+
+def test_a_shuffled_dataloader_gives_every_item_once_in_a_new_order():
+    generator = torch.Generator().manual_seed(0)
+    batches = dataloader.shuffled_batches(range(15), 5, generator)
+    assert [len(batch) for batch in batches] == [5, 5, 5]
+    seen = sorted(torch.cat(batches).tolist())
+    assert seen == list(range(15)) and torch.cat(batches).tolist() != seen
+    again = dataloader.shuffled_batches(range(15), 5, generator)
+    assert torch.cat(again).tolist() != torch.cat(batches).tolist()  # a new order
+    ds = dataloader.letters()
+    assert ds[:2] == [(0, "a"), (1, "b")] and len(ds) == 26
+    pairs = dataloader.shuffled_batches(ds, 6, torch.Generator().manual_seed(0))
+    assert [len(numbers) for numbers, _ in pairs] == [6, 6, 6, 6, 2]
+    numbers, letters_of_batch = pairs[0]  # collated: a tensor of numbers, a tuple of letters
+    assert isinstance(numbers, torch.Tensor) and isinstance(letters_of_batch, tuple)
+    assert all(ds[n][1] == c for n, c in zip(numbers.tolist(), letters_of_batch, strict=True))
+
+
+def test_one_score_is_the_first_row_of_linear1_and_gradients_add_up(sample):
+    torch.manual_seed(0)
+    weights, bias = sgd.init_params((28 * 28, 1)), sgd.init_params(1)
+    x = torch.from_numpy(sample.train_x)
+    y = torch.from_numpy(sample.train_y).unsqueeze(1)
+    score = sgd.one_score(x[0], weights, bias)
+    assert tuple(score.shape) == (1,)
+    assert score.item() == pytest.approx(sgd.linear1(x[:1], weights, bias).item(), abs=1e-4)
+    batch_loss, weights_grad, bias_grad = sgd.first_gradients(x, y, weights, bias)
+    assert batch_loss.shape == () and tuple(weights_grad.shape) == (784, 1)
+    params = {"weights": weights.detach().numpy()[:, 0], "bias": bias.item()}
+    ours_loss, ours = linear_model.calc_grad(params, sample.train_x[:4], sample.train_y[:4])
+    assert batch_loss.item() == pytest.approx(ours_loss, abs=AGREE)
+    np.testing.assert_allclose(weights_grad.numpy()[:, 0], ours["weights"], atol=AGREE)
+    assert bias_grad.item() == pytest.approx(ours["bias"], abs=AGREE)
+    weights.grad, bias.grad = None, None
+
+    def model(xb):
+        return sgd.linear1(xb, weights, bias)
+
+    once, twice = sgd.calc_grad_twice(x[:4], y[:4], model, bias)
+    assert torch.equal(twice, 2 * once) and bias.grad.eq(0).all()
+
+
+def test_linear1_and_torch_sgd_train_the_chapters_loops(sample):
+    x, y = torch.from_numpy(sample.train_x), torch.from_numpy(sample.train_y).unsqueeze(1)
+    dset = dataloader.dataset(x, y)
+    valid = [(torch.from_numpy(sample.valid_x), torch.from_numpy(sample.valid_y).unsqueeze(1))]
+    torch.manual_seed(0)
+    dl = torch.utils.data.DataLoader(dset, batch_size=256, shuffle=True)
+    weights, bias = sgd.init_params((28 * 28, 1)), sgd.init_params(1)
+    # the chapter's 20 epochs; weights drawn with std 1 take a while to learn
+    accuracies = sgd.train_linear1(weights, bias, dl, valid, lr=1.0, epochs=20)
+    assert len(accuracies) == 20 and accuracies[-1] > accuracies[0] + 0.1
+    torch.manual_seed(0)
+    with_sgd = optimizer.train_with_sgd(dl, valid, lr=1.0, epochs=5)
+    assert len(with_sgd) == 5 and with_sgd[-1] > 0.8
+
+
+def test_the_two_layer_nets_parameters_have_the_chapters_shapes():
+    torch.manual_seed(0)
+    w1, b1, w2, b2 = simple_net.simple_net_params()
+    assert [tuple(p.shape) for p in (w1, b1, w2, b2)] == [(784, 30), (30,), (30, 1), (1,)]
+    assert all(p.requires_grad for p in (w1, b1, w2, b2))
+    scores = simple_net.simple_net(torch.rand(5, 784), w1, b1, w2, b2)
+    assert tuple(scores.shape) == (5, 1)
 
 
 @pytest.mark.parametrize("pair", PAIRS)

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import string
+
 import torch
 from torch.utils.data import DataLoader
 
@@ -28,3 +30,31 @@ def training_batches(dset: list, batch_size: int = 256) -> DataLoader:
 
 
 # --8<-- [end:dataloader]
+
+
+# --8<-- [start:shuffle]
+def shuffled_batches(
+    collection,
+    batch_size: int,
+    generator: torch.Generator,
+) -> list:
+    """Return one epoch of mini-batches, in a new random order."""
+    # shuffle=True: a new order every epoch,
+    # so no batch is all 3s or all 7s
+    dl = DataLoader(
+        collection,
+        batch_size=batch_size,
+        shuffle=True,
+        generator=generator,
+    )
+    return list(dl)
+
+
+def letters() -> list[tuple[int, str]]:
+    """Return (0, 'a'), (1, 'b'), ...: a dataset of pairs, like (x, y)."""
+    # the chapter's L(...) is fastai's list;
+    # a plain list does the same here
+    return list(enumerate(string.ascii_lowercase))
+
+
+# --8<-- [end:shuffle]

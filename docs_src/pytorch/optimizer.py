@@ -64,3 +64,21 @@ def train_model(
 
 
 # --8<-- [end:train_model]
+
+
+# --8<-- [start:torch_sgd]
+def train_with_sgd(
+    dl,
+    valid_dl,
+    lr: float,
+    epochs: int,
+) -> list[float]:
+    """Train a new nn.Linear with PyTorch's SGD in place of BasicOptim."""
+    linear_model = nn.Linear(28 * 28, 1)
+    # the chapter's SGD is fastai's; torch's,
+    # without momentum, takes BasicOptim's steps
+    opt = torch.optim.SGD(linear_model.parameters(), lr)
+    return train_model(linear_model, opt, dl, valid_dl, epochs)
+
+
+# --8<-- [end:torch_sgd]

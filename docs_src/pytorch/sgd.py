@@ -36,6 +36,23 @@ def linear1(
 # --8<-- [end:linear1]
 
 
+# --8<-- [start:one_score]
+def one_score(
+    x: torch.Tensor,
+    weights: torch.Tensor,
+    bias: torch.Tensor,
+) -> torch.Tensor:
+    """Return one image's score, pixel by pixel: what @ does for every row
+    at once."""
+    # (784,) * (1, 784) -> (1, 784): .T makes
+    # the column of weights a row to match;
+    # .sum() -> (), + bias (1,) -> (1,)
+    return (x * weights.T).sum() + bias
+
+
+# --8<-- [end:one_score]
+
+
 # --8<-- [start:mnist_loss]
 def mnist_loss(
     predictions: torch.Tensor,
@@ -58,6 +75,44 @@ def calc_grad(xb: torch.Tensor, yb: torch.Tensor, model: Callable) -> None:
 
 
 # --8<-- [end:calc_grad]
+
+
+# --8<-- [start:first_batch]
+def first_gradients(
+    train_x: torch.Tensor,
+    train_y: torch.Tensor,
+    weights: torch.Tensor,
+    bias: torch.Tensor,
+) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    """Return the loss of the first 4 images and the gradients it gives."""
+    batch = train_x[:4]  # (4, 784): small, to look at
+    preds = linear1(batch, weights, bias)  # (4, 1)
+    loss = mnist_loss(preds, train_y[:4])  # ()
+    # fills weights.grad (784, 1), one per
+    # weight, and bias.grad (1,)
+    loss.backward()
+    return loss, weights.grad, bias.grad
+
+
+def calc_grad_twice(
+    xb: torch.Tensor,
+    yb: torch.Tensor,
+    model: Callable,
+    bias: torch.Tensor,
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """Return bias.grad after one calc_grad and after a second: doubled,
+    because backward() adds to .grad."""
+    calc_grad(xb, yb, model)
+    # a copy: .grad itself changes next
+    once = bias.grad.clone()
+    calc_grad(xb, yb, model)
+    twice = bias.grad.clone()
+    # the trailing _ : in place, no new tensor
+    bias.grad.zero_()
+    return once, twice
+
+
+# --8<-- [end:first_batch]
 
 
 # --8<-- [start:train_epoch]
@@ -94,3 +149,32 @@ def validate_epoch(model: Callable, valid_dl) -> float:
 
 
 # --8<-- [end:batch_accuracy]
+
+
+# --8<-- [start:train_linear1]
+def train_linear1(
+    weights: torch.Tensor,
+    bias: torch.Tensor,
+    dl,
+    valid_dl,
+    lr: float = 1.0,
+    epochs: int = 20,
+) -> list[float]:
+    """Train linear1 for some epochs; return the validation accuracy after
+    each (the chapter prints them)."""
+    params = weights, bias
+
+    def model(xb: torch.Tensor) -> torch.Tensor:
+        return linear1(xb, weights, bias)
+
+    accuracies = []
+    for _ in range(epochs):
+        # lr = 1.0, not 1e-5 as for the speeds:
+        # pixels are in [0, 1], and the sigmoid
+        # keeps every gradient small
+        train_epoch(model, lr, params, dl)
+        accuracies.append(validate_epoch(model, valid_dl))
+    return accuracies
+
+
+# --8<-- [end:train_linear1]

@@ -6,6 +6,8 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from docs_src.pytorch.sgd import init_params
+
 
 # --8<-- [start:simple_net_function]
 def simple_net(
@@ -27,6 +29,21 @@ def simple_net(
 
 
 # --8<-- [end:simple_net_function]
+
+
+# --8<-- [start:simple_net_params]
+def simple_net_params() -> tuple[torch.Tensor, ...]:
+    """Return random w1, b1, w2, b2: 30 hidden numbers per image."""
+    # (784, 30): 30 scores of each image, not 1
+    w1 = init_params((28 * 28, 30))
+    b1 = init_params(30)  # one bias per hidden unit
+    # (30, 1): the 30 become one score
+    w2 = init_params((30, 1))
+    b2 = init_params(1)
+    return w1, b1, w2, b2
+
+
+# --8<-- [end:simple_net_params]
 
 
 # --8<-- [start:sequential]

@@ -36,3 +36,38 @@ def training_set(
 
 
 # --8<-- [end:view]
+
+
+# --8<-- [start:basics]
+def tensor_basics() -> dict[str, torch.Tensor | str]:
+    """Return the chapter's small tensor, three ways into it, and arithmetic
+    on every element at once."""
+    data = [[1, 2, 3], [4, 5, 6]]
+    # the chapter's tensor(data) is fastai's
+    # shortcut for torch.tensor: shape (2, 3)
+    tns = torch.tensor(data)
+    return {
+        # (2, 3) -> (3,): one index picks a
+        # row; counting starts at 0
+        "row": tns[1],
+        # (2, 3) -> (2,): ":" keeps every
+        # row, 1 picks the second column
+        "column": tns[:, 1],
+        # (2,): 1:3 is columns 1 and 2;
+        # the end of a slice is left out
+        "part_of_a_row": tns[1, 1:3],
+        # (2, 3): 1 is added to every element
+        "plus_one": tns + 1,
+        # "torch.LongTensor": made from whole
+        # numbers, it holds 64-bit integers
+        "type": tns.type(),
+        # times a float, the integers become
+        # floats: a new tensor, same shape
+        "times_1_5": tns * 1.5,
+        # two (3,) tensors, element by element:
+        # tensor([2, 3, 4])
+        "added": torch.tensor([1, 2, 3]) + torch.tensor([1, 1, 1]),
+    }
+
+
+# --8<-- [end:basics]
