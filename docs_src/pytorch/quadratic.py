@@ -51,9 +51,7 @@ def apply_step(
     preds = f(time, params)  # step 2
     loss = mse(preds, speed)  # step 3
     loss.backward()  # step 4: params.grad, (3,)
-    # step 5. lr is tiny because t² reaches
-    # 361: the gradient is in the thousands
-    params.data -= lr * params.grad.data
+    params.data -= lr * params.grad.data  # (1)!
     # forget the gradient: backward() adds
     params.grad = None
     return loss.item()
