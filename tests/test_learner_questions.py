@@ -12,6 +12,7 @@ from html import unescape
 from pathlib import Path
 
 import pytest
+import yaml
 from mkdocs.exceptions import PluginError
 
 from hooks.site.questions import KEYS, catalogue, read
@@ -72,15 +73,21 @@ def _ids(site: Path, page: str) -> set[str] | None:
     return {unescape(id_) for id_ in re.findall(r'\sid="([^"]+)"', html.read_text())}
 
 
+CELLS = yaml.safe_load((REPO / "docs_src" / "chapter_cells.yml").read_text())
+"""The chapter's code cells and the pages that show them (tests/test_chapter_cells.py)."""
+
+
 @pytest.mark.parametrize(
-    "kind", ["answer", "home"], ids=["every answer", "every home of a chapter section"]
+    "kind",
+    ["answer", "home", "cell"],
+    ids=["every answer", "every home of a chapter section", "every page of a code cell"],
 )
 def test_every_anchor_exists_in_the_built_site(built, kind):
-    anchors = (
-        [entry["answer"] for entry in QUESTIONS]
-        if kind == "answer"
-        else [home for section in CHAPTER for home in section["homes"]]
-    )
+    anchors = {
+        "answer": [entry["answer"] for entry in QUESTIONS],
+        "home": [home for section in CHAPTER for home in section["homes"]],
+        "cell": [entry["page"] for entry in CELLS if entry["shown"]],
+    }[kind]
     missing = []
     for anchor in anchors:
         page, _, fragment = anchor.partition("#")
