@@ -23,10 +23,11 @@ def distances_by_hand(
     mean: torch.Tensor,
 ) -> tuple[torch.Tensor, torch.Tensor]:
     """Return the L1 and the RMSE distance of the second 3 to a mean image."""
-    # (n, 28, 28) -> (28, 28): one image
+    # (n, 28, 28) -> (28, 28): an image
     a_3 = stacked_threes[1]
-    # (28, 28) - (28, 28) -> (28, 28) -> ():
-    # the mean absolute difference, L1
+    # (28, 28) - (28, 28) -> (28, 28),
+    # then its mean -> (): the mean
+    # absolute difference, L1
     dist_abs = (a_3 - mean).abs().mean()
     # square, mean, then root: RMSE. It
     # weighs big differences more than L1
@@ -80,8 +81,9 @@ def accuracy_3s_7s(
 ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
     """Return the share of validation 3s called 3, of 7s called 7, and the
     mean of the two."""
-    # (n,) of True/False -> (n,) of 1.0/0.0:
-    # the mean of those is the share of Trues
+    # (n,) of True/False -> (n,) of 1/0
+    # and the mean of those is the share of
+    # Trues
     accuracy_3s = is_3(valid_3_tens, mean3, mean7).float().mean()
     # a 7 is right when it is not called 3
     accuracy_7s = (1 - is_3(valid_7_tens, mean3, mean7).float()).mean()

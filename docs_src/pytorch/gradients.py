@@ -14,7 +14,8 @@ def f(x: torch.Tensor) -> torch.Tensor:
 def gradient_at(x: float) -> torch.Tensor:
     """Return the slope of f at x, found by backward(): 2 * x."""
     # a float: only floats can have a gradient
-    # (tensor(3) would refuse requires_grad_)
+    # tensor(3), an integer, would refuse
+    # requires_grad_
     xt = torch.tensor(x).requires_grad_()
     # yt remembers it was made by ** from xt
     yt = f(xt)
@@ -26,12 +27,14 @@ def gradient_at(x: float) -> torch.Tensor:
 
 def gradients_of_sum(xs: list[float]) -> torch.Tensor:
     """Return the gradient of the sum of squares at each x: 2 * x each."""
-    xt = torch.tensor(xs).requires_grad_()  # (3,)
+    # (3,)
+    xt = torch.tensor(xs).requires_grad_()
     # (3,) -> (): backward() needs one
     # number, so the chapter's f sums
     yt = f(xt).sum()
     yt.backward()
-    return xt.grad  # (3,): one slope per input
+    # (3,): one slope per input
+    return xt.grad
 
 
 # --8<-- [end:backward]

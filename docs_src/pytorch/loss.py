@@ -11,7 +11,7 @@ from docs_src.pytorch.sgd import linear1
 # --8<-- [start:accuracy_is_flat]
 def accuracy_at_zero(preds: torch.Tensor, train_y: torch.Tensor) -> float:
     """Return the share of images on the right side of score 0."""
-    # (n, 1) > 0 -> (n, 1) of True/False;
+    # (n, 1) > 0 -> (n, 1) of booleans;
     # as floats they compare with the 1s and 0s
     corrects = (preds > 0.0).float() == train_y
     return corrects.float().mean().item()

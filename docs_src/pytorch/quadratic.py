@@ -26,7 +26,8 @@ def f(t: torch.Tensor, params: torch.Tensor) -> torch.Tensor:
     """Return a*t² + b*t + c at every time: the model."""
     # a (3,) tensor unpacks into three () ones
     a, b, c = params
-    return a * (t**2) + (b * t) + c  # (20,)
+    # (20,): one speed for each time
+    return a * (t**2) + (b * t) + c
 
 
 def mse(preds: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:

@@ -44,8 +44,9 @@ def one_score(
 ) -> torch.Tensor:
     """Return one image's score, pixel by pixel: what @ does for every row
     at once."""
-    # (784,) * (1, 784) -> (1, 784): .T makes
-    # the column of weights a row to match;
+    # (784,) * (1, 784) -> (1, 784):
+    # .T makes the column of weights a row
+    # to match;
     # .sum() -> (), + bias (1,) -> (1,)
     return (x * weights.T).sum() + bias
 
@@ -85,9 +86,12 @@ def first_gradients(
     bias: torch.Tensor,
 ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
     """Return the loss of the first 4 images and the gradients it gives."""
-    batch = train_x[:4]  # (4, 784): small, to look at
-    preds = linear1(batch, weights, bias)  # (4, 1)
-    loss = mnist_loss(preds, train_y[:4])  # ()
+    # (4, 784): small, to look at
+    batch = train_x[:4]
+    # (4, 1)
+    preds = linear1(batch, weights, bias)
+    # ()
+    loss = mnist_loss(preds, train_y[:4])
     # fills weights.grad (784, 1), one per
     # weight, and bias.grad (1,)
     loss.backward()

@@ -34,7 +34,7 @@ def simple_net(
 # --8<-- [start:simple_net_params]
 def simple_net_params() -> tuple[torch.Tensor, ...]:
     """Return random w1, b1, w2, b2: 30 hidden numbers per image."""
-    # (784, 30): 30 scores of each image, not 1
+    # (784, 30): 30 scores, not 1
     w1 = init_params((28 * 28, 30))
     b1 = init_params(30)  # one bias per hidden unit
     # (30, 1): the 30 become one score

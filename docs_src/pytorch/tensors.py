@@ -47,16 +47,16 @@ def tensor_basics() -> dict[str, torch.Tensor | str]:
     # shortcut for torch.tensor: shape (2, 3)
     tns = torch.tensor(data)
     return {
-        # (2, 3) -> (3,): one index picks a
-        # row; counting starts at 0
+        # (2, 3) -> (3,): 1 index picks
+        # a row; counting starts at 0
         "row": tns[1],
-        # (2, 3) -> (2,): ":" keeps every
-        # row, 1 picks the second column
+        # (2, 3) -> (2,): ":" keeps all
+        # rows, 1 picks the second column
         "column": tns[:, 1],
         # (2,): 1:3 is columns 1 and 2;
         # the end of a slice is left out
         "part_of_a_row": tns[1, 1:3],
-        # (2, 3): 1 is added to every element
+        # (2, 3): 1 is added to each
         "plus_one": tns + 1,
         # "torch.LongTensor": made from whole
         # numbers, it holds 64-bit integers
