@@ -1,7 +1,8 @@
 """Clean build time of the site, and an unchanged rebuild in a new `mkdocs build` process.
 
-Targets on a 2-core machine: a clean build at most 15 s, an unchanged rebuild at most
-2 s. The project is copied to a temporary folder so that "clean" means no cache at all.
+Targets on a 2-core machine: a clean build at most 20 s (issue 23: the pages train what
+they describe), an unchanged rebuild at most 2 s. The project is copied to a temporary
+folder so that "clean" means no cache at all.
 
     python -m benchmarks.build_time     # on real MNIST when it is at hand (tests.support)
 """
@@ -13,7 +14,7 @@ from pathlib import Path
 
 from tests.support import copy_project, page_weights, real_mnist_env, site_size, timed_build
 
-TARGET_CLEAN_SECONDS, TARGET_REBUILD_SECONDS = 15.0, 2.0
+TARGET_CLEAN_SECONDS, TARGET_REBUILD_SECONDS = 20.0, 2.0
 
 
 def measure() -> dict:
