@@ -139,6 +139,35 @@ def test_unchanged_rebuild_draws_nothing(built, tmp_path):
     assert "Cache miss" not in result.stderr  # no notebook page converted again
 
 
+CACHED_COMPUTATION = """
+import runpy, sys
+sys.argv = ["lessons_code.website", sys.argv[1]]
+try:
+    runpy.run_module("lessons_code.website", run_name="__main__")
+except SystemExit as done:
+    assert done.code == 0, done.code
+print(sorted(m for m in ("matplotlib", "lessons_code.website.runs") if m in sys.modules))
+"""
+"""The computation, then the heavy modules it loaded: found in the cache, none."""
+
+
+def test_a_cached_computation_loads_neither_matplotlib_nor_the_runs(built):
+    """Every build starts the computation, `mkdocs serve` at every edit: found in the
+    cache, it checks the files' checksums and loads nothing heavy (matplotlib alone took a
+    second of each rebuild)."""
+    done = processes.run(
+        [sys.executable, "-c", CACHED_COMPUTATION, str(built / ".cache" / "site")],
+        cwd=built,
+        env=build_env(built),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert "none (all cached)" in done.stderr
+    assert done.stdout.splitlines()[-1] == "[]"
+
+
 @pytest.mark.gate  # .ci/run: two clean clones on real MNIST; the GitHub workflow: here
 def test_a_second_clean_computation_gives_the_same_bytes(built, tmp_path):
     """The build copies its figures and data from python -m lessons_code.website: made

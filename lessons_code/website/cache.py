@@ -209,12 +209,14 @@ def _intact(entry: Path, files: dict[str, str]) -> bool:
 
 
 def _figure_files(record: dict) -> dict[str, str]:
-    """Return a figure's files (every layout, both palettes) with their checksums."""
-    from lessons_code.website.style import LAYOUTS
+    """Return a figure's files (every layout it lists, both palettes) with their checksums.
 
+    The layouts are the record's own: reading style's list would import matplotlib on
+    every build, the cached ones included (a second under `mkdocs serve`). A record is
+    written by the code its entry is keyed on, so it lists that code's layouts."""
     return {
-        record["layouts"][layout]["files"][theme]: record["layouts"][layout]["sha256"][theme]
-        for layout in LAYOUTS
+        layout["files"][theme]: layout["sha256"][theme]
+        for layout in record["layouts"].values()
         for theme in THEMES
     }
 
