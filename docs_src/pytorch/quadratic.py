@@ -52,7 +52,8 @@ def apply_step(
     preds = f(time, params)  # step 2
     loss = mse(preds, speed)  # step 3
     loss.backward()  # step 4: params.grad, (3,)
-    params.data -= lr * params.grad.data  # (1)!
+    # step 5: (1)!
+    params.data -= lr * params.grad.data
     # forget the gradient: backward() adds
     params.grad = None
     return loss.item()
