@@ -16,6 +16,9 @@ PACKAGE = Path(__file__).with_name("site")
 NAME = "lessons_site_hook"
 """The package's name among the loaded modules (not `site`, which is Python's own)."""
 _events = None
+_kept: dict = {}
+"""What a build leaves to the next one in this process (`mkdocs serve`): the package is
+loaded afresh for each build, this file is not."""
 
 
 def load():
@@ -36,7 +39,7 @@ def on_config(config):
     global _events
     _events = None  # a package that fails to load leaves no last build's events behind
     _events = load()
-    return _events.on_config(config)
+    return _events.on_config(config, _kept)
 
 
 def on_serve(server, config, builder):

@@ -168,6 +168,43 @@ def test_a_cached_computation_loads_neither_matplotlib_nor_the_runs(built):
     assert done.stdout.splitlines()[-1] == "[]"
 
 
+THREE_BUILDS_IN_ONE_PROCESS = """
+import logging, os, sys
+from pathlib import Path
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+logging.basicConfig(stream=sys.stdout, level=logging.INFO, format="%(message)s")
+lesson = Path("lessons_code/linear_model.py")
+for step in ("first", "unchanged", "lesson touched"):
+    if step == "lesson touched":
+        os.utime(lesson)  # saved again, the same text: what an editor does
+    print(f"== {step}", flush=True)
+    build(load_config("mkdocs.yml"))
+"""
+"""Three builds in one process, as `mkdocs serve` rebuilds: the last after a lesson's save."""
+REUSED = "figures and numbers: the last build's"
+
+
+def test_a_rebuild_in_the_same_process_starts_no_computation_until_a_lesson_changes(
+    built, tmp_path
+):
+    project = copy_project(tmp_path)  # the session's site stays whole for other workers
+    shutil.copytree(built / ".cache", project / ".cache")
+    done = processes.run(
+        [sys.executable, "-c", THREE_BUILDS_IN_ONE_PROCESS],
+        cwd=project,
+        env=build_env(project),
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    first, unchanged, touched = done.stdout.split("== ")[1:]
+    assert REUSED not in first and "none (all cached)" in first
+    assert REUSED in unchanged and "figures drawn" not in unchanged
+    assert REUSED not in touched and "none (all cached)" in touched
+
+
 @pytest.mark.gate  # .ci/run: two clean clones on real MNIST; the GitHub workflow: here
 def test_a_second_clean_computation_gives_the_same_bytes(built, tmp_path):
     """The build copies its figures and data from python -m lessons_code.website: made

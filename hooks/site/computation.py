@@ -31,6 +31,45 @@ class Computed:
     manifest: dict  # the figures (files, alt text, size) and the data files in entry
     data_folder: Path  # the MNIST files the lessons read (`mkdocs serve` watches them)
     numbers: dict  # numbers.json: every number a page may state
+    key: str = ""  # the cache key of every input
+
+
+def inputs_seen(root: Path, data_folder: Path | None) -> tuple:
+    """Return the name, size and modification time of every file the computation's cache
+    key reads (the lessons' sources, the data's files), and where the data comes from."""
+    sources = sorted((root / "lessons_code").rglob("*.py"))
+    data = sorted(p for p in data_folder.rglob("*") if p.is_file()) if data_folder else []
+    stats = tuple((str(path), *_size_and_time(path)) for path in [*sources, *data])
+    return os.environ.get("LESSONS_DATA"), os.environ.get("XDG_CACHE_HOME"), stats
+
+
+def _size_and_time(path: Path) -> tuple[int, int]:
+    try:
+        found = path.stat()
+    except OSError:  # gone since it was listed: seen as changed
+        return -1, -1
+    return found.st_size, found.st_mtime_ns
+
+
+def unchanged(kept: dict, root: Path) -> Computed | None:
+    """Return the last build's Computed in this process (`mkdocs serve`), where no file its
+    key reads has changed since and its cache entry is still whole; else None.
+
+    A rebuild after a page's edit then starts no computation: starting Python, numpy and
+    the checksums of every computed file was most of a second of each edit shown."""
+    last: Computed | None = kept.get("computed")
+    if last is None or kept.get("seen") != inputs_seen(root, last.data_folder):
+        return None
+    return last if (last.entry / "manifest.json").is_file() else None
+
+
+def keep(kept: dict, root: Path, computed: Computed, seen_before: tuple) -> None:
+    """Remember computed for the next build in this process, with the files it was made
+    from: the lessons' sources as they were when it started, the data as it is now."""
+    sources_then = seen_before[2]
+    now = inputs_seen(root, computed.data_folder)
+    same_sources = now[2][: len(sources_then)] == sources_then
+    kept.update(computed=computed, seen=now if same_sources else None)
 
 
 class Computation:
@@ -66,4 +105,5 @@ class Computation:
             manifest=json.loads((entry / "manifest.json").read_text()),
             data_folder=Path(found["data_folder"]),
             numbers=json.loads((entry / "data" / "numbers.json").read_text()),
+            key=self.key,
         )

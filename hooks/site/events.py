@@ -6,6 +6,7 @@ build starts (`mkdocs serve` included).
 
 from __future__ import annotations
 
+import logging
 import os
 import posixpath
 from dataclasses import dataclass, field
@@ -15,9 +16,11 @@ from jinja2 import FileSystemBytecodeCache
 from mkdocs.structure.files import File
 
 from . import html, notebook_css, placeholders, questions
-from .computation import ONE_BLAS_THREAD, Computation, Computed
+from .computation import ONE_BLAS_THREAD, Computation, Computed, inputs_seen, keep, unchanged
 from .notebooks import NOTEBOOKS, Notebooks, install_cell
 from .wheel import WHEELS, Wheel
+
+log = logging.getLogger("mkdocs.hooks.build")
 
 
 @dataclass
@@ -44,10 +47,14 @@ def _is_notebook(page) -> bool:
     return page.file.src_uri.startswith(f"{NOTEBOOKS}/") and page.file.src_uri.endswith(".py")
 
 
-def on_config(config):
-    """Start the notebooks and the wheel, find or make every computed file, then read them."""
+def on_config(config, kept: dict | None = None):
+    """Start the notebooks and the wheel, find or make every computed file, then read them.
+
+    kept is what the last build of this process (`mkdocs serve`) left: its computed
+    files are used again when none of their inputs has changed."""
     global build
     root = Path(config.config_file_path).parent
+    kept = {} if kept is None else kept
     # The computation and the kernels write no bytecode beside the lessons' sources, which
     # `mkdocs serve` watches: importing them must not look like an edit. (A bytecode
     # prefix folder would do it too, but then every library, numpy and matplotlib
@@ -55,16 +62,26 @@ def on_config(config):
     os.environ["PYTHONDONTWRITEBYTECODE"] = "1"
     os.environ.update(ONE_BLAS_THREAD)  # for the computation and the notebooks' kernels
     wheel = Wheel(root)  # first: it is built while the computation starts
-    computation = Computation(root)
+    computed = unchanged(kept, root)
+    if computed is None:
+        seen_before = inputs_seen(root, None)
+        computation = Computation(root)
+        key = computation.key
+    else:
+        log.info("figures and numbers: the last build's (no lesson or data file changed)")
+        key = computed.key
     build = Build(
         root=root,
         site_url=(config.site_url or "").rstrip("/") + "/",
         repo_url=(config.repo_url or "").rstrip("/"),
-        notebooks=Notebooks(computation.key, Path(config.docs_dir) / NOTEBOOKS, root),
+        notebooks=Notebooks(key, Path(config.docs_dir) / NOTEBOOKS, root),
         wheel=wheel,
     )
     build.questions = questions.numbers(root)  # read while the computation runs
-    build.computed = computation.result()  # should it fail, on_build_error stops the notebooks
+    if computed is None:
+        computed = computation.result()  # should it fail, on_build_error stops the notebooks
+        keep(kept, root, computed, seen_before)
+    build.computed = computed
     if not config.repo_url:
         config.edit_uri = None  # no repository, no "edit this page"
     return config
