@@ -4,12 +4,18 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 
 import {
-  argmax, ascendPixels, batchAccuracy, COMPACT_FROM, diverging, fmt, grey, mnistLoss,
+  argmax, ascendPixels, batchAccuracy, COMPACT_FROM, diverging, fmt, grey, grouped, mnistLoss,
   readBounded, receiptsCheckedStep, receiptsErrors, receiptsLoss, receiptsLossGrid, receiptsStep,
   score,
   sigmoid, softmax, tenScores,
 } from "../../docs/javascripts/widgets/lessons.mjs";
 import { decodeImages, nudgeCurve, nudged } from "../../docs/javascripts/widgets/nudge.mjs";
+
+test("grouped writes a whole number's thousands as Python's f\"{n:,}\" does", () => {
+  const written = [0, 7, 999, 1000, 12000, 123456, 1234567, 1000000].map(grouped);
+  assert.deepEqual(written, ["0", "7", "999", "1,000", "12,000", "123,456", "1,234,567", "1,000,000"]);
+  for (const n of [1, 12, 1234, 98765, 4321000]) assert.equal(grouped(n), n.toLocaleString("en"));
+});
 
 test("sigmoid is finite, in [0, 1] and symmetric, even at ±1000", () => {
   for (const x of [-1000, -50, -1, 0, 1, 50, 1000]) {

@@ -11,7 +11,7 @@ import {
   asText, fromHash, readSetting, SHOWN_UNITS, splitDigits, toHash, verdict,
 } from "./lab.mjs";
 import { accuracyRange, drawCurves, drawWeights, lossRange } from "./lab-plots.mjs";
-import { fmt } from "./lessons.mjs";
+import { fmt, grouped } from "./lessons.mjs";
 
 const TRAIN = "#0072b2", VALID = "#d55e00";
 const testid = (name) => `lab-${name.replaceAll("_", "-")}`;
@@ -98,7 +98,7 @@ export default function setup(root, config) {
     fields.std.disabled = settings.init !== "init_params";
     const batches = Math.ceil(config.digits.train_size / settings.batch_size);
     const chapter = Math.ceil(config.chapter_train_size / settings.batch_size);
-    steps.textContent = `${settings.epochs} epochs of ${batches} batches: ${(settings.epochs * batches).toLocaleString("en")} SGD steps (the chapter's ${config.chapter_train_size.toLocaleString("en")} images would make ${(settings.epochs * chapter).toLocaleString("en")}).`;
+    steps.textContent = `${settings.epochs} epochs of ${batches} batches: ${grouped(settings.epochs * batches)} SGD steps (the chapter's ${grouped(config.chapter_train_size)} images would make ${grouped(settings.epochs * chapter)}).`;
     writeHash();
   }
 

@@ -155,28 +155,42 @@ export default function setup(root, data) {
   const prices = () => [state.apple, state.pear];
 
   /* The loss surface depends on the shop and the fee only: it is coloured once for each,
-   * not again at every step or price the reader tries. */
+   * not again at every step or price the reader tries. It is coloured BAND rows at a
+   * time, each band a task of its own (the whole map at once was a long task on a phone,
+   * as the widget started and at each new fee); until the new map is whole, the last one
+   * stays on the canvas. */
+  const BAND = 40;
   let surfaceFor = null;
   let surfaceImage = null;
+  let colouring = null; // the shop and fee of the map being coloured
 
-  function lossSurface(ctx) {
-    const key = `${shop.value} ${state.fee}`;
-    if (key === surfaceFor) return surfaceImage;
+  function colourSurface(key, ctx) {
     const { size } = PLOT;
     const applePrices = Array.from({ length: size }, (_, x) => appleMin + (x / size) * (appleMax - appleMin));
     const pearPrices = Array.from({ length: size }, (_, y) => pearMin + (1 - y / size) * (pearMax - pearMin));
-    const losses = receiptsLossGrid(receipts(), applePrices, pearPrices, state.fee);
+    const [shopReceipts, fee] = [receipts(), state.fee];
     const image = ctx.createImageData(size, size);
-    losses.forEach((loss, i) => image.data.set([...lossColour(loss), 255], 4 * i));
-    [surfaceFor, surfaceImage] = [key, image];
-    return image;
+    let row = 0;
+    colouring = key;
+    const band = () => {
+      if (colouring !== key) return; // the reader has moved on to another map
+      const losses = receiptsLossGrid(shopReceipts, applePrices, pearPrices.slice(row, row + BAND), fee);
+      losses.forEach((loss, i) => image.data.set([...lossColour(loss), 255], 4 * (row * size + i)));
+      row += BAND;
+      if (row < size) return setTimeout(band);
+      [surfaceFor, surfaceImage, colouring] = [key, image, null];
+      drawSurface();
+    };
+    setTimeout(band);
   }
 
   function drawSurface() {
     const ctx = surface.getContext("2d");
     const { left, top, size } = PLOT;
     ctx.clearRect(0, 0, surface.width, surface.height);
-    ctx.putImageData(lossSurface(ctx), left, top);
+    const key = `${shop.value} ${state.fee}`;
+    if (key !== surfaceFor && key !== colouring) colourSurface(key, ctx);
+    if (surfaceImage) ctx.putImageData(surfaceImage, left, top);
     drawAxes(ctx, data.ranges);
     const toCanvas = (p) => [
       left + ((p[0] - appleMin) / (appleMax - appleMin)) * size,
