@@ -31,16 +31,20 @@ class Computed:
     manifest: dict  # the figures (files, alt text, size) and the data files in entry
     data_folder: Path  # the MNIST files the lessons read (`mkdocs serve` watches them)
     numbers: dict  # numbers.json: every number a page may state
-    key: str = ""  # the cache key of every input
+    key: str  # the cache key of every input
 
 
 def inputs_seen(root: Path, data_folder: Path | None) -> tuple:
-    """Return the name, size and modification time of every file the computation's cache
-    key reads (the lessons' sources, the data's files), and where the data comes from."""
+    """Return where the data comes from, then the name, size and modification time of
+    every file the computation's cache key reads: the lessons' sources, the data's files."""
     sources = sorted((root / "lessons_code").rglob("*.py"))
     data = sorted(p for p in data_folder.rglob("*") if p.is_file()) if data_folder else []
-    stats = tuple((str(path), *_size_and_time(path)) for path in [*sources, *data])
-    return os.environ.get("LESSONS_DATA"), os.environ.get("XDG_CACHE_HOME"), stats
+    where = os.environ.get("LESSONS_DATA"), os.environ.get("XDG_CACHE_HOME")
+    return where, _stats(sources), _stats(data)
+
+
+def _stats(paths: list[Path]) -> tuple:
+    return tuple((str(path), *_size_and_time(path)) for path in paths)
 
 
 def _size_and_time(path: Path) -> tuple[int, int]:
@@ -65,10 +69,10 @@ def unchanged(kept: dict, root: Path) -> Computed | None:
 
 def keep(kept: dict, root: Path, computed: Computed, seen_before: tuple) -> None:
     """Remember computed for the next build in this process, with the files it was made
-    from: the lessons' sources as they were when it started, the data as it is now."""
-    sources_then = seen_before[2]
+    from: the lessons' sources as they were when it started, the data as it is now (a
+    source saved while it ran leaves nothing to reuse)."""
     now = inputs_seen(root, computed.data_folder)
-    same_sources = now[2][: len(sources_then)] == sources_then
+    same_sources = now[:2] == seen_before[:2]
     kept.update(computed=computed, seen=now if same_sources else None)
 
 

@@ -47,14 +47,13 @@ def _is_notebook(page) -> bool:
     return page.file.src_uri.startswith(f"{NOTEBOOKS}/") and page.file.src_uri.endswith(".py")
 
 
-def on_config(config, kept: dict | None = None):
+def on_config(config, kept: dict):
     """Start the notebooks and the wheel, find or make every computed file, then read them.
 
     kept is what the last build of this process (`mkdocs serve`) left: its computed
     files are used again when none of their inputs has changed."""
     global build
     root = Path(config.config_file_path).parent
-    kept = {} if kept is None else kept
     # The computation and the kernels write no bytecode beside the lessons' sources, which
     # `mkdocs serve` watches: importing them must not look like an edit. (A bytecode
     # prefix folder would do it too, but then every library, numpy and matplotlib
