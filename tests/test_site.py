@@ -20,13 +20,12 @@ from lessons_code.website.registry import FIGURES, WIDGETS, numbers
 from lessons_code.website.runs import Runs
 from tests.support import (
     REPO,
-    build_env,
     build_site,
     copy_project,
     html_path,
     nav_pages,
     parse,
-    processes,
+    python_in,
     stub_project,
 )
 from tests.support.reproducible import computed_files, differences
@@ -155,14 +154,7 @@ def test_a_cached_computation_loads_neither_matplotlib_nor_the_runs(built):
     """Every build starts the computation, `mkdocs serve` at every edit: found in the
     cache, it checks the files' checksums and loads nothing heavy (matplotlib alone took a
     second of each rebuild)."""
-    done = processes.run(
-        [sys.executable, "-c", CACHED_COMPUTATION, str(built / ".cache" / "site")],
-        cwd=built,
-        env=build_env(built),
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    done = python_in(built, "-c", CACHED_COMPUTATION, str(built / ".cache" / "site"), timeout=120)
     assert done.returncode == 0, done.stderr[-3000:]
     assert "none (all cached)" in done.stderr
     assert done.stdout.splitlines()[-1] == "[]"
@@ -190,14 +182,7 @@ def test_a_rebuild_in_the_same_process_starts_no_computation_until_a_lesson_chan
 ):
     project = copy_project(tmp_path)  # the session's site stays whole for other workers
     shutil.copytree(built / ".cache", project / ".cache")
-    done = processes.run(
-        [sys.executable, "-c", THREE_BUILDS_IN_ONE_PROCESS],
-        cwd=project,
-        env=build_env(project),
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
+    done = python_in(project, "-c", THREE_BUILDS_IN_ONE_PROCESS, timeout=600)
     assert done.returncode == 0, done.stderr[-3000:]
     first, unchanged, touched = done.stdout.split("== ")[1:]
     assert REUSED not in first and "none (all cached)" in first
@@ -212,13 +197,13 @@ def test_a_second_clean_computation_gives_the_same_bytes(built, tmp_path):
     the session's build had one BLAS thread (tests/__init__.py) and this one has two: a
     learner's laptop gets the site's numbers whatever its core count."""
     second = copy_project(tmp_path)
-    computed_again = processes.run(
-        [sys.executable, "-m", "lessons_code.website", str(second / ".cache" / "site")],
-        cwd=second,
-        env=build_env(second, OPENBLAS_NUM_THREADS="2", OMP_NUM_THREADS="2", MKL_NUM_THREADS="2"),
-        capture_output=True,
-        text=True,
+    computed_again = python_in(
+        second,
+        *("-m", "lessons_code.website", str(second / ".cache" / "site")),
         timeout=600,
+        OPENBLAS_NUM_THREADS="2",
+        OMP_NUM_THREADS="2",
+        MKL_NUM_THREADS="2",
     )
     assert computed_again.returncode == 0, computed_again.stderr[-3000:]
     entry = Path(json.loads(computed_again.stdout.splitlines()[-1])["entry"])
@@ -292,14 +277,8 @@ def edited_copy(built, tmp_path):
 def test_a_lesson_edit_shows_in_a_rebuild_in_the_same_process_and_in_a_new_build(edited_copy):
     """The stale-number bug: an edited default must reach the page, in serve and after."""
     project = edited_copy
-    served = processes.run(
-        [sys.executable, "-c", SERVE_LIKE, DEFAULT_EPOCHS, DEFAULT_EPOCHS.replace("20", "24")],
-        cwd=project,
-        env=build_env(project),
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
+    edited = DEFAULT_EPOCHS.replace("20", "24")
+    served = python_in(project, "-c", SERVE_LIKE, DEFAULT_EPOCHS, edited, timeout=600)
     assert served.returncode == 0, served.stderr[-4000:]
     assert shown_steps(project) == (24, steps_of(24), f"{steps_of(24):,}")
     # Edited again, back to the session's default, and built by a new process: the pages

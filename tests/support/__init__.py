@@ -161,6 +161,14 @@ def build_site(project: Path, **extra_env: str) -> subprocess.CompletedProcess:
     )
 
 
+def python_in(project: Path, *args: str, timeout: float, **extra_env: str):
+    """Run this Python with args in project, in its build's environment; return the
+    finished process, its output captured as text."""
+    return processes.run(
+        [sys.executable, *args], cwd=project, env=build_env(project, **extra_env), timeout=timeout
+    )
+
+
 def cli_env(**extra: str) -> dict[str, str]:
     """Return the environment `lessons` runs in under test: no real data (the bundled
     sample unless extra names some) and an empty download cache."""
