@@ -12,10 +12,11 @@ from pathlib import Path
 import pytest
 import yaml
 
+from hooks.site.questions import read
+
 REPO = Path(__file__).resolve().parents[1]
 CELLS = yaml.safe_load((REPO / "docs_src" / "chapter_cells.yml").read_text())
-CHAPTER = yaml.safe_load((REPO / "docs_src" / "chapter_map.yml").read_text())
-HEADINGS = [section["heading"] for section in CHAPTER]
+HEADINGS = [section["heading"] for section in read(REPO)[1]]  # the chapter map's
 KEYS = {"cell", "source", "section", "shown", "page", "why", "note"}
 
 

@@ -12,10 +12,10 @@ from html import unescape
 from pathlib import Path
 
 import pytest
-import yaml
 from mkdocs.exceptions import PluginError
 
 from hooks.site.questions import KEYS, catalogue, read
+from tests.test_chapter_cells import CELLS  # the chapter's code cells and their pages
 
 REPO = Path(__file__).resolve().parents[1]
 QUESTIONS, CHAPTER = read(REPO)
@@ -71,10 +71,6 @@ def _ids(site: Path, page: str) -> set[str] | None:
     if not html.is_file():
         return None
     return {unescape(id_) for id_ in re.findall(r'\sid="([^"]+)"', html.read_text())}
-
-
-CELLS = yaml.safe_load((REPO / "docs_src" / "chapter_cells.yml").read_text())
-"""The chapter's code cells and the pages that show them (tests/test_chapter_cells.py)."""
 
 
 @pytest.mark.parametrize(
