@@ -10,12 +10,12 @@ import re
 from pathlib import Path
 
 import pytest
-import yaml
 
 from hooks.site.questions import read
+from tests.support import chapter_cells
 
 REPO = Path(__file__).resolve().parents[1]
-CELLS = yaml.safe_load((REPO / "docs_src" / "chapter_cells.yml").read_text())
+CELLS = chapter_cells()
 HEADINGS = [section["heading"] for section in read(REPO)[1]]  # the chapter map's
 KEYS = {"cell", "source", "section", "shown", "page", "why", "note"}
 

@@ -15,7 +15,7 @@ import pytest
 from mkdocs.exceptions import PluginError
 
 from hooks.site.questions import KEYS, catalogue, read
-from tests.test_chapter_cells import CELLS  # the chapter's code cells and their pages
+from tests.support import chapter_cells
 
 REPO = Path(__file__).resolve().parents[1]
 QUESTIONS, CHAPTER = read(REPO)
@@ -82,7 +82,7 @@ def test_every_anchor_exists_in_the_built_site(built, kind):
     anchors = {
         "answer": [entry["answer"] for entry in QUESTIONS],
         "home": [home for section in CHAPTER for home in section["homes"]],
-        "cell": [entry["page"] for entry in CELLS if entry["shown"]],
+        "cell": [entry["page"] for entry in chapter_cells() if entry["shown"]],
     }[kind]
     missing = []
     for anchor in anchors:

@@ -39,6 +39,13 @@ PROJECT_FILES += ("pyproject.toml", "README.md", "LICENSE")
 """What a build of the site reads (the last three: the wheel it serves), copied to make a
 project without caches or a site."""
 
+
+def chapter_cells() -> list[dict]:
+    """Return docs_src/chapter_cells.yml: the chapter's code cells, in order, and the
+    snippets and page that show each (tests/test_chapter_cells.py holds it to its rules)."""
+    return yaml.safe_load((REPO / "docs_src" / "chapter_cells.yml").read_text())
+
+
 PAGE_LIMIT, SITE_LIMIT = 400_000, 20_000_000
 """No page over 400 KB with what it loads; the whole site under 20 MB."""
 
