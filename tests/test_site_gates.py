@@ -49,37 +49,6 @@ def gate_url(gate_site):
         yield url
 
 
-@pytest.mark.gate
-@pytest.mark.parametrize("half", [0, 1])  # every other page: two processes share each walk
-@pytest.mark.parametrize(("width", "scheme"), [(375, "dark"), (1280, "light"), (1280, "dark")])
-def test_every_page_is_local_error_free_fits_and_accessible(browser, gate_url, width, scheme, half):
-    session = Watched(browser, width, scheme)
-    inaccessible = {}
-    try:
-        for source in nav_pages()[half::2]:
-            session.open(page_url(gate_url, source))
-            page = session.settle()
-            palette = page.evaluate("document.body.dataset.mdColorScheme")
-            assert palette == SCHEMES[scheme], f"{source}: palette {palette}, not {scheme}"
-            overflow = page.evaluate(
-                "document.documentElement.scrollWidth - document.documentElement.clientWidth"
-            )
-            assert overflow <= 0, f"{source} is {overflow}px wider than a {width}px screen"
-            for widget in page.locator("[data-widget]").all():
-                box = widget.bounding_box()
-                assert box["x"] >= 0 and box["x"] + box["width"] <= width, source
-            if violations := axe_violations(page):
-                inaccessible[source] = violations
-        foreign = {url for url in session.requests if urlsplit(url).hostname != "127.0.0.1"}
-        assert not foreign, f"requests left the local server: {sorted(foreign)[:5]}"
-        assert not session.errors, session.errors[:5]
-        assert not inaccessible, "axe-core, serious or critical:\n" + "\n".join(
-            f"{source}: {line}" for source, lines in inaccessible.items() for line in lines
-        )
-    finally:
-        session.close()
-
-
 CODE_BLOCKS = """() => {
   for (const details of document.querySelectorAll("details")) details.open = true;
   const tabs = document.createElement("style");  // every tab's code, not the first tab's only
@@ -103,71 +72,8 @@ CODE_BLOCKS = """() => {
 sideways, and its shape notes (comments `# (...)`) that end past what it shows."""
 
 
-@pytest.mark.gate
-@pytest.mark.parametrize("width", [1280, 390])
-def test_no_code_block_hides_code_at_1280_px_nor_a_shape_note_on_a_phone(browser, gate_url, width):
-    """At 1280 px no code block of a page scrolls sideways (the lessons' code, a command,
-    a command's output); at 390 px a block may scroll, but none scrolls its shape notes
-    out of view. (A notebook's page is the notebook as it runs: its cells are not ours to
-    lay out, and its code is the same lessons code.)"""
-    session = Watched(browser, width)
-    hidden, shown, lessons = [], 0, snippet_pages()
-    try:
-        for source in [page for page in nav_pages() if page.endswith(".md")]:
-            blocks = session.open(page_url(gate_url, source)).evaluate(CODE_BLOCKS)
-            blocks = [block for block in blocks if block["shown"]]
-            assert blocks or source not in lessons, f"{source} shows no code"
-            shown += len(blocks)
-            for block in blocks:
-                if width == 1280 and block["scrolls"] > 0:
-                    hidden.append(f"{source}: scrolls {block['scrolls']} px: {block['start']}")
-                hidden += [f"{source}: cut: {note}" for note in block["cut"]]
-    finally:
-        session.close()
-    assert shown > 50, f"only {shown} code blocks on the whole site: is it built?"
-    assert not hidden, f"at {width} px:\n" + "\n".join(hidden)
-
-
 MIN_TEXT_PX = 11
 """The smallest figure text a reader must read, in CSS pixels (style.MIN_TEXT_PX)."""
-
-
-@pytest.mark.gate
-@pytest.mark.parametrize("scheme", ["light", "dark"])
-@pytest.mark.parametrize("width", [390, 1280])
-def test_every_figure_s_text_is_legible_on_a_phone_and_a_desktop(
-    browser, gate_site, gate_url, width, scheme
-):
-    """At a phone's width and a desktop's, in both palettes, no text of any figure is drawn
-    under MIN_TEXT_PX: its SVG's smallest font size times the scale the browser draws it at.
-    A phone gets each figure's narrow layout, a desktop its wide one."""
-    context = browser.new_context(viewport={"width": width, "height": 900}, color_scheme=scheme)
-    page = context.new_page()
-    layout = "narrow" if width <= style.NARROW_UP_TO_PX else "wide"
-    shown, illegible, misplaced = [], [], []
-    try:
-        for source in nav_pages():
-            page.goto(page_url(gate_url, source), wait_until="domcontentloaded")
-            figures = shown_figures(page, gate_site, gate_url, source)  # waits for them
-            hidden = page.locator('img[src*="figures/"]').count() - len(figures)
-            assert hidden == len(figures), f"{source}: {len(figures)} figures shown, {hidden} not"
-            shown += figures
-            illegible += [figure for figure in figures if figure.text_px < MIN_TEXT_PX]
-            misplaced += [
-                figure
-                for figure in figures
-                if not figure.svg.endswith(f"-{scheme}.svg")
-                or ("-narrow-" in figure.svg) != (layout == "narrow")
-            ]
-    finally:
-        context.close()
-    assert len(shown) >= 20, f"only {len(shown)} figures on the whole site: is it built?"
-    assert not illegible, f"figure text under {MIN_TEXT_PX} px at {width} px, {scheme}:\n" + (
-        "\n".join(map(str, illegible))
-    )
-    assert not misplaced, f"not the {layout} layout in the {scheme} palette:\n" + (
-        "\n".join(map(str, misplaced))
-    )
 
 
 JUMP = """async (id) => {
@@ -221,39 +127,174 @@ TOP = 100
 """How far below the window's top a heading may land: under the sticky header, in view."""
 
 
+WALKS = {
+    # (width, scheme): the checks made on every page at that size and in that palette
+    (1280, "light"): ("headings", "access", "figures", "code"),
+    (1280, "dark"): ("access", "figures"),
+    (390, "light"): ("headings", "figures", "code"),
+    (375, "dark"): ("access", "figures at 390"),
+}
+"""Each page is opened once per row, and every check of the row is made on it, in this
+order: the heading jumps first (they measure every layout shift since the page loaded),
+then the access checks (they scroll to the end and back), the figures (they load every
+image) and the code blocks last (they open every fold and tab). The phone in the dark
+palette is 375 px wide for the access checks (the narrowest phone we fit) and is then
+widened to 390 px for its figures, on the same page."""
+
+
+PARTS = 4
+"""Each walk is made in this many parts (every fourth page), so that the processes share
+it: much of a walk is waiting (for the network to go quiet, for a scroll to end), so
+.ci/run runs four processes on two cores."""
+
+
 @pytest.mark.gate
-@pytest.mark.parametrize("half", [0, 1])  # every other page: two processes share each walk
-@pytest.mark.parametrize("width", [390, 1280])
-def test_every_heading_anchor_lands_its_heading_at_the_top(browser, gate_url, width, half):
-    """A widget waits until the reader comes near it, but keeps its room: jumping to any
-    heading of any page (in order, each jump starting the widgets it brings near) lands
-    the heading at the top, and nothing on the page ever shifts (CLS 0)."""
-    session = Watched(browser, width)
+@pytest.mark.parametrize("part", range(PARTS))
+@pytest.mark.parametrize(("width", "scheme"), list(WALKS))
+def test_every_page_in_chromium(browser, gate_site, gate_url, width, scheme, part):
+    """Every page, at one width in one palette, in one Chromium tab:
+
+    - headings: jumping to any heading (in order, each jump starting the widgets it brings
+      near) lands it at the top, and nothing on the page ever shifts (CLS 0): a widget
+      waits until the reader comes near it, but keeps its room;
+    - access: the page is in the asked palette, no wider than the screen, every widget
+      inside it, no serious axe-core finding; over the walk, no request leaves the local
+      server and no error reaches the console;
+    - figures: no text of any figure is drawn under MIN_TEXT_PX (its SVG's smallest font
+      size times the scale the browser draws it at), and each is the palette's file in the
+      layout for the width (a phone's narrow, a desktop's wide);
+    - code: at 1280 px no code block of a page scrolls sideways (the lessons' code, a
+      command, a command's output); at 390 px a block may scroll, but none scrolls its
+      shape notes out of view. (A notebook's page is the notebook as it runs: its cells
+      are not ours to lay out, and its code is the same lessons code.)
+    """
+    checks = WALKS[width, scheme]
+    session = Watched(browser, width, scheme)
     session.context.set_default_timeout(60_000)
-    jumps, missed, shifted = 0, [], {}
+    found = Found()
     try:
-        for source in nav_pages()[half::2]:
+        for source in nav_pages()[part::PARTS]:
             page = session.open(page_url(gate_url, source))
-            # Material is set up (it puts the window back where the address says, once)
-            page.wait_for_load_state("networkidle")
-            anchors = page.eval_on_selector_all(
-                "article :is(h1, h2, h3, h4, h5, h6)[id]", "(headings) => headings.map((h) => h.id)"
-            )
-            for anchor in anchors:
-                landed = page.evaluate(JUMP, anchor)
-                jumps += 1
-                if not (0 <= landed["top"] <= TOP or (landed["end"] and landed["top"] >= 0)):
-                    missed.append(f"{source}#{anchor} at {landed['top']:.0f}px")
-            if shift := round(page.evaluate(SHIFTS), 3):  # as Lighthouse reports CLS
-                shifted[source] = shift
-        assert jumps > 50, f"only {jumps} headings found: are the pages empty?"
-        assert not missed and not shifted, (
-            f"{len(missed)} of {jumps} headings land over {TOP}px down: {missed}; "
-            f"layout shifts at {width}px (CLS by page): {shifted}"
-        )
-        assert not session.errors, session.errors[:5]
+            if "headings" in checks:
+                found.headings(page, source)
+            if "access" in checks:
+                found.access(session, source, width, scheme)
+            if "figures at 390" in checks:
+                page.set_viewport_size({"width": 390, "height": 900})
+            if any(check.startswith("figures") for check in checks):
+                found.figures(
+                    page, gate_site, gate_url, source, page.viewport_size["width"], scheme
+                )
+            if "code" in checks and source.endswith(".md"):
+                found.code(page, source, width)
+        found.assert_none(session, checks, width, scheme, part)
     finally:
         session.close()
+
+
+class Found:
+    """What a walk found wrong, check by check, and how much it looked at."""
+
+    def __init__(self):
+        self.jumps, self.missed, self.shifted = 0, [], {}
+        self.inaccessible = {}
+        self.figures_shown, self.illegible, self.misplaced = [], [], []
+        self.blocks, self.hidden = 0, []
+
+    def headings(self, page, source: str) -> None:
+        # Material is set up (it puts the window back where the address says, once)
+        page.wait_for_load_state("networkidle")
+        anchors = page.eval_on_selector_all(
+            "article :is(h1, h2, h3, h4, h5, h6)[id]", "(headings) => headings.map((h) => h.id)"
+        )
+        for anchor in anchors:
+            landed = page.evaluate(JUMP, anchor)
+            self.jumps += 1
+            if not (0 <= landed["top"] <= TOP or (landed["end"] and landed["top"] >= 0)):
+                self.missed.append(f"{source}#{anchor} at {landed['top']:.0f}px")
+        if shift := round(page.evaluate(SHIFTS), 3):  # as Lighthouse reports CLS
+            self.shifted[source] = shift
+
+    def access(self, session: Watched, source: str, width: int, scheme: str) -> None:
+        page = session.settle()
+        palette = page.evaluate("document.body.dataset.mdColorScheme")
+        assert palette == SCHEMES[scheme], f"{source}: palette {palette}, not {scheme}"
+        overflow = page.evaluate(
+            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+        assert overflow <= 0, f"{source} is {overflow}px wider than a {width}px screen"
+        for widget in page.locator("[data-widget]").all():
+            box = widget.bounding_box()
+            assert box["x"] >= 0 and box["x"] + box["width"] <= width, source
+        if violations := axe_violations(page):
+            self.inaccessible[source] = violations
+
+    def figures(self, page, site: Path, site_url: str, source: str, width: int, scheme: str):
+        layout = "narrow" if width <= style.NARROW_UP_TO_PX else "wide"
+        figures = shown_figures(page, site, site_url, source)  # waits for them
+        hidden = page.locator('img[src*="figures/"]').count() - len(figures)
+        assert hidden == len(figures), f"{source}: {len(figures)} figures shown, {hidden} not"
+        self.figures_shown += figures
+        self.illegible += [
+            f"{figure} (at {width} px, {scheme})"
+            for figure in figures
+            if figure.text_px < MIN_TEXT_PX
+        ]
+        self.misplaced += [
+            f"{figure}: not the {layout} layout in the {scheme} palette"
+            for figure in figures
+            if not figure.svg.endswith(f"-{scheme}.svg")
+            or ("-narrow-" in figure.svg) != (layout == "narrow")
+        ]
+
+    def code(self, page, source: str, width: int) -> None:
+        blocks = [block for block in page.evaluate(CODE_BLOCKS) if block["shown"]]
+        assert blocks or source not in snippet_pages(), f"{source} shows no code"
+        self.blocks += len(blocks)
+        for block in blocks:
+            if width == 1280 and block["scrolls"] > 0:
+                self.hidden.append(f"{source}: scrolls {block['scrolls']} px: {block['start']}")
+            self.hidden += [f"{source}: cut: {note}" for note in block["cut"]]
+
+    def assert_none(self, session: Watched, checks, width: int, scheme: str, part: int):
+        where = f"at {width} px, {scheme}"
+        problems = []
+        if "headings" in checks:
+            assert self.jumps > 20, f"only {self.jumps} headings found: are the pages empty?"
+            if self.missed or self.shifted:
+                problems.append(
+                    f"headings: {len(self.missed)} of {self.jumps} land over {TOP}px down: "
+                    f"{self.missed}; layout shifts {where} (CLS by page): {self.shifted}"
+                )
+        if "access" in checks:
+            foreign = {url for url in session.requests if urlsplit(url).hostname != "127.0.0.1"}
+            if foreign:
+                problems.append(f"requests left the local server: {sorted(foreign)[:5]}")
+            if self.inaccessible:
+                problems.append(
+                    "axe-core, serious or critical:\n"
+                    + "\n".join(
+                        f"{source}: {line}"
+                        for source, lines in self.inaccessible.items()
+                        for line in lines
+                    )
+                )
+        if session.errors:
+            problems.append(f"console errors: {session.errors[:5]}")
+        if any(check.startswith("figures") for check in checks):
+            shown = len(self.figures_shown)
+            assert shown >= 1, "no figure on a quarter of the site: is it built?"
+            if self.illegible:
+                problems.append(
+                    f"figure text under {MIN_TEXT_PX} px:\n" + "\n".join(self.illegible)
+                )
+            if self.misplaced:
+                problems.append("figures:\n" + "\n".join(self.misplaced))
+        if "code" in checks:
+            assert self.blocks > 10, f"only {self.blocks} code blocks on a quarter of the site"
+            if self.hidden:
+                problems.append(f"code {where}:\n" + "\n".join(self.hidden))
+        assert not problems, f"{where}, part {part} of the pages:\n" + "\n\n".join(problems)
 
 
 def test_pages_and_site_stay_light(gate_site):
